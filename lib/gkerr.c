@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gkerr.h"
+
+static const char *const gk_errstr[GK_ERR_MAX_] = {
+	[0] = "success",
+	[GK_ERR_NOMEM] = "out of memory",
+	[GK_ERR_IO] = "input/output error",
+	[GK_ERR_NOENT] = "no such file",
+	[GK_ERR_ACCESS] = "permission denied",
+	[GK_ERR_LOCKDOWN] = "refused by kernel lockdown",
+	[GK_ERR_STRICT_DEVMEM] = "refused by STRICT_DEVMEM",
+	[GK_ERR_UNMAPPED] = "physical address not available",
+	[GK_ERR_ESCAPE] = "path leaves the system root",
+	[GK_ERR_BADFDT] = "malformed device tree blob",
+	[GK_ERR_FORMAT] = "malformed input",
+	[GK_ERR_INVAL] = "invalid argument",
+	[GK_ERR_NOTFOUND] = "not found",
+	[GK_ERR_CORRUPT] = "corrupt structure",
+	[GK_ERR_TOOBIG] = "input too large",
+	[GK_ERR_RANGE] = "address out of range",
+};
+
+const char *gk_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err >= GK_ERR_MAX_ || !gk_errstr[err])
+		return "unknown error";
+	return gk_errstr[err];
+}
+
+int gk_vfail(struct gk_err *e, int code, const char *fmt, va_list ap)
+{
+	if (e) {
+		e->code = code;
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	}
+	return code;
+}
+
+int gk_fail(struct gk_err *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gk_vfail(e, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void gk_err_prefix(struct gk_err *e, const char *fmt, ...)
+{
+	char old[GK_ERR_MSG_MAX];
+	size_t n;
+	va_list ap;
+	int r;
+
+	if (!e)
+		return;
+	memcpy(old, e->msg, sizeof(old));
+	va_start(ap, fmt);
+	r = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	n = r < 0 ? 0 : (size_t)r;
+	if (n + 2 < sizeof(e->msg)) {
+		memcpy(e->msg + n, ": ", 3);
+		n += 2;
+		strncat(e->msg + n, old, sizeof(e->msg) - n - 1);
+	}
+}
+
+void gk_err_clear(struct gk_err *e)
+{
+	if (e) {
+		e->code = 0;
+		e->msg[0] = '\0';
+	}
+}
+
+int gk_errno(int errnum)
+{
+	switch (errnum) {
+	case ENOMEM:
+		return -GK_ERR_NOMEM;
+	case ENOENT:
+	case ENOTDIR:
+		return -GK_ERR_NOENT;
+	case EPERM:
+	case EACCES:
+		return -GK_ERR_ACCESS;
+	case ELOOP:
+	case EXDEV:
+		return -GK_ERR_ESCAPE;
+	case EFBIG:
+	case E2BIG:
+		return -GK_ERR_TOOBIG;
+	case EINVAL:
+		return -GK_ERR_INVAL;
+	default:
+		return -GK_ERR_IO;
+	}
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gkfdt.h"
+
+int gk_fdt_from_buf(void *buf, size_t size, const char *name,
+		    struct gk_fdt *f, struct gk_err *e)
+{
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	if (size < sizeof(struct fdt_header))
+		err = -FDT_ERR_TRUNCATED;
+	else if (fdt_totalsize(buf) > size)
+		err = -FDT_ERR_TRUNCATED;
+	else
+		err = fdt_check_full(buf, size);
+	if (err) {
+		free(buf);
+		return gk_fail(e, -GK_ERR_BADFDT, "%s: bad device tree: %s",
+			       name, fdt_strerror(err));
+	}
+	f->blob = buf;
+	f->size = size;
+	return 0;
+}
+
+int gk_fdt_load(const struct sysroot *sr, const char *path, struct gk_fdt *f,
+		struct gk_err *e)
+{
+	char name[sizeof(f->name)];
+	size_t len;
+	char *buf;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	ret = sysroot_read_file(sr, path, GK_FDT_MAX_SIZE, &buf, &len, e);
+	if (ret < 0)
+		return ret;
+	return gk_fdt_from_buf(buf, len, sysroot_name(sr, path, name,
+						      sizeof(name)), f, e);
+}
+
+void gk_fdt_free(struct gk_fdt *f)
+{
+	free(f->blob);
+	f->blob = NULL;
+	f->size = 0;
+}
+
+int gk_fdt_get_u64(const struct gk_fdt *f, const char *node, const char *prop,
+		   uint64_t *v, struct gk_err *e)
+{
+	const void *p;
+	int off, len;
+
+	off = fdt_path_offset(f->blob, node);
+	if (off < 0)
+		return gk_fail(e, -GK_ERR_NOTFOUND, "%s: no node %s", f->name,
+			       node);
+	p = fdt_getprop(f->blob, off, prop, &len);
+	if (!p)
+		return gk_fail(e, -GK_ERR_NOTFOUND, "%s: no property %s/%s",
+			       f->name, node, prop);
+	if (len == 4) {
+		*v = fdt32_ld(p);
+	} else if (len == 8) {
+		*v = fdt64_ld(p);
+	} else {
+		return gk_fail(e, -GK_ERR_BADFDT,
+			       "%s: %s/%s is %d bytes, not 4 or 8", f->name,
+			       node, prop, len);
+	}
+	return 0;
+}
+
+int gk_fdt_memrsv(const struct gk_fdt *f, struct gk_range **out, size_t *n,
+		  struct gk_err *e)
+{
+	int num = fdt_num_mem_rsv(f->blob);
+	struct gk_range *r;
+	size_t k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (num < 0)
+		return gk_fail(e, -GK_ERR_BADFDT, "%s: bad reserve map: %s",
+			       f->name, fdt_strerror(num));
+	r = calloc((size_t)num + 1, sizeof(*r));
+	if (!r)
+		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	for (int i = 0; i < num; i++) {
+		uint64_t base, size;
+
+		/* the kernel's loop ends at the first empty entry */
+		if (fdt_get_mem_rsv(f->blob, i, &base, &size) < 0 || !size)
+			break;
+		if (gk_range_from_len(&r[k], base, size))
+			k++;
+	}
+	*out = r;
+	*n = k;
+	return 0;
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "le.h"
+#include "physmem-int.h"
+
+#define PM_MAX_SOURCES 4
+
+struct physmem {
+	struct pm_source src[PM_MAX_SOURCES];
+	size_t nsrc;
+	size_t last;	/* the source that served the last read */
+	/* why the sources that could not be opened are missing */
+	char missing[GK_ERR_MSG_MAX];
+};
+
+const struct pm_piece *pm_find_piece(const struct pm_source *s, uint64_t pa)
+{
+	size_t lo = 0, hi = s->npieces;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pm_piece *p = &s->pieces[mid];
+
+		if (pa < p->r.start)
+			hi = mid;
+		else if (pa > p->r.end)
+			lo = mid + 1;
+		else
+			return p;
+	}
+	return NULL;
+}
+
+static void note_missing(struct physmem *pm, const char *why)
+{
+	size_t n = strlen(pm->missing);
+
+	snprintf(pm->missing + n, sizeof(pm->missing) - n, "%s%s",
+		 n ? "; " : "", why);
+}
+
+static void source_close(struct pm_source *s)
+{
+	if (s->ops && s->ops->close)
+		s->ops->close(s);
+	for (size_t i = 0; i < s->npieces; i++)
+		if (s->pieces[i].fd >= 0)
+			close(s->pieces[i].fd);
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->pieces);
+	free(s->name);
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+}
+
+static struct pm_source *new_source(struct physmem *pm, const char *name)
+{
+	struct pm_source *s = &pm->src[pm->nsrc];
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->name = strdup(name);
+	return s->name ? s : NULL;
+}
+
+/* Keep a set-up source, or drop it after a failure. */
+static int commit_source(struct physmem *pm, struct pm_source *s, int ret,
+			 struct gk_err *why)
+{
+	if (ret == 0) {
+		pm->nsrc++;
+		return 0;
+	}
+	source_close(s);
+	if (ret == -GK_ERR_NOMEM)
+		return ret;
+	note_missing(pm, why->msg);
+	return 0;
+}
+
+/* Set up one snapshot source from its open file. */
+static int snapshot_source(const struct sysroot *sr, struct pm_source *s,
+			   bool kcore, struct gk_err *e)
+{
+	struct stat st;
+	int ret;
+
+	if (fstat(s->fd, &st) < 0)
+		return gk_fail(e, gk_errno(errno), "%s: %s", s->name,
+			       strerror(errno));
+	if (S_ISDIR(st.st_mode) && !kcore)
+		return pm_memdir_open(s, e);
+	/* a device node in a snapshot would read the host's memory */
+	if (!S_ISREG(st.st_mode))
+		return gk_fail(e, -GK_ERR_FORMAT, "%s: not a regular file",
+			       s->name);
+	if (!kcore)
+		return pm_image_open(sr, s, e);
+	ret = pm_elf_open(s, e);
+	if (ret == 0)
+		return gk_fail(e, -GK_ERR_FORMAT, "%s: not an ELF core file",
+			       s->name);
+	return ret < 0 ? ret : 0;
+}
+
+/* A snapshot's memory files; each is optional, a broken one is fatal. */
+static int open_snapshot(struct physmem *pm, const struct sysroot *sr,
+			 unsigned int flags, struct gk_err *e)
+{
+	static const char *const paths[] = { "/dev/mem.d", "/dev/mem",
+					     "/proc/kcore" };
+	char name[PATH_MAX];
+
+	for (size_t i = 0; i < GK_ARRAY_SIZE(paths); i++) {
+		bool kcore = i == 2;
+		struct pm_source *s;
+		int fd, ret;
+
+		if (kcore && (flags & PHYSMEM_NO_KCORE))
+			continue;
+		fd = sysroot_open(sr, paths[i], O_RDONLY, NULL);
+		if (fd < 0)
+			continue;	/* absent: as on a system without it */
+		s = new_source(pm, sysroot_name(sr, paths[i], name,
+						sizeof(name)));
+		if (!s) {
+			close(fd);
+			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+		}
+		s->fd = fd;
+		ret = snapshot_source(sr, s, kcore, e);
+		if (ret < 0) {
+			source_close(s);
+			return ret;
+		}
+		pm->nsrc++;
+	}
+	return 0;
+}
+
+static void open_live(struct physmem *pm, const struct sysroot *sr,
+		      unsigned int flags)
+{
+	struct pm_source *s;
+	struct gk_err why;
+	int fd;
+
+	if (!(flags & PHYSMEM_NO_DEVMEM) && (s = new_source(pm, "/dev/mem")))
+		commit_source(pm, s, pm_devmem_open(sr, s, &why), &why);
+	if (flags & PHYSMEM_NO_KCORE)
+		return;
+	fd = sysroot_open(sr, "/proc/kcore", O_RDONLY, &why);
+	if (fd < 0) {
+		note_missing(pm, why.msg);
+		return;
+	}
+	s = new_source(pm, "/proc/kcore");
+	if (!s) {
+		close(fd);
+		return;
+	}
+	s->fd = fd;
+	fd = pm_elf_open(s, &why);
+	if (fd == 0)
+		gk_fail(&why, -GK_ERR_FORMAT, "/proc/kcore: not an ELF file");
+	commit_source(pm, s, fd > 0 ? 0 : -GK_ERR_FORMAT, &why);
+}
+
+int physmem_open(const struct sysroot *sr, unsigned int flags,
+		 struct physmem **out, struct gk_err *e)
+{
+	struct physmem *pm;
+	int ret = 0;
+
+	pm = calloc(1, sizeof(*pm));
+	if (!pm)
+		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	if (sysroot_is_live(sr))
+		open_live(pm, sr, flags);
+	else
+		ret = open_snapshot(pm, sr, flags, e);
+	if (ret < 0) {
+		physmem_close(pm);
+		return ret;
+	}
+	*out = pm;
+	return 0;
+}
+
+int physmem_add_file(struct physmem *pm, const char *path, struct gk_err *e)
+{
+	struct pm_source *s;
+	struct stat st;
+	int fd, ret;
+
+	if (pm->nsrc == PM_MAX_SOURCES)
+		return gk_fail(e, -GK_ERR_TOOBIG, "%s: too many memory sources",
+			       path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gk_fail(e, gk_errno(errno), "%s: %s", path,
+			       strerror(errno));
+	s = new_source(pm, path);
+	if (!s) {
+		close(fd);
+		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	}
+	s->fd = fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		source_close(s);
+		return gk_fail(e, -GK_ERR_FORMAT, "%s: not a regular file",
+			       path);
+	}
+	ret = pm_elf_open(s, e);
+	if (ret == 0)
+		ret = pm_image_open(NULL, s, e);
+	if (ret < 0) {
+		source_close(s);
+		return ret;
+	}
+	pm->nsrc++;
+	return 0;
+}
+
+void physmem_close(struct physmem *pm)
+{
+	if (!pm)
+		return;
+	for (size_t i = 0; i < pm->nsrc; i++)
+		source_close(&pm->src[i]);
+	free(pm);
+}
+
+/* Compose the one-line reason of a read that no source could serve. */
+static int read_failed(const struct physmem *pm, uint64_t pa, size_t len,
+		       int code, const char *why, struct gk_err *e)
+{
+	const char *sep = *why && *pm->missing ? "; " : "";
+
+	if (!pm->nsrc && !*pm->missing)
+		return gk_fail(e, -GK_ERR_UNMAPPED,
+			       "0x%llx: no physical memory source",
+			       (unsigned long long)pa);
+	return gk_fail(e, code ? code : -GK_ERR_UNMAPPED,
+		       "cannot read %zu bytes at 0x%llx: %s%s%s", len,
+		       (unsigned long long)pa, why, sep, pm->missing);
+}
+
+/* Read what the first willing source has at @pa; returns bytes or error. */
+static ssize_t read_some(struct physmem *pm, uint64_t pa, void *buf,
+			 size_t len, char *why, size_t whysize, int *code)
+{
+	size_t used = 0;
+
+	why[0] = '\0';
+	*code = 0;
+	for (size_t i = 0; i < pm->nsrc; i++) {
+		struct gk_err err = { 0 };
+		ssize_t n = pm->src[i].ops->read(&pm->src[i], pa, buf, len,
+						 &err);
+
+		if (n > 0) {
+			pm->last = i;
+			return n;
+		}
+		if (!*code)
+			*code = (int)n;
+		used += (size_t)snprintf(why + used, whysize - used, "%s%s",
+					 used ? "; " : "", err.msg);
+		if (used >= whysize)
+			used = whysize - 1;
+	}
+	return -1;
+}
+
+int physmem_read(struct physmem *pm, uint64_t pa, void *buf, size_t len,
+		 struct gk_err *e)
+{
+	char why[GK_ERR_MSG_MAX];
+	uint8_t *p = buf;
+	int code;
+
+	if (len > PHYSMEM_MAX_READ || pa + len < pa)
+		return gk_fail(e, -GK_ERR_INVAL,
+			       "bad read of %zu bytes at 0x%llx", len,
+			       (unsigned long long)pa);
+	while (len) {
+		ssize_t n = read_some(pm, pa, p, len, why, sizeof(why), &code);
+
+		if (n <= 0)
+			return read_failed(pm, pa, len, code, why, e);
+		pa += (uint64_t)n;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
+		     uint64_t *val, struct gk_err *e)
+{
+	char why[GK_ERR_MSG_MAX];
+	uint8_t b[8];
+	size_t used = 0;
+	int code = 0;
+
+	if ((width != 4 && width != 8) || (pa & (width - 1)))
+		return gk_fail(e, -GK_ERR_INVAL,
+			       "0x%llx: bad %u-byte register access",
+			       (unsigned long long)pa, width);
+	why[0] = '\0';
+	for (size_t i = 0; i < pm->nsrc; i++) {
+		struct pm_source *s = &pm->src[i];
+		struct gk_err err = { 0 };
+		ssize_t n;
+
+		if (s->ops->read_reg) {
+			n = s->ops->read_reg(s, pa, width, val, &err);
+			if (!n)
+				return 0;
+		} else {
+			n = s->ops->read(s, pa, b, width, &err);
+			if (n == (ssize_t)width) {
+				*val = width == 4 ? gk_le32(b) : gk_le64(b);
+				return 0;
+			}
+			if (n > 0)
+				gk_fail(&err, -GK_ERR_UNMAPPED,
+					"%s: register 0x%llx only partly held",
+					s->name, (unsigned long long)pa);
+		}
+		if (!code)
+			code = n > 0 ? -GK_ERR_UNMAPPED : (int)n;
+		used += (size_t)snprintf(why + used, sizeof(why) - used,
+					 "%s%s", used ? "; " : "", err.msg);
+		if (used >= sizeof(why))
+			used = sizeof(why) - 1;
+	}
+	return read_failed(pm, pa, width, code, why, e);
+}
+
+const char *physmem_name(const struct physmem *pm)
+{
+	return pm->nsrc ? pm->src[pm->last].name : "/dev/mem";
+}
+
+const char *physmem_sources(const struct physmem *pm, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < pm->nsrc && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s:%s",
+					 i ? " " : "", pm->src[i].ops->kind,
+					 pm->src[i].name);
+	return buf;
+}
