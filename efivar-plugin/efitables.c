@@ -186,8 +186,10 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			printf("efitables from %s %s\n", PACKAGE_NAME,
 			       PACKAGE_VERSION);
 			return -1;
-		default:
-			return usage_error("bad option", NULL);
+		default:	/* getopt said what is wrong */
+			fprintf(stderr,
+				"Try 'efitables --help' for more information.\n");
+			return EXIT_USAGE;
 		}
 	}
 	if (o->json && o->raw)
@@ -365,9 +367,9 @@ static void entry_vals(const struct eft_mr_entry *en, bool bytes,
 		       char v[][40])
 {
 	snprintf(v[COL_BASE], 40, "0x%llx", (unsigned long long)en->base);
-	snprintf(v[COL_END], 40, "0x%llx",
-		 (unsigned long long)(en->size ? en->base + en->size - 1
-					       : en->base));
+	/* a zero-sized entry has no last address */
+	snprintf(v[COL_END], 40, en->size ? "0x%llx" : "",
+		 (unsigned long long)(en->base + en->size - 1));
 	if (bytes)
 		snprintf(v[COL_SIZE], 40, "%llu", (unsigned long long)en->size);
 	else

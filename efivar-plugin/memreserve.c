@@ -252,7 +252,7 @@ static int walk_list(struct walk *w, uint64_t root)
 			return ret;
 		mr->nblocks++;
 		/* Brent: the tortoise teleports to the hare at powers of 2 */
-		if (b->next && b->next == tortoise)
+		if (b->next && (b->next == pa || b->next == tortoise))
 			return block_fail(w, pa,
 					  "next 0x%llx closes a loop",
 					  (unsigned long long)b->next);

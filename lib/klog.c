@@ -204,17 +204,10 @@ static bool parse_raw_prio(const char **s, const char *end, uint64_t *prio)
 	return true;
 }
 
-static bool starts_with(const char *s, size_t n, const char *prefix)
-{
-	size_t k = strlen(prefix);
-
-	return n >= k && !memcmp(s, prefix, k);
-}
-
 /* Journal markers: "-- Boot 1a2b... --", "-- No entries --", ... */
 static bool is_marker(const char *s, size_t n)
 {
-	return starts_with(s, n, "-- ");
+	return n >= 3 && !memcmp(s, "-- ", 3);
 }
 
 /* The next line of @buf at *@pos: its start and length, without '\n'. */
@@ -270,7 +263,7 @@ static enum klog_format detect_format(const char *buf, size_t len)
 		if (looks_kmsg(s, n))
 			return KLOG_KMSG;
 		q = s;
-		parse_raw_prio(&q, s + n, &prio);
+		parse_raw_prio(&q, s + n, &prio);	/* dmesg -r */
 		if (parse_stamp(&q, s + n, &usec))
 			return marker || parse_journal_prefix(&q, s + n) ?
 				       KLOG_JOURNAL_MONOTONIC :
@@ -437,10 +430,6 @@ static int journal_line(struct klog_parser *p, const char *s, size_t n)
 	uint64_t usec = 0;
 	int ret;
 
-	if (is_marker(s, n)) {
-		p->joinable = false;
-		return 0;
-	}
 	if (*s == ' ' || *s == '\t') {
 		if (p->joinable)
 			journal_join(p, s, n);
@@ -595,7 +584,7 @@ static int buf_append(struct klog_buf *b, const char *s, size_t n)
 {
 	if (n > KLOG_MAX_SIZE - b->n)
 		return -GK_ERR_TOOBIG;
-	if (b->n + n > b->cap) {
+	if (!b->p || b->n + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 65536;
 		char *np;
 

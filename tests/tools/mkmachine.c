@@ -39,6 +39,23 @@
  *   capture START SIZE             add a captured range
  *   uncapture START SIZE           remove a captured range
  *   poke ADDR HEX...               raw bytes, written after everything else
+ *
+ * The order of lines matters only for table (the array's order), block (the
+ * list order from the root), entry/entries (they go to the block above),
+ * kmsg, poke and capture/uncapture. A block's count defaults to its entries,
+ * its next to the following block (the last one ends the list, as does
+ * `next end`); the root's next to the first block. The kernel pushes new
+ * blocks at the head, so list order is newest first.
+ *
+ * Defaults for the EFI layout: the vendor string ("EDK II") right after the
+ * 120-byte system table, the config array after it and the memory map after
+ * the array, each 8-aligned. The memory map has one conventional descriptor
+ * per ram line and, with `config ... virt`, a runtime one that maps the
+ * array's pages from VADDR back to ADDR.
+ *
+ * Captured ranges are the bytes written (structures, blocks with all their
+ * slots, pokes), merged, then capture and uncapture in the order given.
+ * Only captured bytes reach dev/mem or dev/mem.d; OUTDIR must be empty.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -171,6 +188,7 @@ struct chunk {			/* bytes written to physical memory */
 	u64 addr;
 	size_t len;
 	u8 *data;
+	unsigned int line;
 };
 
 struct systab {
@@ -247,10 +265,13 @@ struct lexer {
 	char *p;		/* the unread rest of the line */
 };
 
-static void __attribute__((noreturn, format(printf, 1, 0)))
-vdie(const char *fmt, va_list ap)
+/* One line on stderr, exit status 1: the only way this program fails. */
+static void __attribute__((noreturn, format(printf, 3, 0)))
+vdie(const char *desc, unsigned int line, const char *fmt, va_list ap)
 {
 	fputs("mkmachine: ", stderr);
+	if (desc)
+		fprintf(stderr, "%s:%u: ", desc, line);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	exit(1);
@@ -262,7 +283,7 @@ die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdie(fmt, ap);
+	vdie(NULL, 0, fmt, ap);
 }
 
 static void __attribute__((noreturn, format(printf, 3, 4)))
@@ -270,12 +291,8 @@ die_at(const char *desc, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "mkmachine: %s:%u: ", desc, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
+	vdie(desc, line, fmt, ap);
 }
 
 /* Errors on the current line name the keyword, which says which line kind. */
@@ -309,6 +326,20 @@ static char *xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 
 	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+/* qsort and memcpy with an empty NULL array are undefined: skip them */
+static void sort(void *v, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, cmp);
+}
+
+static void copy(void *dst, const void *src, size_t len)
+{
+	if (len)
+		memcpy(dst, src, len);
 }
 
 static void *grow(void *v, size_t *n, size_t *cap, size_t size)
@@ -469,8 +500,10 @@ static char *rest_text(struct lexer *lx)
 	return s;
 }
 
-static int hex_digit(int c)
+static int hex_digit(char ch)
 {
+	int c = (unsigned char)ch;
+
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	c = tolower(c);
@@ -613,10 +646,10 @@ static void parse_kmsg(struct machine *m, struct lexer *lx)
 {
 	char *text = rest_text(lx);
 	struct record *rec = PUSH(m->kmsg);
-	size_t n = strspn(text + 1, "0123456789");
+	size_t n = text[0] == '<' ? strspn(text + 1, "0123456789") : 0;
 
 	rec->prio = 6;
-	if (text[0] == '<' && n && n <= 3 && text[n + 1] == '>') {
+	if (n && n <= 3 && text[n + 1] == '>') {
 		rec->prio = atoi(text + 1);
 		/* facility 23, level 7: the largest /dev/kmsg prefix */
 		if (rec->prio > 191)
@@ -942,6 +975,7 @@ static void parse_poke(struct machine *m, struct lexer *lx)
 	size_t i;
 
 	c->addr = addr;
+	c->line = lx->line;
 	while ((tok = next_token(lx))) {
 		if (strlen(tok) % 2)
 			FAIL(lx, "odd number of hex digits in '%s'", tok);
@@ -1050,7 +1084,7 @@ static void check_ram(struct machine *m)
 {
 	size_t i, j;
 
-	qsort(m->ram.v, m->ram.n, sizeof(*m->ram.v), res_cmp);
+	sort(m->ram.v, m->ram.n, sizeof(*m->ram.v), res_cmp);
 	for (i = 1; i < m->ram.n; i++)
 		if (m->ram.v[i].start <= m->ram.v[i - 1].end)
 			die_at(m->desc, m->ram.v[i].line,
@@ -1063,7 +1097,8 @@ static void check_ram(struct machine *m)
 				break;
 		if (j == m->ram.n)
 			die_at(m->desc, m->sub.v[i].line,
-			       "range is not inside one ram range");
+			       "%s range is not inside one ram range",
+			       m->sub.v[i].name);
 	}
 }
 
@@ -1100,7 +1135,7 @@ static void emit(const struct machine *m, struct image *img, unsigned int line,
 		die_at(m->desc, line, "%zu bytes at 0x%llx wrap past 2^64", len,
 		       (unsigned long long)addr);
 	c = PUSH(img->c);
-	*c = (struct chunk){ addr, len, data };
+	*c = (struct chunk){ addr, len, data, line };
 }
 
 /* The 8-aligned address after LEN bytes at ADDR, for default placements. */
@@ -1134,10 +1169,11 @@ static void plan_efi(const struct machine *m, struct layout *lo)
 /* Not dereferenced by anyone: a plausible value near the top of RAM. */
 static u64 runtime_services(const struct machine *m)
 {
-	const struct res *r = &m->ram.v[0];
+	const struct res *r;
 
 	if (!m->ram.n)
 		return m->st.addr & ~(PAGE_SIZE - 1);
+	r = &m->ram.v[0];
 	if (r->end - r->start + 1 < 0x20000)
 		return r->start;
 	return r->end + 1 - 0x10000;
@@ -1267,8 +1303,8 @@ static void build_pokes(struct machine *m, struct image *img)
 	size_t i;
 
 	for (i = 0; i < m->pokes.n; i++) {
-		emit(m, img, 0, m->pokes.v[i].addr, m->pokes.v[i].data,
-		     m->pokes.v[i].len);
+		emit(m, img, m->pokes.v[i].line, m->pokes.v[i].addr,
+		     m->pokes.v[i].data, m->pokes.v[i].len);
 		m->pokes.v[i].data = NULL;	/* the image owns it now */
 	}
 }
@@ -1309,7 +1345,7 @@ static void spans_normalize(struct spans *s)
 	size_t i, n = 0;
 	struct span *v = s->s.v;
 
-	qsort(v, s->s.n, sizeof(*v), span_cmp);
+	sort(v, s->s.n, sizeof(*v), span_cmp);
 	for (i = 0; i < s->s.n; i++) {
 		if (n && (v[n - 1].end == UINT64_MAX ||
 			  v[i].start <= v[n - 1].end + 1)) {
@@ -1374,26 +1410,33 @@ static char *path_join(const char *dir, const char *rel)
 	return p;
 }
 
+static void make_dir(const char *path)
+{
+	if (mkdir(path, 0755) && errno != EEXIST)
+		die_sys(path);
+}
+
 /* mkdir -p of PATH, or of its parent when PARENT_ONLY. */
 static void make_dirs(const char *path, bool parent_only)
 {
 	char *p = xstrdup(path);
 	char *s;
 
-	if (parent_only && (s = strrchr(p, '/')))
+	s = strrchr(p, '/');
+	if (parent_only && !s) {
+		free(p);
+		return;
+	}
+	if (parent_only)
 		*s = '\0';
-	for (s = p + 1; ; s++) {
-		if (*s && *s != '/')
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
 			continue;
-		if (*s == '/')
-			*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			die_sys(p);
-		if (s == p + strlen(path) || !*(s + 1) ||
-		    (s - p) >= (ptrdiff_t)strlen(p))
-			break;
+		*s = '\0';
+		make_dir(p);
 		*s = '/';
 	}
+	make_dir(p);
 	free(p);
 }
 
@@ -1455,11 +1498,13 @@ static void write_all(int fd, const char *path, const u8 *p, size_t len,
 		n = pwrite(fd, p, len, (off_t)off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			die("%s: %s at offset 0x%llx%s", path,
-			    n ? strerror(errno) : "short write",
+		if (n < 0)
+			die("%s: %s at offset 0x%llx%s", path, strerror(errno),
 			    (unsigned long long)off,
 			    errno == EFBIG ? " (use -d)" : "");
+		if (!n)
+			die("%s: short write at offset 0x%llx", path,
+			    (unsigned long long)off);
 		p += n;
 		len -= (size_t)n;
 		off += (u64)n;
@@ -1505,8 +1550,9 @@ static void write_mem_image(const char *out, const struct image *img,
 	/* only the bytes of captured ranges: holes stay holes */
 	for (i = 0; i < cap->s.n; i++) {
 		if (cap->s.v[i].end >= INT64_MAX)
-			die("%s: address 0x%llx is beyond a file's reach (use -d)",
-			    path, (unsigned long long)cap->s.v[i].end);
+			die("%s: address 0x%llx is past what a file holds%s",
+			    path, (unsigned long long)cap->s.v[i].end,
+			    " (use -d)");
 		put_span(fd, path, img, cap->s.v[i], 0);
 		fprintf(f, "%016llx-%016llx\n",
 			(unsigned long long)cap->s.v[i].start,
@@ -1642,7 +1688,8 @@ static int fdt_build(void *fdt, int size, const struct machine *m,
 	if (!err)
 		err = fdt_property_u32(fdt, "#size-cells", 2);
 	if (!err)
-		err = fdt_property_string(fdt, "compatible", "linux,dummy-virt");
+		err = fdt_property_string(fdt, "compatible",
+					  "linux,dummy-virt");
 	if (!err)
 		err = fdt_property_string(fdt, "model",
 					  m->model ? m->model : "mkmachine");
@@ -1688,11 +1735,10 @@ static void write_iomem(const char *out, const struct machine *m)
 	FILE *f = create_stream(path);
 	size_t i, depth = 0;
 
-	memcpy(all, m->ram.v, m->ram.n * sizeof(*all));
-	memcpy(all + m->ram.n, m->sub.v, m->sub.n * sizeof(*all));
-	memcpy(all + m->ram.n + m->sub.n, m->mmio.v,
-	       m->mmio.n * sizeof(*all));
-	qsort(all, n, sizeof(*all), res_cmp);
+	copy(all, m->ram.v, m->ram.n * sizeof(*all));
+	copy(all + m->ram.n, m->sub.v, m->sub.n * sizeof(*all));
+	copy(all + m->ram.n + m->sub.n, m->mmio.v, m->mmio.n * sizeof(*all));
+	sort(all, n, sizeof(*all), res_cmp);
 	for (i = 0; i < n; i++) {
 		while (depth && stack[depth - 1]->end < all[i].end)
 			depth--;

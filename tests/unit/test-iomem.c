@@ -83,6 +83,7 @@ static void test_top_level(void **state)
 	const struct iomem_res *r = iomem_root(io);
 	size_t i = 0;
 
+	(void)state;
 	expect_res(r, 0x8000000, 0x800ffff, "GICD", 0);
 	assert_int_equal(r->line, 1);
 	for (; r; r = r->next, i++) {
@@ -110,6 +111,7 @@ static void test_ram_children(void **state)
 	struct iomem *io = parse_ok(arm64_iomem);
 	const struct iomem_res *ram = nth_top(io, 5), *c;
 
+	(void)state;
 	expect_res(ram, 0x40000000, 0xbfffffff, "System RAM", 0);
 	assert_int_equal(ram->line, 11);
 	c = ram->child;
@@ -138,6 +140,7 @@ static void test_deep_nesting(void **state)
 	const struct iomem_res *pcie = nth_top(io, 3), *bus, *dev, *drv;
 	const struct iomem_res *high = nth_top(io, 8);
 
+	(void)state;
 	expect_res(pcie, 0x10000000, 0x3efeffff, "pcie@10000000", 0);
 	bus = pcie->child;
 	expect_res(bus, 0x10000000, 0x3efeffff, "PCI Bus 0000:00", 1);
@@ -165,6 +168,7 @@ static void test_find(void **state)
 	struct gk_range *r;
 	size_t n;
 
+	(void)state;
 	assert_int_equal(iomem_find(io, "reserved", &r, &n), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(r[0].start, 0x41610000);
@@ -202,6 +206,7 @@ static void test_in_ram(void **state)
 {
 	struct iomem *io = parse_ok(arm64_iomem);
 
+	(void)state;
 	/* inside one range, a child's range included */
 	assert_true(iomem_in_ram(io, 0x60000000, 0x10000));
 	assert_true(iomem_in_ram(io, 0x40000000, 0x80000000));
@@ -227,11 +232,31 @@ static void test_in_ram(void **state)
 	iomem_free(io);
 }
 
+static void test_in_ram_gaps(void **state)
+{
+	/* EFI no-map memory splits RAM with top-level "reserved" ranges */
+	struct iomem *io = parse_ok("40000000-4fffffff : System RAM\n"
+				    "50000000-5000ffff : reserved\n"
+				    "50010000-5fffffff : System RAM\n"
+				    "60000001-6fffffff : System RAM\n");
+
+	(void)state;
+	assert_true(iomem_in_ram(io, 0x4ffff000, 0x1000));
+	assert_false(iomem_in_ram(io, 0x4ffff000, 0x2000));
+	assert_false(iomem_in_ram(io, 0x5000f000, 0x2000));
+	assert_true(iomem_in_ram(io, 0x50010000, 0x1000));
+	/* a gap of a single byte is still a gap */
+	assert_false(iomem_in_ram(io, 0x5ffff000, 0x2000));
+	assert_true(iomem_in_ram(io, 0x60000001, 0x1000));
+	iomem_free(io);
+}
+
 static void test_in_ram_top_of_memory(void **state)
 {
 	struct iomem *io = parse_ok("ffffffff00000000-ffffffffffffffff : "
 				    "System RAM\n");
 
+	(void)state;
 	assert_true(iomem_in_ram(io, 0xffffffffffff0000, 0x10000));
 	assert_true(iomem_in_ram(io, UINT64_MAX, 1));
 	assert_false(iomem_in_ram(io, UINT64_MAX, 2));
@@ -244,6 +269,7 @@ static void test_zeroed(void **state)
 	struct gk_range *r;
 	size_t n;
 
+	(void)state;
 	assert_true(iomem_zeroed(io));
 	assert_int_equal(iomem_count(io), 6);
 	/* the shape survives even though the addresses do not */
@@ -264,6 +290,7 @@ static void test_empty(void **state)
 	struct gk_err e = { 0 };
 	struct iomem *io = NULL;
 
+	(void)state;
 	assert_int_equal(iomem_parse("", 0, "t", &io, &e), 0);
 	assert_non_null(io);
 	assert_null(iomem_root(io));
@@ -279,6 +306,7 @@ static void test_no_trailing_newline(void **state)
 	struct iomem *io = parse_ok("40000000-bfffffff : System RAM\n"
 				    "  60000000-7fffffff : Crash kernel");
 
+	(void)state;
 	expect_res(iomem_root(io)->child, 0x60000000, 0x7fffffff,
 		   "Crash kernel", 1);
 	iomem_free(io);
@@ -286,6 +314,7 @@ static void test_no_trailing_newline(void **state)
 
 static void test_odd_names(void **state)
 {
+	(void)state;
 	/* an empty name, a " : " inside one, 16 digits, upper case */
 	struct iomem *io = parse_ok("0000000000000000-00000000000fffff : \n"
 				    "00100000-001FFFFF : a : b\n");
@@ -361,6 +390,7 @@ static const struct bad_case bad_cases[] = {
 
 static void test_malformed(void **state)
 {
+	(void)state;
 	for (size_t i = 0; i < GK_ARRAY_SIZE(bad_cases); i++) {
 		const struct bad_case *c = &bad_cases[i];
 		size_t len = c->len ? c->len : strlen(c->text);
@@ -382,6 +412,7 @@ static void test_too_many_lines(void **state)
 	struct gk_err e = { 0 };
 	struct iomem *io;
 
+	(void)state;
 	assert_non_null(text);
 	memset(text, '\n', len);
 	assert_int_equal(iomem_parse(text, len, "t", &io, &e),
@@ -434,6 +465,7 @@ static void test_load(void **state)
 	struct gk_range *r;
 	size_t n;
 
+	(void)state;
 	make_snapshot(dir, arm64_iomem);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(iomem_load(sr, &io, &e), 0);
@@ -454,6 +486,7 @@ static void test_load_bad(void **state)
 	struct gk_err e = { 0 };
 	struct iomem *io;
 
+	(void)state;
 	make_snapshot(dir, "40000000-bfffffff : System RAM\n"
 			   "  60000000-7fffffff Crash kernel\n");
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
@@ -474,6 +507,7 @@ static void test_load_missing(void **state)
 	struct gk_err e = { 0 };
 	struct iomem *io;
 
+	(void)state;
 	make_snapshot(dir, NULL);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(iomem_load(sr, &io, &e), -GK_ERR_NOENT);
@@ -491,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_in_ram),
+		cmocka_unit_test(test_in_ram_gaps),
 		cmocka_unit_test(test_in_ram_top_of_memory),
 		cmocka_unit_test(test_zeroed),
 		cmocka_unit_test(test_empty),

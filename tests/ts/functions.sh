@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Golden-output tests, TAP style: each ts_cmd runs one command, captures
+# its stdout, stderr and exit status, and diffs them against
+# tests/expected/COMPONENT/NAME. TS_REGEN=1 rewrites the expected files
+# (review the diff before committing them).
+
+: "${top_srcdir:?}" "${top_builddir:?}"
+TS_N=0
+TS_FAILED=0
+TS_COMPONENT=${TS_COMPONENT:-misc}
+TS_EXPECTED="$top_srcdir/tests/expected/$TS_COMPONENT"
+TS_OUT="$top_builddir/tests/out/$TS_COMPONENT"
+mkdir -p "$TS_OUT"
+export LC_ALL=C
+
+ts_plan() {
+	echo "1..$1"
+}
+
+ts_ok() {	# NAME STATUS [DETAIL-FILE]
+	TS_N=$((TS_N + 1))
+	if [ "$2" = 0 ]; then
+		echo "ok $TS_N - $1"
+	else
+		TS_FAILED=$((TS_FAILED + 1))
+		echo "not ok $TS_N - $1"
+		[ -n "${3:-}" ] && sed 's/^/# /' "$3"
+	fi
+}
+
+# ts_cmd NAME CMD...: golden test of one command. Paths under $TS_SNAPDIR
+# print as SNAP so that the expected output does not depend on the tree.
+ts_cmd() {
+	local name=$1 out err rc
+	shift
+	out="$TS_OUT/$name"
+	err=$("$@" 2>"$out.stderr" >"$out.stdout"; echo $?)
+	rc=$err
+	{
+		echo "\$ ${*##*/}" | sed "s|$top_builddir/||g"
+		cat "$out.stdout"
+		if [ -s "$out.stderr" ]; then
+			echo "--- stderr"
+			cat "$out.stderr"
+		fi
+		echo "--- exit $rc"
+	} | sed -e "s|${TS_SNAPDIR:-/nonexistent}|SNAP|g" \
+		-e "s|$top_builddir/||g" >"$out"
+	if [ "${TS_REGEN:-}" = 1 ]; then
+		cp "$out" "$TS_EXPECTED/$name"
+	fi
+	if [ ! -f "$TS_EXPECTED/$name" ]; then
+		echo "missing $TS_EXPECTED/$name" >"$out.diff"
+		ts_ok "$name" 1 "$out.diff"
+		return
+	fi
+	diff -u "$TS_EXPECTED/$name" "$out" >"$out.diff"
+	ts_ok "$name" $? "$out.diff"
+}
+
+ts_finish() {
+	[ "$TS_FAILED" = 0 ]
+}
