@@ -723,7 +723,7 @@ int klog_load(const struct sysroot *sr, const char *file, struct klog **out,
 {
 	struct klog_buf b = { 0 };
 	char name[PATH_MAX];
-	unsigned int allow;
+	unsigned int allow = 0;
 	int fd, ret;
 
 	*out = NULL;

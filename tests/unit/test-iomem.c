@@ -429,7 +429,7 @@ static void test_too_many_lines(void **state)
 /* A snapshot directory with proc/iomem holding @text (NULL: no file). */
 static void make_snapshot(char *dir, const char *text)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 16];
 	FILE *f;
 
 	strcpy(dir, "/tmp/test-iomem.XXXXXX");
@@ -447,7 +447,7 @@ static void make_snapshot(char *dir, const char *text)
 
 static void remove_snapshot(const char *dir)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/proc/iomem", dir);
 	unlink(path);

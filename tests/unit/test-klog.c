@@ -428,7 +428,7 @@ static void test_too_big(void **state)
 /* DIR/dev/kmsg: a regular file holding @text, or a FIFO when NULL. */
 static void make_snapshot(char *dir, const char *text)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 16];
 	FILE *f;
 
 	strcpy(dir, "/tmp/test-klog.XXXXXX");
@@ -448,7 +448,7 @@ static void make_snapshot(char *dir, const char *text)
 
 static void remove_snapshot(const char *dir)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/dev/kmsg", dir);
 	unlink(path);

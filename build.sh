@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The project's two entry points on a Debian 12 machine (see README.md):
+#   ./build.sh run     install what is needed, build, run the main job
+#   ./build.sh check   install what is needed, build, run every test and
+#                      end with "N passed, N failed"
+set -u
+cd "$(dirname "$0")" || exit 1
+TOP=$PWD
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+DEBS="autoconf automake pkg-config make gcc clang libclang-rt-14-dev
+libfdt-dev libefivar-dev libsmartcols-dev libelf-dev zlib1g-dev
+libcmocka-dev"
+
+say() { printf '== %s\n' "$*" >&2; }
+
+install_deps() {
+	local missing=()
+
+	for p in $DEBS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} = 0 ] && return 0
+	say "installing ${missing[*]}"
+	if [ "$(id -u)" != 0 ]; then
+		echo "build.sh: need root to install: ${missing[*]}" >&2
+		return 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null &&
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# configure_build DIR [configure options]: a fresh out-of-tree build
+configure_build() {
+	local dir=$1
+	shift
+	[ -x configure ] || autoreconf -fi >/dev/null || return 1
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" &&
+		"$TOP/configure" -q "$@" >/dev/null && make -s -j"$JOBS" >/dev/null
+	local rc=$?
+	cd "$TOP" || return 1
+	return $rc
+}
+
+cmd_run() {
+	install_deps || return 1
+	configure_build build/default || return 1
+	make -s -C build/default -j"$JOBS" tests/tools/mkmachine >/dev/null ||
+		return 1
+	if [ "$(uname -m)" = aarch64 ] && [ -d /sys/firmware/efi ]; then
+		say "efitables on this system"
+		build/default/efitables list && build/default/efitables memreserve
+		return
+	fi
+	# No arm64 EFI system here: the bundled sample machine instead.
+	local snap=build/sample
+	rm -rf "$snap"
+	build/default/tests/tools/mkmachine tests/tools/machines/efi-basic.machine \
+		"$snap" || return 1
+	say "efitables --sysroot $snap list"
+	build/default/efitables --sysroot "$snap" list || return 1
+	say "efitables --sysroot $snap memreserve"
+	build/default/efitables --sysroot "$snap" memreserve || return 1
+	say "efitables --sysroot $snap check 0x425b0000+64K 0x425d0000+128K"
+	build/default/efitables --sysroot "$snap" check 0x425b0000+64K \
+		0x425d0000+128K
+	[ $? -le 1 ]
+}
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+
+# Add the automake harness totals of one "make check" log.
+count_log() {
+	local log=$1 p f e x s
+
+	p=$(sed -n 's/^# PASS: *//p' "$log" | tail -1)
+	f=$(sed -n 's/^# FAIL: *//p' "$log" | tail -1)
+	e=$(sed -n 's/^# ERROR: *//p' "$log" | tail -1)
+	x=$(sed -n 's/^# XPASS: *//p' "$log" | tail -1)
+	s=$(sed -n 's/^# SKIP: *//p' "$log" | tail -1)
+	if [ -z "$p" ]; then
+		FAILED=$((FAILED + 1))	# the harness never reported
+		return
+	fi
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + ${f:-0} + ${e:-0} + ${x:-0}))
+	SKIPPED=$((SKIPPED + ${s:-0}))
+}
+
+step() {	# NAME CMD...: one pass/fail item of the run
+	local name=$1
+	shift
+	say "$name"
+	if "$@"; then
+		PASSED=$((PASSED + 1))
+	else
+		echo "FAILED: $name" >&2
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+check_suite() {	# NAME DIR [configure options]
+	local name=$1 dir=$2 log
+	shift 2
+	say "$name: build"
+	if ! configure_build "$dir" "$@"; then
+		echo "FAILED: $name build" >&2
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	log=$TOP/$dir/check.out
+	say "$name: make check"
+	make -C "$dir" -j"$JOBS" check >"$log" 2>&1
+	grep -E '^(FAIL|ERROR|XPASS):' "$log" >&2
+	count_log "$log"
+	grep -E '^# (TOTAL|PASS|FAIL|ERROR|SKIP):' "$log" >&2
+}
+
+# A short libFuzzer run of every target over its seeds.
+fuzz_smoke() {
+	local dir=build/fuzz seconds=${FUZZ_SECONDS:-20}
+
+	configure_build "$dir" CC=clang --enable-fuzzing --enable-sanitizers ||
+		return 1
+	make -s -C "$dir" -j"$JOBS" check TESTS= >/dev/null || return 1
+	"$dir/tests/fuzz/mkseeds" "$dir/seeds" || return 1
+	for fz in "$dir"/tests/fuzz/fuzz-*; do
+		local t=${fz##*/fuzz-} corpus=$dir/corpus-${fz##*/fuzz-}
+
+		mkdir -p "$corpus"
+		[ -d "tests/fuzz/corpus/$t" ] && cp -r "tests/fuzz/corpus/$t/." "$corpus/"
+		[ -d "$dir/seeds/$t" ] && cp -r "$dir/seeds/$t/." "$corpus/"
+		say "fuzz $t for ${seconds}s"
+		"$fz" -max_total_time="$seconds" -artifact_prefix="$dir/crash-$t-" \
+			"$corpus" >"$dir/fuzz-$t.log" 2>&1 || {
+			tail -20 "$dir/fuzz-$t.log" >&2
+			return 1
+		}
+		grep -E '^(Done|#[0-9]+ *DONE)' "$dir/fuzz-$t.log" | tail -1 >&2
+	done
+}
+
+cmd_check() {
+	if ! install_deps; then
+		echo "0 passed, 1 failed"
+		return 1
+	fi
+	autoreconf -fi >/dev/null 2>&1 || { echo "0 passed, 1 failed"; return 1; }
+	check_suite "gcc -Werror" build/default --enable-werror
+	check_suite "ASan+UBSan" build/asan --enable-werror --enable-sanitizers
+	step "libFuzzer smoke (clang)" fuzz_smoke
+	step "make distcheck" make -s -C build/default distcheck \
+		DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+	if [ "$SKIPPED" != 0 ]; then
+		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+	else
+		echo "$PASSED passed, $FAILED failed"
+	fi
+	[ "$FAILED" = 0 ]
+}
+
+case "${1:-}" in
+run) cmd_run ;;
+check) cmd_check ;;
+*)
+	echo "usage: $0 run|check" >&2
+	exit 64
+	;;
+esac
