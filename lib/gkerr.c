@@ -54,23 +54,27 @@ int gk_fail(struct gk_err *e, int code, const char *fmt, ...)
 
 void gk_err_prefix(struct gk_err *e, const char *fmt, ...)
 {
-	char old[GK_ERR_MSG_MAX];
-	size_t n;
+	char prefix[GK_ERR_MSG_MAX / 2], old[GK_ERR_MSG_MAX];
+	size_t plen, olen, room = sizeof(e->msg) - 1;
 	va_list ap;
-	int r;
 
 	if (!e)
 		return;
 	memcpy(old, e->msg, sizeof(old));
+	old[sizeof(old) - 1] = '\0';
 	va_start(ap, fmt);
-	r = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	n = r < 0 ? 0 : (size_t)r;
-	if (n + 2 < sizeof(e->msg)) {
-		memcpy(e->msg + n, ": ", 3);
-		n += 2;
-		strncat(e->msg + n, old, sizeof(e->msg) - n - 1);
-	}
+	/* "PREFIX: OLD"; an overlong line loses its end, not its start */
+	plen = strlen(prefix);
+	olen = strlen(old);
+	memcpy(e->msg, prefix, plen);
+	memcpy(e->msg + plen, ": ", 2);
+	room -= plen + 2;
+	if (olen > room)
+		olen = room;
+	memcpy(e->msg + plen + 2, old, olen);
+	e->msg[plen + 2 + olen] = '\0';
 }
 
 void gk_err_clear(struct gk_err *e)

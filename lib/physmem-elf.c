@@ -58,7 +58,8 @@ static void drop_overlaps(struct pm_source *s)
 {
 	size_t out = 0;
 
-	qsort(s->pieces, s->npieces, sizeof(*s->pieces), piece_cmp);
+	if (s->npieces > 1)
+		qsort(s->pieces, s->npieces, sizeof(*s->pieces), piece_cmp);
 	for (size_t i = 0; i < s->npieces; i++) {
 		struct pm_piece p = s->pieces[i];
 

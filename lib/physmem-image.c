@@ -60,7 +60,8 @@ static int piece_cmp(const void *pa, const void *pb)
 /* Sort; overlapping pieces would make the bytes at an address ambiguous. */
 static int sort_pieces(struct pm_source *s, struct gk_err *e)
 {
-	qsort(s->pieces, s->npieces, sizeof(*s->pieces), piece_cmp);
+	if (s->npieces > 1)
+		qsort(s->pieces, s->npieces, sizeof(*s->pieces), piece_cmp);
 	for (size_t i = 1; i < s->npieces; i++)
 		if (s->pieces[i].r.start <= s->pieces[i - 1].r.end)
 			return gk_fail(e, -GK_ERR_FORMAT,

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef GK_LIBFUZZER
-#define MAX_INPUT (16u << 20)
+#define FUZZ_MAX_INPUT (16u << 20)
 
 static int read_input(const char *path, uint8_t **buf, size_t *len)
 {
@@ -32,8 +32,8 @@ static int read_input(const char *path, uint8_t **buf, size_t *len)
 
 	if (!f)
 		return -1;
-	p = malloc(MAX_INPUT);
-	n = p ? fread(p, 1, MAX_INPUT, f) : 0;
+	p = malloc(FUZZ_MAX_INPUT);
+	n = p ? fread(p, 1, FUZZ_MAX_INPUT, f) : 0;
 	if (!p || ferror(f)) {
 		free(p);
 		fclose(f);
@@ -78,7 +78,8 @@ static size_t collect(int argc, char **argv, char ***out)
 		}
 		if (dir)
 			closedir(dir);
-		qsort(list + first, n - first, sizeof(*list), cmp_name);
+		if (n - first > 1)
+			qsort(list + first, n - first, sizeof(*list), cmp_name);
 	}
 	*out = list;
 	return n;

@@ -109,6 +109,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mkseeds DIR\n");
 		return 1;
 	}
+	if (mkdir(argv[1], 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "mkseeds: %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
 	for (int v = 0; v < 4; v++) {
 		size_t len = chain(m, v);
 

@@ -5,7 +5,7 @@
 TS_COMPONENT=fuzz
 . "$top_srcdir/tests/ts/functions.sh"
 
-targets="memreserve systab"
+targets="memreserve systab iomem kmsg"
 seeds="$TS_OUT/seeds"
 rm -rf "$seeds"
 mkdir -p "$seeds"
@@ -14,9 +14,10 @@ mkdir -p "$seeds"
 set -- $targets
 ts_plan $#
 for t in $targets; do
-	dirs="$seeds/$t"
-	[ -d "$top_srcdir/tests/fuzz/corpus/$t" ] &&
-		dirs="$dirs $top_srcdir/tests/fuzz/corpus/$t"
+	dirs=
+	for d in "$seeds/$t" "$top_srcdir/tests/fuzz/corpus/$t"; do
+		[ -d "$d" ] && dirs="$dirs $d"
+	done
 	# shellcheck disable=SC2086
 	"$top_builddir/tests/fuzz/fuzz-$t" $dirs >"$TS_OUT/$t.tap" 2>&1
 	rc=$?

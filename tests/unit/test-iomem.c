@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "iomem.h"
+#include "testutil.h"
 
 /*
  * A QEMU virt machine with GICv3 and a crash kernel, as root sees it:
@@ -427,38 +428,19 @@ static void test_too_many_lines(void **state)
 }
 
 /* A snapshot directory with proc/iomem holding @text (NULL: no file). */
-static void make_snapshot(char *dir, const char *text)
+static char *make_snapshot(const char *text)
 {
-	char path[PATH_MAX + 16];
-	FILE *f;
+	char *dir = tu_mkdtemp();
 
-	strcpy(dir, "/tmp/test-iomem.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/proc", dir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	if (!text)
-		return;
-	snprintf(path, sizeof(path), "%s/proc/iomem", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void remove_snapshot(const char *dir)
-{
-	char path[PATH_MAX + 16];
-
-	snprintf(path, sizeof(path), "%s/proc/iomem", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/proc", dir);
-	rmdir(path);
-	rmdir(dir);
+	assert_non_null(dir);
+	if (text)
+		assert_int_equal(tu_write(dir, "proc/iomem", text), 0);
+	return dir;
 }
 
 static void test_load(void **state)
 {
-	char dir[PATH_MAX];
+	char *dir;
 	struct sysroot *sr;
 	struct gk_err e = { 0 };
 	struct iomem *io;
@@ -466,7 +448,7 @@ static void test_load(void **state)
 	size_t n;
 
 	(void)state;
-	make_snapshot(dir, arm64_iomem);
+	dir = make_snapshot(arm64_iomem);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(iomem_load(sr, &io, &e), 0);
 	assert_int_equal(iomem_count(io), 21);
@@ -476,19 +458,20 @@ static void test_load(void **state)
 	free(r);
 	iomem_free(io);
 	sysroot_free(sr);
-	remove_snapshot(dir);
+	tu_rmtree(dir);
 }
 
 static void test_load_bad(void **state)
 {
-	char dir[PATH_MAX], want[PATH_MAX + 64];
+	char *dir;
+	char want[PATH_MAX + 64];
 	struct sysroot *sr;
 	struct gk_err e = { 0 };
 	struct iomem *io;
 
 	(void)state;
-	make_snapshot(dir, "40000000-bfffffff : System RAM\n"
-			   "  60000000-7fffffff Crash kernel\n");
+	dir = make_snapshot("40000000-bfffffff : System RAM\n"
+			    "  60000000-7fffffff Crash kernel\n");
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(iomem_load(sr, &io, &e), -GK_ERR_FORMAT);
 	assert_null(io);
@@ -497,24 +480,24 @@ static void test_load_bad(void **state)
 		 dir);
 	assert_string_equal(e.msg, want);
 	sysroot_free(sr);
-	remove_snapshot(dir);
+	tu_rmtree(dir);
 }
 
 static void test_load_missing(void **state)
 {
-	char dir[PATH_MAX];
+	char *dir;
 	struct sysroot *sr;
 	struct gk_err e = { 0 };
 	struct iomem *io;
 
 	(void)state;
-	make_snapshot(dir, NULL);
+	dir = make_snapshot(NULL);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(iomem_load(sr, &io, &e), -GK_ERR_NOENT);
 	assert_null(io);
 	assert_non_null(strstr(e.msg, "/proc/iomem"));
 	sysroot_free(sr);
-	remove_snapshot(dir);
+	tu_rmtree(dir);
 }
 
 int main(void)

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "klog.h"
+#include "testutil.h"
 
 #define PEND0 "GICv3: CPU0: using allocated LPI pending table @0x00000000425c0000"
 #define PEND1 "GICv3: CPU1: using reserved LPI pending table @0x0000000042600000"
@@ -426,47 +427,31 @@ static void test_too_big(void **state)
 }
 
 /* DIR/dev/kmsg: a regular file holding @text, or a FIFO when NULL. */
-static void make_snapshot(char *dir, const char *text)
+static char *make_snapshot(const char *text)
 {
-	char path[PATH_MAX + 16];
-	FILE *f;
+	char *dir = tu_mkdtemp(), path[PATH_MAX + 16];
 
-	strcpy(dir, "/tmp/test-klog.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/dev", dir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/dev/kmsg", dir);
-	if (!text) {
-		assert_int_equal(mkfifo(path, 0600), 0);
-		return;
+	assert_non_null(dir);
+	if (text) {
+		assert_int_equal(tu_write(dir, "dev/kmsg", text), 0);
+		return dir;
 	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void remove_snapshot(const char *dir)
-{
-	char path[PATH_MAX + 16];
-
 	snprintf(path, sizeof(path), "%s/dev/kmsg", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/dev", dir);
-	rmdir(path);
-	rmdir(dir);
+	assert_int_equal(tu_mkparents(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	return dir;
 }
 
 static void test_load_snapshot(void **state)
 {
-	char dir[PATH_MAX];
+	char *dir;
 	struct sysroot *sr;
 	struct gk_err e = { 0 };
 	struct klog *log;
 	size_t pos = 0;
 
 	(void)state;
-	make_snapshot(dir, kmsg_log);
+	dir = make_snapshot(kmsg_log);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(klog_load(sr, NULL, &log, &e), 0);
 	assert_int_equal(log->format, KLOG_KMSG);
@@ -475,19 +460,19 @@ static void test_load_snapshot(void **state)
 			 &log->lines[7]);
 	klog_free(log);
 	sysroot_free(sr);
-	remove_snapshot(dir);
+	tu_rmtree(dir);
 }
 
 static void test_load_snapshot_bad(void **state)
 {
-	char dir[PATH_MAX], want[PATH_MAX + 64];
+	char *dir, want[PATH_MAX + 64];
 	struct sysroot *sr;
 	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
-	make_snapshot(dir, "6,1,2,-;ok\n 6,1,2,-;dict\n6,1,2;no flags\n"
-			   "6,x,2,-;bad\n");
+	dir = make_snapshot("6,1,2,-;ok\n 6,1,2,-;dict\n6,1,2;no flags\n"
+			    "6,x,2,-;bad\n");
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(klog_load(sr, NULL, &log, &e), -GK_ERR_FORMAT);
 	assert_null(log);
@@ -495,44 +480,44 @@ static void test_load_snapshot_bad(void **state)
 		 "%s/dev/kmsg:4: bad sequence number in kmsg record", dir);
 	assert_string_equal(e.msg, want);
 	sysroot_free(sr);
-	remove_snapshot(dir);
+	tu_rmtree(dir);
 }
 
 static void test_load_snapshot_fifo(void **state)
 {
-	char dir[PATH_MAX], want[PATH_MAX + 64];
+	char *dir, want[PATH_MAX + 64];
 	struct sysroot *sr;
 	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
 	/* must fail at once rather than wait for a writer */
-	make_snapshot(dir, NULL);
+	dir = make_snapshot(NULL);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(klog_load(sr, NULL, &log, &e), -GK_ERR_FORMAT);
 	assert_null(log);
 	snprintf(want, sizeof(want), "%s/dev/kmsg: not a regular file", dir);
 	assert_string_equal(e.msg, want);
 	sysroot_free(sr);
-	remove_snapshot(dir);
+	tu_rmtree(dir);
 }
 
 static void test_load_missing(void **state)
 {
-	char dir[PATH_MAX];
+	char *dir;
 	struct sysroot *sr;
 	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
-	strcpy(dir, "/tmp/test-klog.XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	dir = tu_mkdtemp();
+	assert_non_null(dir);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(klog_load(sr, NULL, &log, &e), -GK_ERR_NOENT);
 	assert_null(log);
 	assert_non_null(strstr(e.msg, "/dev/kmsg"));
 	sysroot_free(sr);
-	rmdir(dir);
+	tu_rmtree(dir);
 	assert_int_equal(klog_load(NULL, NULL, &log, &e), -GK_ERR_INVAL);
 }
 
@@ -541,16 +526,14 @@ static void test_load_file(void **state)
 	static const char text[] =
 		"-- Boot 3c5e1d0f2a4b4c8e9d7f6a5b4c3d2e1f --\n"
 		"Nov 24 10:00:00 host kernel: " PEND0 "\n";
-	char path[] = "/tmp/test-klog.XXXXXX";
+	char *dir = tu_mkdtemp(), path[PATH_MAX + 16];
 	struct gk_err e = { 0 };
 	struct klog *log;
-	int fd;
 
 	(void)state;
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, sizeof(text) - 1), sizeof(text) - 1);
-	close(fd);
+	assert_non_null(dir);
+	assert_int_equal(tu_write(dir, "journal.txt", text), 0);
+	snprintf(path, sizeof(path), "%s/journal.txt", dir);
 	/* a log file needs no system root */
 	assert_int_equal(klog_load(NULL, path, &log, &e), 0);
 	assert_int_equal(log->format, KLOG_JOURNAL);
@@ -561,6 +544,7 @@ static void test_load_file(void **state)
 	assert_int_equal(klog_load(NULL, path, &log, &e), -GK_ERR_NOENT);
 	assert_null(log);
 	assert_non_null(strstr(e.msg, path));
+	tu_rmtree(dir);
 }
 
 /* --kmsg <(journalctl -k) hands us a pipe. */

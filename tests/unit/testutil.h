@@ -32,7 +32,7 @@ static inline char *tu_mkdtemp(void)
 /* mkdir -p of the directory part of @path */
 static inline int tu_mkparents(const char *path)
 {
-	char buf[4096];
+	char buf[8192];
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (char *p = buf + 1; *p; p++) {
@@ -50,7 +50,7 @@ static inline int tu_mkparents(const char *path)
 static inline int tu_pwrite(const char *dir, const char *rel, const void *buf,
 			    size_t len, off_t offset)
 {
-	char path[4096];
+	char path[8192];
 	int fd;
 	ssize_t n;
 
@@ -67,7 +67,7 @@ static inline int tu_pwrite(const char *dir, const char *rel, const void *buf,
 
 static inline int tu_write(const char *dir, const char *rel, const char *text)
 {
-	char path[4096];
+	char path[8192];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
@@ -86,7 +86,7 @@ static inline int tu_write(const char *dir, const char *rel, const char *text)
 static inline int tu_symlink(const char *dir, const char *rel,
 			     const char *target)
 {
-	char path[4096];
+	char path[8192];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	if (tu_mkparents(path) < 0)
