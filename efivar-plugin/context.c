@@ -62,8 +62,7 @@ static int load_ram(struct eft_ctx *ctx, struct gk_err *e)
 	return ret < 0 ? gk_fail(e, ret, "out of memory") : 0;
 }
 
-int eft_open(const struct sysroot *sr, struct eft_ctx **out,
-	     struct gk_err *e)
+int eft_open(const struct sysroot *sr, struct eft_ctx **out, struct gk_err *e)
 {
 	struct eft_ctx *ctx;
 	int ret;
@@ -113,8 +112,8 @@ static int read_memmap(struct eft_ctx *ctx, const struct gk_fdt *f,
 	*buf = NULL;
 	if (gk_fdt_get_u64(f, "/chosen", "linux,uefi-mmap-start", &start,
 			   NULL) < 0 ||
-	    gk_fdt_get_u64(f, "/chosen", "linux,uefi-mmap-size", &size,
-			   NULL) < 0 ||
+	    gk_fdt_get_u64(f, "/chosen", "linux,uefi-mmap-size", &size, NULL) <
+		    0 ||
 	    gk_fdt_get_u64(f, "/chosen", "linux,uefi-mmap-desc-size", &desc,
 			   NULL) < 0)
 		return -GK_ERR_NOTFOUND;
@@ -128,7 +127,7 @@ static int read_memmap(struct eft_ctx *ctx, const struct gk_fdt *f,
 		*buf = NULL;
 		return -GK_ERR_UNMAPPED;
 	}
-	*map = (struct eft_memmap){ *buf, size, (uint32_t)desc };
+	*map = (struct eft_memmap){*buf, size, (uint32_t)desc};
 	return 0;
 }
 
@@ -167,10 +166,13 @@ static int check_tables_ptr(struct eft_ctx *ctx, const struct eft_systab *st,
 	    gk_ranges_covers(ctx->rd.ram, ctx->rd.nram, &want, NULL))
 		return 0;
 	return gk_fail(e, -GK_ERR_CORRUPT,
-		       "%s: EFI system table at 0x%llx: configuration tables at 0x%llx are not in System RAM%s",
+		       "%s: EFI system table at 0x%llx: configuration tables "
+		       "at 0x%llx are not in System RAM%s",
 		       physmem_name(ctx->pm), (unsigned long long)st->addr,
 		       (unsigned long long)st->tables_phys,
-		       have_map ? "" : " (no EFI memory map to translate a virtual address)");
+		       have_map ? ""
+				: " (no EFI memory map to translate a virtual "
+				  "address)");
 }
 
 static int systab_addr(struct eft_ctx *ctx, struct gk_fdt *f, uint64_t *addr,
@@ -181,11 +183,11 @@ static int systab_addr(struct eft_ctx *ctx, struct gk_fdt *f, uint64_t *addr,
 	ret = gk_fdt_load(ctx->sr, "/sys/firmware/fdt", f, e);
 	if (ret < 0)
 		return ret;
-	ret = gk_fdt_get_u64(f, "/chosen", "linux,uefi-system-table", addr,
-			     e);
+	ret = gk_fdt_get_u64(f, "/chosen", "linux,uefi-system-table", addr, e);
 	if (ret == -GK_ERR_NOTFOUND)
 		gk_fail(e, ret,
-			"%s: no /chosen/linux,uefi-system-table: the kernel did not boot through EFI",
+			"%s: no /chosen/linux,uefi-system-table: the kernel "
+			"did not boot through EFI",
 			f->name);
 	return ret;
 }
@@ -225,8 +227,7 @@ out:
 }
 
 /* The root from the boot line "efi: ... MEMRESERVE=0x... ". */
-static int root_from_log(struct eft_ctx *ctx, uint64_t *root,
-			 struct gk_err *e)
+static int root_from_log(struct eft_ctx *ctx, uint64_t *root, struct gk_err *e)
 {
 	const struct klog_line *l;
 	struct klog *log;
@@ -271,7 +272,8 @@ static int root_from_tables(struct eft_ctx *ctx, uint64_t *root,
 	if (n < 0)
 		return (int)n;
 	ret = gk_fail(e, -GK_ERR_NOTFOUND,
-		      "%s: EFI system table at 0x%llx has no Linux MEMRESERVE configuration table",
+		      "%s: EFI system table at 0x%llx has no Linux MEMRESERVE "
+		      "configuration table",
 		      physmem_name(ctx->pm), (unsigned long long)st.addr);
 	for (long i = 0; i < n; i++) {
 		if (!memcmp(&t[i].guid, &eft_guid_memreserve,
@@ -288,7 +290,7 @@ static int root_from_tables(struct eft_ctx *ctx, uint64_t *root,
 int eft_find_memreserve(struct eft_ctx *ctx, uint64_t *root,
 			enum eft_root_source *src, struct gk_err *e)
 {
-	struct gk_err why = { 0 };
+	struct gk_err why = {0};
 	int ret;
 
 	ret = root_from_tables(ctx, root, &why);

@@ -37,46 +37,46 @@ struct opts {
 
 enum { COL_INDEX, COL_GUID, COL_NAME, COL_ADDRESS };
 static const struct gk_col list_cols[] = {
-	[COL_INDEX] = { "INDEX", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
-			"position in the configuration table array" },
-	[COL_GUID] = { "GUID", 36, 0, SCOLS_JSON_STRING, "table GUID" },
-	[COL_NAME] = { "NAME", 0.1, 0, SCOLS_JSON_STRING,
-		       "table name, as in the kernel's efi: boot line" },
-	[COL_ADDRESS] = { "ADDRESS", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
-			  "VendorTable: where the table is" },
+	[COL_INDEX] = {"INDEX", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		       "position in the configuration table array"},
+	[COL_GUID] = {"GUID", 36, 0, SCOLS_JSON_STRING, "table GUID"},
+	[COL_NAME] = {"NAME", 0.1, 0, SCOLS_JSON_STRING,
+		      "table name, as in the kernel's efi: boot line"},
+	[COL_ADDRESS] = {"ADDRESS", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			 "VendorTable: where the table is"},
 };
-static const int list_default[] = { COL_GUID, COL_NAME, COL_ADDRESS };
+static const int list_default[] = {COL_GUID, COL_NAME, COL_ADDRESS};
 
 enum { COL_BASE, COL_END, COL_SIZE, COL_BLOCK, COL_SLOT, COL_FLAGS };
 static const struct gk_col mr_cols[] = {
-	[COL_BASE] = { "BASE", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
-		       "first reserved address" },
-	[COL_END] = { "END", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
-		      "last reserved address" },
-	[COL_SIZE] = { "SIZE", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
-		       "size of the reservation" },
-	[COL_BLOCK] = { "BLOCK", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
-			"memreserve block holding the entry" },
-	[COL_SLOT] = { "SLOT", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
-		       "slot in that block" },
-	[COL_FLAGS] = { "FLAGS", 0.1, 0, SCOLS_JSON_STRING,
-			"what is odd about the entry" },
+	[COL_BASE] = {"BASE", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+		      "first reserved address"},
+	[COL_END] = {"END", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+		     "last reserved address"},
+	[COL_SIZE] = {"SIZE", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+		      "size of the reservation"},
+	[COL_BLOCK] = {"BLOCK", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+		       "memreserve block holding the entry"},
+	[COL_SLOT] = {"SLOT", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		      "slot in that block"},
+	[COL_FLAGS] = {"FLAGS", 0.1, 0, SCOLS_JSON_STRING,
+		       "what is odd about the entry"},
 };
-static const int mr_default[] = { COL_BASE, COL_END, COL_SIZE, COL_BLOCK,
-				  COL_FLAGS };
+static const int mr_default[] = {COL_BASE, COL_END, COL_SIZE, COL_BLOCK,
+				 COL_FLAGS};
 
 enum { COL_RANGE, COL_COVERED, COL_BY };
 static const struct gk_col check_cols[] = {
-	[COL_RANGE] = { "RANGE", 0, 0, SCOLS_JSON_STRING, "range asked about" },
-	[COL_COVERED] = { "COVERED", 0, 0, SCOLS_JSON_STRING,
-			  "yes, no or partly" },
-	[COL_BY] = { "BY", 0, 0, SCOLS_JSON_STRING,
-		     "the merged reservation that covers or overlaps it" },
+	[COL_RANGE] = {"RANGE", 0, 0, SCOLS_JSON_STRING, "range asked about"},
+	[COL_COVERED] = {"COVERED", 0, 0, SCOLS_JSON_STRING,
+			 "yes, no or partly"},
+	[COL_BY] = {"BY", 0, 0, SCOLS_JSON_STRING,
+		    "the merged reservation that covers or overlaps it"},
 };
-static const int check_default[] = { COL_RANGE, COL_COVERED, COL_BY };
+static const int check_default[] = {COL_RANGE, COL_COVERED, COL_BY};
 
 struct table_def {
-	const char *name;	/* JSON key */
+	const char *name; /* JSON key */
 	const struct gk_col *cols;
 	size_t ncols;
 	const int *defaults;
@@ -84,12 +84,12 @@ struct table_def {
 };
 
 static const struct table_def tables[] = {
-	[CMD_LIST] = { "tables", list_cols, GK_ARRAY_SIZE(list_cols),
-		       list_default, GK_ARRAY_SIZE(list_default) },
-	[CMD_MEMRESERVE] = { "memreserve", mr_cols, GK_ARRAY_SIZE(mr_cols),
-			     mr_default, GK_ARRAY_SIZE(mr_default) },
-	[CMD_CHECK] = { "check", check_cols, GK_ARRAY_SIZE(check_cols),
-			check_default, GK_ARRAY_SIZE(check_default) },
+	[CMD_LIST] = {"tables", list_cols, GK_ARRAY_SIZE(list_cols),
+		      list_default, GK_ARRAY_SIZE(list_default)},
+	[CMD_MEMRESERVE] = {"memreserve", mr_cols, GK_ARRAY_SIZE(mr_cols),
+			    mr_default, GK_ARRAY_SIZE(mr_default)},
+	[CMD_CHECK] = {"check", check_cols, GK_ARRAY_SIZE(check_cols),
+		       check_default, GK_ARRAY_SIZE(check_default)},
 };
 
 struct out {
@@ -104,16 +104,20 @@ static void usage(void)
 	       " efitables [options] [list]\n"
 	       " efitables [options] memreserve\n"
 	       " efitables [options] check ADDR[+SIZE]...\n\n"
-	       "List the EFI configuration tables of an arm64 Linux system and\n"
-	       "the Linux memreserve list that persists reservations across kexec.\n\n"
+	       "List the EFI configuration tables of an arm64 Linux system "
+	       "and\n"
+	       "the Linux memreserve list that persists reservations across "
+	       "kexec.\n\n"
 	       "Options:\n"
 	       " -J, --json             use JSON output format\n"
 	       " -r, --raw              use raw output format\n"
 	       " -n, --noheadings       don't print headings\n"
-	       " -o, --output <list>    output columns (+list adds to the defaults)\n"
+	       " -o, --output <list>    output columns (+list adds to the "
+	       "defaults)\n"
 	       "     --output-all       output all columns\n"
 	       " -b, --bytes            print SIZE in bytes\n"
-	       " -s, --sysroot <dir>    read a snapshot instead of the live system\n"
+	       " -s, --sysroot <dir>    read a snapshot instead of the live "
+	       "system\n"
 	       " -h, --help             display this help\n"
 	       " -V, --version          display version\n");
 	for (size_t t = 0; t < GK_ARRAY_SIZE(tables); t++) {
@@ -121,7 +125,8 @@ static void usage(void)
 		       t == CMD_LIST ? "list" : tables[t].name);
 		gk_cols_usage(stdout, tables[t].cols, tables[t].ncols);
 	}
-	printf("\nExit status: 0 success (check: covered), 1 check: not covered,\n"
+	printf("\nExit status: 0 success (check: covered), 1 check: not "
+	       "covered,\n"
 	       "3 could not tell (the reason is printed), 64 usage error.\n"
 	       "\nFor more details see efitables(8).\n");
 }
@@ -135,7 +140,7 @@ static int usage_error(const char *msg, const char *arg)
 
 static int parse_cmd(struct opts *o, int argc, char **argv)
 {
-	static const char *const names[] = { "list", "memreserve", "check" };
+	static const char *const names[] = {"list", "memreserve", "check"};
 	const char *cmd = optind < argc ? argv[optind++] : "list";
 
 	for (size_t i = 0; i < GK_ARRAY_SIZE(names); i++) {
@@ -159,42 +164,60 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 {
 	enum { OPT_OUTPUT_ALL = 0x100 };
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-		{ "bytes", no_argument, NULL, 'b' },
-		{ "sysroot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		{"json", no_argument, NULL, 'J'},
+		{"raw", no_argument, NULL, 'r'},
+		{"noheadings", no_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},
+		{"output-all", no_argument, NULL, OPT_OUTPUT_ALL},
+		{"bytes", no_argument, NULL, 'b'},
+		{"sysroot", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "Jrno:bs:hV", longopts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "Jrno:bs:hV", longopts, NULL)) >=
+	       0) {
 		switch (c) {
-		case 'J': o->json = true; break;
-		case 'r': o->raw = true; break;
-		case 'n': o->noheadings = true; break;
-		case 'o': o->output = optarg; break;
-		case OPT_OUTPUT_ALL: o->output_all = true; break;
-		case 'b': o->bytes = true; break;
-		case 's': o->sysroot = optarg; break;
-		case 'h': usage(); return -1;
+		case 'J':
+			o->json = true;
+			break;
+		case 'r':
+			o->raw = true;
+			break;
+		case 'n':
+			o->noheadings = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_OUTPUT_ALL:
+			o->output_all = true;
+			break;
+		case 'b':
+			o->bytes = true;
+			break;
+		case 's':
+			o->sysroot = optarg;
+			break;
+		case 'h':
+			usage();
+			return -1;
 		case 'V':
 			printf("efitables from %s %s\n", PACKAGE_NAME,
 			       PACKAGE_VERSION);
 			return -1;
-		default:	/* getopt said what is wrong */
-			fprintf(stderr,
-				"Try 'efitables --help' for more information.\n");
+		default: /* getopt said what is wrong */
+			fprintf(stderr, "Try 'efitables --help' for more "
+					"information.\n");
 			return EXIT_USAGE;
 		}
 	}
 	if (o->json && o->raw)
-		return usage_error("options --json and --raw are mutually exclusive",
-				   NULL);
+		return usage_error(
+			"options --json and --raw are mutually exclusive",
+			NULL);
 	return parse_cmd(o, argc, argv);
 }
 
@@ -270,7 +293,7 @@ static int fail(const struct gk_err *e)
 static int cmd_list(struct eft_ctx *ctx, struct out *out)
 {
 	char idx[24], guid[40], name[128], addr[24];
-	char *vals[] = { idx, guid, name, addr };
+	char *vals[] = {idx, guid, name, addr};
 	struct eft_systab st;
 	struct eft_table *t;
 	struct gk_err e;
@@ -298,12 +321,13 @@ static int cmd_list(struct eft_ctx *ctx, struct out *out)
 
 static void flags_str(unsigned int flags, char *buf, size_t len)
 {
-	static const struct { unsigned int bit; const char *name; } names[] = {
-		{ EFT_MR_ZERO, "zero-size" },
-		{ EFT_MR_WRAPS, "wraps" },
-		{ EFT_MR_UNALIGNED, "unaligned" },
-		{ EFT_MR_OVERLAP, "overlap" },
-		{ EFT_MR_NOT_RAM, "not-ram" },
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} names[] = {
+		{EFT_MR_ZERO, "zero-size"},	 {EFT_MR_WRAPS, "wraps"},
+		{EFT_MR_UNALIGNED, "unaligned"}, {EFT_MR_OVERLAP, "overlap"},
+		{EFT_MR_NOT_RAM, "not-ram"},
 	};
 	size_t used = 0;
 
@@ -330,18 +354,21 @@ static void warn_odd(const struct eft_memreserve *mr)
 			continue;
 		flags_str(en->flags, flags, sizeof(flags));
 		fprintf(stderr,
-			"efitables: warning: memreserve entry 0x%llx+0x%llx (block 0x%llx slot %u): %s\n",
+			"efitables: warning: memreserve entry 0x%llx+0x%llx "
+			"(block 0x%llx slot %u): %s\n",
 			(unsigned long long)en->base,
 			(unsigned long long)en->size,
 			(unsigned long long)en->block, en->index, flags);
 		shown++;
 	}
 	if (odd > shown)
-		fprintf(stderr, "efitables: warning: ... and %zu more odd entries\n",
+		fprintf(stderr,
+			"efitables: warning: ... and %zu more odd entries\n",
 			odd - shown);
 	if (mr->odd_blocks)
 		fprintf(stderr,
-			"efitables: warning: %u memreserve blocks have a size other than %d slots\n",
+			"efitables: warning: %u memreserve blocks have a size "
+			"other than %d slots\n",
 			mr->odd_blocks, EFT_MR_BLOCK_SLOTS);
 }
 
@@ -355,7 +382,8 @@ static int load_memreserve(struct eft_ctx *ctx, struct eft_memreserve **mr)
 		return fail(&e);
 	if (src == EFT_ROOT_KERNEL_LOG)
 		fprintf(stderr,
-			"efitables: note: EFI system table unreadable, memreserve root 0x%llx taken from the kernel log\n",
+			"efitables: note: EFI system table unreadable, "
+			"memreserve root 0x%llx taken from the kernel log\n",
 			(unsigned long long)root);
 	if (eft_memreserve_walk(eft_ctx_reader(ctx), root, mr, &e) < 0)
 		return fail(&e);
@@ -363,8 +391,7 @@ static int load_memreserve(struct eft_ctx *ctx, struct eft_memreserve **mr)
 	return 0;
 }
 
-static void entry_vals(const struct eft_mr_entry *en, bool bytes,
-		       char v[][40])
+static void entry_vals(const struct eft_mr_entry *en, bool bytes, char v[][40])
 {
 	snprintf(v[COL_BASE], 40, "0x%llx", (unsigned long long)en->base);
 	/* a zero-sized entry has no last address */
@@ -423,7 +450,7 @@ static int check_one(const struct eft_memreserve *mr, uint64_t addr,
 		     uint64_t len, struct out *out, bool *all)
 {
 	char range[48], by[48] = "", covered[8];
-	char *vals[] = { range, covered, by };
+	char *vals[] = {range, covered, by};
 	struct gk_range r;
 	int c = eft_memreserve_covers(mr, addr, len, &r);
 
@@ -435,14 +462,15 @@ static int check_one(const struct eft_memreserve *mr, uint64_t addr,
 			 (unsigned long long)r.start,
 			 (unsigned long long)r.end);
 	snprintf(covered, sizeof(covered), "%s",
-		 c == 1 ? "yes" : r.end ? "partly" : "no");
+		 c == 1	 ? "yes"
+		 : r.end ? "partly"
+			 : "no");
 	if (c != 1)
 		*all = false;
 	return out_line(out, vals);
 }
 
-static int cmd_check(struct eft_ctx *ctx, struct out *out,
-		     const struct opts *o)
+static int cmd_check(struct eft_ctx *ctx, struct out *out, const struct opts *o)
 {
 	struct eft_memreserve *mr;
 	bool all = true;
@@ -496,8 +524,8 @@ static int run(const struct opts *o, struct out *out)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
-	struct out out = { 0 };
+	struct opts o = {0};
+	struct out out = {0};
 	int ret;
 
 	ret = parse_opts(&o, argc, argv);

@@ -29,20 +29,20 @@ struct eft_reader {
 	void *data;
 	/* the memory file the last read came from, for messages */
 	const char *(*name)(void *data);
-	const struct gk_range *ram;	/* System RAM, merged; NULL: unknown */
+	const struct gk_range *ram; /* System RAM, merged; NULL: unknown */
 	size_t nram;
 };
 
 /* ---- system table ------------------------------------------------ */
 
 #define EFT_SYSTAB_SIGNATURE 0x5453595320494249ull /* "IBI SYST" */
-#define EFT_SYSTAB_SIZE 120u	/* 64-bit EFI_SYSTEM_TABLE */
-#define EFT_CONFIG_ENTRY_SIZE 24u	/* EFI_CONFIGURATION_TABLE */
-#define EFT_MAX_TABLES 1024u	/* real firmware has a few dozen */
+#define EFT_SYSTAB_SIZE 120u			   /* 64-bit EFI_SYSTEM_TABLE */
+#define EFT_CONFIG_ENTRY_SIZE 24u		   /* EFI_CONFIGURATION_TABLE */
+#define EFT_MAX_TABLES 1024u /* real firmware has a few dozen */
 
 struct eft_systab {
 	uint64_t addr;
-	uint32_t revision;	/* (major << 16) | minor */
+	uint32_t revision; /* (major << 16) | minor */
 	uint32_t header_size;
 	uint32_t crc32;
 	bool crc_ok;
@@ -50,9 +50,9 @@ struct eft_systab {
 	uint32_t fw_revision;
 	uint64_t runtime;
 	uint64_t nr_tables;
-	uint64_t tables;	/* ConfigurationTable as stored */
-	uint64_t tables_phys;	/* ... translated to a physical address */
-	char vendor[128];	/* FirmwareVendor, UTF-8; "" when unreadable */
+	uint64_t tables;      /* ConfigurationTable as stored */
+	uint64_t tables_phys; /* ... translated to a physical address */
+	char vendor[128];     /* FirmwareVendor, UTF-8; "" when unreadable */
 };
 
 /**
@@ -93,7 +93,7 @@ uint64_t eft_virt_to_phys(const struct eft_memmap *map, uint64_t addr);
 
 struct eft_table {
 	efi_guid_t guid;
-	uint64_t addr;	/* VendorTable */
+	uint64_t addr; /* VendorTable */
 };
 
 /**
@@ -131,31 +131,31 @@ extern const efi_guid_t eft_guid_memreserve;
 
 /* ---- Linux memreserve list --------------------------------------- */
 
-#define EFT_MR_HDR_SIZE 16u	/* size, count, next */
-#define EFT_MR_ENTRY_SIZE 16u	/* base, size */
-#define EFT_MR_BLOCK_SLOTS 255	/* EFI_MEMRESERVE_COUNT(SZ_4K) */
+#define EFT_MR_HDR_SIZE 16u    /* size, count, next */
+#define EFT_MR_ENTRY_SIZE 16u  /* base, size */
+#define EFT_MR_BLOCK_SLOTS 255 /* EFI_MEMRESERVE_COUNT(SZ_4K) */
 #define EFT_MR_MAX_BLOCKS 65536u
 
 /* why an entry is odd: the kernel reserves it as it is */
-#define EFT_MR_ZERO 0x1		/* size 0 */
-#define EFT_MR_UNALIGNED 0x2	/* base or size not 4 KiB aligned */
-#define EFT_MR_OVERLAP 0x4	/* overlaps another entry */
-#define EFT_MR_NOT_RAM 0x8	/* not wholly inside System RAM */
-#define EFT_MR_WRAPS 0x10	/* base + size passes 2^64 */
+#define EFT_MR_ZERO 0x1	     /* size 0 */
+#define EFT_MR_UNALIGNED 0x2 /* base or size not 4 KiB aligned */
+#define EFT_MR_OVERLAP 0x4   /* overlaps another entry */
+#define EFT_MR_NOT_RAM 0x8   /* not wholly inside System RAM */
+#define EFT_MR_WRAPS 0x10    /* base + size passes 2^64 */
 
 struct eft_mr_block {
 	uint64_t addr;
-	int32_t size;	/* slots */
-	int32_t count;	/* slots used */
+	int32_t size;  /* slots */
+	int32_t count; /* slots used */
 	uint64_t next;
 };
 
 struct eft_mr_entry {
 	uint64_t base;
 	uint64_t size;
-	uint64_t block;	/* address of the block holding it */
-	unsigned int index;	/* slot in that block */
-	unsigned int flags;	/* EFT_MR_* */
+	uint64_t block;	    /* address of the block holding it */
+	unsigned int index; /* slot in that block */
+	unsigned int flags; /* EFT_MR_* */
 };
 
 struct eft_memreserve {
@@ -164,10 +164,10 @@ struct eft_memreserve {
 	size_t nblocks;
 	struct eft_mr_entry *entries;
 	size_t nentries;
-	struct gk_range *merged;	/* union of the entries, sorted */
+	struct gk_range *merged; /* union of the entries, sorted */
 	size_t nmerged;
-	unsigned int odd;	/* EFT_MR_* flags seen on any entry */
-	unsigned int odd_blocks;	/* blocks whose size is not 255 */
+	unsigned int odd;	 /* EFT_MR_* flags seen on any entry */
+	unsigned int odd_blocks; /* blocks whose size is not 255 */
 };
 
 /**
@@ -221,8 +221,7 @@ struct eft_ctx;
  *
  * returns: 0, or a negative GK_ERR_* code (a malformed snapshot)
  */
-int eft_open(const struct sysroot *sr, struct eft_ctx **out,
-	     struct gk_err *e);
+int eft_open(const struct sysroot *sr, struct eft_ctx **out, struct gk_err *e);
 
 void eft_close(struct eft_ctx *ctx);
 

@@ -23,7 +23,7 @@ struct walk {
 	struct eft_memreserve *mr;
 	size_t cap_blocks;
 	size_t cap_entries;
-	uint64_t prev;	/* the block whose next led here; 0 at the root */
+	uint64_t prev; /* the block whose next led here; 0 at the root */
 	struct gk_err *e;
 };
 
@@ -32,7 +32,7 @@ static bool in_ram(const struct eft_reader *rd, uint64_t pa, uint64_t len)
 	struct gk_range r;
 
 	if (!rd->ram)
-		return true;	/* unknown: the read itself will tell */
+		return true; /* unknown: the read itself will tell */
 	if (!gk_range_from_len(&r, pa, len))
 		return false;
 	return gk_ranges_covers(rd->ram, rd->nram, &r, NULL);
@@ -53,7 +53,8 @@ static int block_fail(struct walk *w, uint64_t pa, const char *fmt, ...)
 	if (w->prev)
 		snprintf(from, sizeof(from), " (next of 0x%llx)",
 			 (unsigned long long)w->prev);
-	return gk_fail(w->e, -GK_ERR_CORRUPT, "%s: memreserve %s at 0x%llx%s: %s",
+	return gk_fail(w->e, -GK_ERR_CORRUPT,
+		       "%s: memreserve %s at 0x%llx%s: %s",
 		       w->rd->name(w->rd->data), w->prev ? "block" : "root",
 		       (unsigned long long)pa, from, what);
 }
@@ -117,9 +118,9 @@ static int add_entries(struct walk *w, const struct eft_mr_block *b,
 
 static int check_header(struct walk *w, const struct eft_mr_block *b)
 {
-	uint64_t used = EFT_MR_HDR_SIZE +
-			(uint64_t)(b->count < 0 ? 0 : b->count) *
-				EFT_MR_ENTRY_SIZE;
+	uint64_t used =
+		EFT_MR_HDR_SIZE +
+		(uint64_t)(b->count < 0 ? 0 : b->count) * EFT_MR_ENTRY_SIZE;
 
 	if (b->size < 0 || b->count < 0)
 		return block_fail(w, b->addr, "negative size %d or count %d",
@@ -167,9 +168,9 @@ static int read_block(struct walk *w, uint64_t pa, struct eft_mr_block *b)
 	return add_entries(w, b, slots);
 unreadable:
 	if (w->prev)
-		gk_err_prefix(w->e, "memreserve block at 0x%llx (next of 0x%llx)",
-			      (unsigned long long)pa,
-			      (unsigned long long)w->prev);
+		gk_err_prefix(
+			w->e, "memreserve block at 0x%llx (next of 0x%llx)",
+			(unsigned long long)pa, (unsigned long long)w->prev);
 	else
 		gk_err_prefix(w->e, "memreserve root at 0x%llx",
 			      (unsigned long long)pa);
@@ -239,9 +240,10 @@ static int walk_list(struct walk *w, uint64_t root)
 		int ret;
 
 		if (mr->nblocks == EFT_MR_MAX_BLOCKS)
-			return gk_fail(w->e, -GK_ERR_TOOBIG,
-				       "%s: memreserve list longer than %u blocks",
-				       w->rd->name(w->rd->data), EFT_MR_MAX_BLOCKS);
+			return gk_fail(
+				w->e, -GK_ERR_TOOBIG,
+				"%s: memreserve list longer than %u blocks",
+				w->rd->name(w->rd->data), EFT_MR_MAX_BLOCKS);
 		mr->blocks = grow(mr->blocks, &w->cap_blocks, mr->nblocks,
 				  sizeof(*mr->blocks), &ok);
 		if (!ok)
@@ -253,8 +255,7 @@ static int walk_list(struct walk *w, uint64_t root)
 		mr->nblocks++;
 		/* Brent: the tortoise teleports to the hare at powers of 2 */
 		if (b->next && (b->next == pa || b->next == tortoise))
-			return block_fail(w, pa,
-					  "next 0x%llx closes a loop",
+			return block_fail(w, pa, "next 0x%llx closes a loop",
 					  (unsigned long long)b->next);
 		if (++lam == power) {
 			tortoise = b->next;
@@ -270,12 +271,13 @@ static int walk_list(struct walk *w, uint64_t root)
 int eft_memreserve_walk(const struct eft_reader *rd, uint64_t root,
 			struct eft_memreserve **out, struct gk_err *e)
 {
-	struct walk w = { .rd = rd, .e = e };
+	struct walk w = {.rd = rd, .e = e};
 	int ret;
 
 	if (!root)
 		return gk_fail(e, -GK_ERR_NOTFOUND,
-			       "%s: memreserve root pointer is 0", rd->name(rd->data));
+			       "%s: memreserve root pointer is 0",
+			       rd->name(rd->data));
 	w.mr = calloc(1, sizeof(*w.mr));
 	if (!w.mr)
 		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
@@ -312,6 +314,6 @@ int eft_memreserve_covers(const struct eft_memreserve *mr, uint64_t addr,
 		return -GK_ERR_INVAL;
 	covered = gk_ranges_covers(mr->merged, mr->nmerged, &want, &idx);
 	if (by)
-		*by = idx >= 0 ? mr->merged[idx] : (struct gk_range){ 0, 0 };
+		*by = idx >= 0 ? mr->merged[idx] : (struct gk_range){0, 0};
 	return covered;
 }

@@ -57,10 +57,10 @@ int eft_systab_parse(const uint8_t *buf, size_t len, uint64_t addr,
 			       (unsigned long long)addr, len);
 	sig = gk_le64(buf);
 	if (sig != EFT_SYSTAB_SIGNATURE)
-		return gk_fail(e, -GK_ERR_CORRUPT,
-			       "EFI system table at 0x%llx: bad signature 0x%016llx",
-			       (unsigned long long)addr,
-			       (unsigned long long)sig);
+		return gk_fail(
+			e, -GK_ERR_CORRUPT,
+			"EFI system table at 0x%llx: bad signature 0x%016llx",
+			(unsigned long long)addr, (unsigned long long)sig);
 	st->revision = gk_le32(buf + ST_REVISION);
 	st->header_size = gk_le32(buf + ST_HEADER_SIZE);
 	st->crc32 = gk_le32(buf + ST_CRC32);
@@ -72,7 +72,8 @@ int eft_systab_parse(const uint8_t *buf, size_t len, uint64_t addr,
 	st->tables_phys = st->tables;
 	if (st->revision >> 16 < 2)
 		return gk_fail(e, -GK_ERR_CORRUPT,
-			       "EFI system table at 0x%llx: revision %u.%u is older than 2.0",
+			       "EFI system table at 0x%llx: revision %u.%u is "
+			       "older than 2.0",
 			       (unsigned long long)addr, st->revision >> 16,
 			       st->revision & 0xffff);
 	if (st->header_size < EFT_SYSTAB_SIZE || st->header_size > 4096)
@@ -80,13 +81,15 @@ int eft_systab_parse(const uint8_t *buf, size_t len, uint64_t addr,
 			       "EFI system table at 0x%llx: header size %u",
 			       (unsigned long long)addr, st->header_size);
 	if (st->nr_tables > EFT_MAX_TABLES)
-		return gk_fail(e, -GK_ERR_CORRUPT,
-			       "EFI system table at 0x%llx: %llu configuration tables",
-			       (unsigned long long)addr,
-			       (unsigned long long)st->nr_tables);
+		return gk_fail(
+			e, -GK_ERR_CORRUPT,
+			"EFI system table at 0x%llx: %llu configuration tables",
+			(unsigned long long)addr,
+			(unsigned long long)st->nr_tables);
 	if (st->nr_tables && !st->tables)
 		return gk_fail(e, -GK_ERR_CORRUPT,
-			       "EFI system table at 0x%llx: configuration table pointer is 0",
+			       "EFI system table at 0x%llx: configuration "
+			       "table pointer is 0",
 			       (unsigned long long)addr);
 	st->crc_ok = st->header_size <= len &&
 		     crc_matches(buf, st->header_size, st->crc32);

@@ -13,9 +13,9 @@
 
 struct gk_col {
 	const char *name;
-	double whint;	/* libsmartcols width hint */
-	int flags;	/* SCOLS_FL_* */
-	int json;	/* SCOLS_JSON_* */
+	double whint; /* libsmartcols width hint */
+	int flags;    /* SCOLS_FL_* */
+	int json;     /* SCOLS_JSON_* */
 	const char *help;
 };
 

@@ -15,21 +15,21 @@
 #include <stddef.h>
 
 enum {
-	GK_ERR_NOMEM = 1,	/* out of memory */
-	GK_ERR_IO,		/* a read failed */
-	GK_ERR_NOENT,		/* a file or directory does not exist */
-	GK_ERR_ACCESS,		/* permission denied (root, CAP_SYS_RAWIO) */
-	GK_ERR_LOCKDOWN,	/* kernel lockdown refuses the access */
-	GK_ERR_STRICT_DEVMEM,	/* /dev/mem mmap refused (STRICT_DEVMEM) */
-	GK_ERR_UNMAPPED,	/* physical address not available here */
-	GK_ERR_ESCAPE,		/* a path would leave the system root */
-	GK_ERR_BADFDT,		/* malformed device tree blob */
-	GK_ERR_FORMAT,		/* malformed input of another kind */
-	GK_ERR_INVAL,		/* bad argument */
-	GK_ERR_NOTFOUND,	/* the thing looked for is not there */
-	GK_ERR_CORRUPT,		/* a structure that breaks its consumer */
-	GK_ERR_TOOBIG,		/* input over a sanity bound */
-	GK_ERR_RANGE,		/* address outside RAM or overflowing */
+	GK_ERR_NOMEM = 1,     /* out of memory */
+	GK_ERR_IO,	      /* a read failed */
+	GK_ERR_NOENT,	      /* a file or directory does not exist */
+	GK_ERR_ACCESS,	      /* permission denied (root, CAP_SYS_RAWIO) */
+	GK_ERR_LOCKDOWN,      /* kernel lockdown refuses the access */
+	GK_ERR_STRICT_DEVMEM, /* /dev/mem mmap refused (STRICT_DEVMEM) */
+	GK_ERR_UNMAPPED,      /* physical address not available here */
+	GK_ERR_ESCAPE,	      /* a path would leave the system root */
+	GK_ERR_BADFDT,	      /* malformed device tree blob */
+	GK_ERR_FORMAT,	      /* malformed input of another kind */
+	GK_ERR_INVAL,	      /* bad argument */
+	GK_ERR_NOTFOUND,      /* the thing looked for is not there */
+	GK_ERR_CORRUPT,	      /* a structure that breaks its consumer */
+	GK_ERR_TOOBIG,	      /* input over a sanity bound */
+	GK_ERR_RANGE,	      /* address outside RAM or overflowing */
 	GK_ERR_MAX_,
 };
 

@@ -6,8 +6,8 @@
 
 #include "gkfdt.h"
 
-int gk_fdt_from_buf(void *buf, size_t size, const char *name,
-		    struct gk_fdt *f, struct gk_err *e)
+int gk_fdt_from_buf(void *buf, size_t size, const char *name, struct gk_fdt *f,
+		    struct gk_err *e)
 {
 	int err;
 
@@ -41,8 +41,8 @@ int gk_fdt_load(const struct sysroot *sr, const char *path, struct gk_fdt *f,
 	ret = sysroot_read_file(sr, path, GK_FDT_MAX_SIZE, &buf, &len, e);
 	if (ret < 0)
 		return ret;
-	return gk_fdt_from_buf(buf, len, sysroot_name(sr, path, name,
-						      sizeof(name)), f, e);
+	return gk_fdt_from_buf(
+		buf, len, sysroot_name(sr, path, name, sizeof(name)), f, e);
 }
 
 void gk_fdt_free(struct gk_fdt *f)

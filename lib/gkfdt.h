@@ -19,7 +19,7 @@
 struct gk_fdt {
 	void *blob;
 	size_t size;
-	char name[4096];	/* file it came from, for messages */
+	char name[4096]; /* file it came from, for messages */
 };
 
 /**
@@ -45,8 +45,8 @@ int gk_fdt_load(const struct sysroot *sr, const char *path, struct gk_fdt *f,
  *
  * returns: 0 or -GK_ERR_BADFDT
  */
-int gk_fdt_from_buf(void *buf, size_t size, const char *name,
-		    struct gk_fdt *f, struct gk_err *e);
+int gk_fdt_from_buf(void *buf, size_t size, const char *name, struct gk_fdt *f,
+		    struct gk_err *e);
 
 void gk_fdt_free(struct gk_fdt *f);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "iomem.h"
+#include "strutils.h"
 
 /* The kernel pads addresses to 8 digits; 16 is all 64 bits hold. */
 #define IOMEM_MIN_DIGITS 8
@@ -14,9 +15,9 @@
 #define IOMEM_QUOTE_MAX 40
 
 struct iomem {
-	struct iomem_res *res;	/* every resource, in file (pre-)order */
+	struct iomem_res *res; /* every resource, in file (pre-)order */
 	size_t n;
-	char *names;		/* copy of the text; names point into it */
+	char *names; /* copy of the text; names point into it */
 	bool zeroed;
 };
 
@@ -60,17 +61,6 @@ static int parse_fail(struct iomem_parser *p, const char *what)
 		       what);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Read one address at *@s. Counting digits, not checking for overflow
  * after the fact, is what keeps 17 digits from wrapping silently.
@@ -81,7 +71,7 @@ static bool parse_addr(const char **s, const char *end, uint64_t *val)
 	uint64_t v = 0;
 	int d;
 
-	while (p < end && (d = hexval(*p)) >= 0) {
+	while (p < end && (d = gk_hexval(*p)) >= 0) {
 		if (p - *s == IOMEM_MAX_DIGITS)
 			return false;
 		v = v << 4 | (uint64_t)d;
@@ -183,8 +173,8 @@ static int link_res(struct iomem_parser *p, struct iomem_res *prev,
 		sib->next = r;
 		r->parent = sib->parent;
 	}
-	if (r->parent && (r->start < r->parent->start ||
-			  r->end > r->parent->end)) {
+	if (r->parent &&
+	    (r->start < r->parent->start || r->end > r->parent->end)) {
 		snprintf(what, sizeof(what),
 			 "child outside its parent on line %u",
 			 r->parent->line);
@@ -282,7 +272,7 @@ static struct iomem *iomem_alloc(const char *text, size_t len, size_t lines)
 int iomem_parse(const char *text, size_t len, const char *file,
 		struct iomem **out, struct gk_err *e)
 {
-	struct iomem_parser p = { .file = file ? file : "<iomem>", .e = e };
+	struct iomem_parser p = {.file = file ? file : "<iomem>", .e = e};
 	size_t lines = count_lines(text, len);
 	int ret;
 
@@ -315,8 +305,8 @@ int iomem_load(const struct sysroot *sr, struct iomem **out, struct gk_err *e)
 				e);
 	if (ret)
 		return ret;
-	ret = iomem_parse(buf, len, sysroot_name(sr, "/proc/iomem", name,
-						 sizeof(name)),
+	ret = iomem_parse(buf, len,
+			  sysroot_name(sr, "/proc/iomem", name, sizeof(name)),
 			  out, e);
 	free(buf);
 	return ret;
@@ -346,8 +336,8 @@ bool iomem_zeroed(const struct iomem *io)
 	return io->zeroed;
 }
 
-int iomem_find(const struct iomem *io, const char *name,
-	       struct gk_range **out, size_t *n)
+int iomem_find(const struct iomem *io, const char *name, struct gk_range **out,
+	       size_t *n)
 {
 	struct gk_range *r;
 	size_t count = 0, k = 0;
@@ -376,7 +366,7 @@ int iomem_find(const struct iomem *io, const char *name,
 
 bool iomem_in_ram(const struct iomem *io, uint64_t start, uint64_t len)
 {
-	struct gk_range want, run = { 0, 0 };
+	struct gk_range want, run = {0, 0};
 	bool have = false;
 
 	if (io->zeroed || !gk_range_from_len(&want, start, len))

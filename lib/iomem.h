@@ -122,8 +122,8 @@ bool iomem_zeroed(const struct iomem *io);
  *
  * returns: 0 or -GK_ERR_NOMEM
  */
-int iomem_find(const struct iomem *io, const char *name,
-	       struct gk_range **out, size_t *n);
+int iomem_find(const struct iomem *io, const char *name, struct gk_range **out,
+	       size_t *n);
 
 /**
  * iomem_in_ram - whether [@start, @start + @len) lies wholly in System RAM

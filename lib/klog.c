@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "klog.h"
+#include "strutils.h"
 
 /*
  * One read() of /dev/kmsg returns one record, or EINVAL when the buffer is
@@ -29,10 +30,10 @@ struct klog_parser {
 	struct klog *log;
 	const char *file;
 	unsigned int lineno;
-	size_t cap;		/* lines allocated */
-	char *out;		/* next free byte of log->store_ */
-	bool joinable;		/* journal: an indented line extends the last */
-	size_t indent;		/* journal: column where that message began */
+	size_t cap;    /* lines allocated */
+	char *out;     /* next free byte of log->store_ */
+	bool joinable; /* journal: an indented line extends the last */
+	size_t indent; /* journal: column where that message began */
 	struct gk_err *e;
 };
 
@@ -52,17 +53,6 @@ static int parse_fail(struct klog_parser *p, const char *what)
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* A decimal number of at least one digit that fits 64 bits. */
@@ -211,8 +201,8 @@ static bool is_marker(const char *s, size_t n)
 }
 
 /* The next line of @buf at *@pos: its start and length, without '\n'. */
-static bool next_line(const char *buf, size_t len, size_t *pos,
-		      const char **s, size_t *n)
+static bool next_line(const char *buf, size_t len, size_t *pos, const char **s,
+		      size_t *n)
 {
 	const char *nl;
 
@@ -263,11 +253,11 @@ static enum klog_format detect_format(const char *buf, size_t len)
 		if (looks_kmsg(s, n))
 			return KLOG_KMSG;
 		q = s;
-		parse_raw_prio(&q, s + n, &prio);	/* dmesg -r */
+		parse_raw_prio(&q, s + n, &prio); /* dmesg -r */
 		if (parse_stamp(&q, s + n, &usec))
-			return marker || parse_journal_prefix(&q, s + n) ?
-				       KLOG_JOURNAL_MONOTONIC :
-				       KLOG_DMESG;
+			return marker || parse_journal_prefix(&q, s + n)
+				       ? KLOG_JOURNAL_MONOTONIC
+				       : KLOG_DMESG;
 		q = s;
 		if (parse_wallclock(&q, s + n))
 			return KLOG_JOURNAL;
@@ -310,8 +300,8 @@ static int add_line(struct klog_parser *p, struct klog_line **out)
  * Copy @n bytes of text for @l. No message comes out longer than its line
  * was, so the store (input size + 1) never runs out.
  */
-static void put_text(struct klog_parser *p, struct klog_line *l,
-		     const char *s, size_t n)
+static void put_text(struct klog_parser *p, struct klog_line *l, const char *s,
+		     size_t n)
 {
 	memcpy(p->out, s, n);
 	p->out[n] = '\0';
@@ -329,8 +319,8 @@ static void put_unescaped(struct klog_parser *p, struct klog_line *l,
 		int hi, lo;
 
 		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' &&
-		    (hi = hexval(s[i + 2])) >= 0 &&
-		    (lo = hexval(s[i + 3])) >= 0) {
+		    (hi = gk_hexval(s[i + 2])) >= 0 &&
+		    (lo = gk_hexval(s[i + 3])) >= 0) {
 			p->out[o++] = (char)(hi << 4 | lo);
 			i += 3;
 			continue;
@@ -364,8 +354,7 @@ static int kmsg_line(struct klog_parser *p, const char *s, size_t n)
 		return parse_fail(p, "bad priority in kmsg record");
 	if (!parse_dec(&q, end, &seq) || q == end || *q++ != ',')
 		return parse_fail(p, "bad sequence number in kmsg record");
-	if (!parse_dec(&q, end, &usec) || q == end ||
-	    (*q != ',' && *q != ';'))
+	if (!parse_dec(&q, end, &usec) || q == end || (*q != ',' && *q != ';'))
 		return parse_fail(p, "bad timestamp in kmsg record");
 	semi = memchr(q, ';', (size_t)(end - q));
 	if (!semi)
@@ -499,10 +488,10 @@ static int parse_lines(struct klog_parser *p, const char *buf, size_t len)
 	return 0;
 }
 
-int klog_parse(const char *buf, size_t len, const char *file,
-	       struct klog **out, struct gk_err *e)
+int klog_parse(const char *buf, size_t len, const char *file, struct klog **out,
+	       struct gk_err *e)
 {
-	struct klog_parser p = { .file = file ? file : "<log>", .e = e };
+	struct klog_parser p = {.file = file ? file : "<log>", .e = e};
 	int ret;
 
 	*out = NULL;
@@ -608,8 +597,7 @@ static int buf_append(struct klog_buf *b, const char *s, size_t n)
 static int read_fail(int err, const char *name, struct gk_err *e)
 {
 	if (err > 0)
-		return gk_fail(e, gk_errno(err), "%s: %s", name,
-			       strerror(err));
+		return gk_fail(e, gk_errno(err), "%s: %s", name, strerror(err));
 	if (err == -GK_ERR_TOOBIG)
 		return gk_fail(e, err, "%s: larger than %u bytes", name,
 			       KLOG_MAX_SIZE);
@@ -721,7 +709,7 @@ static int open_log(const struct sysroot *sr, const char *file, char *name,
 int klog_load(const struct sysroot *sr, const char *file, struct klog **out,
 	      struct gk_err *e)
 {
-	struct klog_buf b = { 0 };
+	struct klog_buf b = {0};
 	char name[PATH_MAX];
 	unsigned int allow = 0;
 	int fd, ret;

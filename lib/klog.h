@@ -33,7 +33,7 @@ enum klog_format {
 	KLOG_KMSG,		/* /dev/kmsg records */
 	KLOG_DMESG,		/* dmesg, with timestamps */
 	KLOG_JOURNAL,		/* journalctl -o short */
-	KLOG_JOURNAL_MONOTONIC,	/* journalctl -o short-monotonic */
+	KLOG_JOURNAL_MONOTONIC, /* journalctl -o short-monotonic */
 	KLOG_PLAIN,		/* anything else: dmesg -t, a bare log */
 };
 
@@ -89,8 +89,8 @@ struct klog {
  *
  * returns: 0, -GK_ERR_FORMAT, -GK_ERR_TOOBIG or -GK_ERR_NOMEM
  */
-int klog_parse(const char *buf, size_t len, const char *file,
-	       struct klog **out, struct gk_err *e);
+int klog_parse(const char *buf, size_t len, const char *file, struct klog **out,
+	       struct gk_err *e);
 
 /**
  * klog_load - read and parse a kernel log

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "physmem-int.h"
@@ -18,7 +19,7 @@
 /* Lockdown mode of the root, or NULL when not locked down. */
 static const char *lockdown_mode(const struct sysroot *sr)
 {
-	static const char *const modes[] = { "integrity", "confidentiality" };
+	static const char *const modes[] = {"integrity", "confidentiality"};
 	const char *mode = NULL;
 	size_t len;
 	char *buf;
@@ -56,21 +57,64 @@ int pm_devmem_open(const struct sysroot *sr, struct pm_source *s,
 		return gk_fail(e, -GK_ERR_LOCKDOWN,
 			       "/dev/mem: refused by kernel lockdown (%s)",
 			       mode);
-	return gk_fail(e, -GK_ERR_ACCESS,
-		       "/dev/mem: permission denied (needs root with CAP_SYS_RAWIO)");
+	return gk_fail(
+		e, -GK_ERR_ACCESS,
+		"/dev/mem: permission denied (needs root with CAP_SYS_RAWIO)");
+}
+
+int pm_devmem_file(struct pm_source *s, struct gk_err *e)
+{
+	struct stat st;
+
+	s->ops = &pm_devmem_ops;
+	s->fd = open(s->name, O_RDONLY | O_SYNC | O_CLOEXEC);
+	if (s->fd < 0 || fstat(s->fd, &st) < 0)
+		return gk_fail(e, gk_errno(errno), "%s: %s", s->name,
+			       strerror(errno));
+	/* past the end of a file, a mapping faults: bound it by a piece */
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		s->pieces = calloc(1, sizeof(*s->pieces));
+		if (!s->pieces)
+			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+		s->pieces[0] = (struct pm_piece){
+			.r = { 0, (uint64_t)st.st_size - 1 }, .fd = -1 };
+		s->npieces = 1;
+	} else if (S_ISREG(st.st_mode)) {
+		s->npieces = 0;
+		s->pieces = NULL;
+		return gk_fail(e, -GK_ERR_FORMAT, "%s: empty file", s->name);
+	}
+	return 0;
+}
+
+/* For a regular file: is [pa, pa+len) inside it? */
+static int check_bounds(const struct pm_source *s, uint64_t pa, size_t len,
+			struct gk_err *e)
+{
+	if (!s->pieces)
+		return 0;
+	if (pa > s->pieces[0].r.end || len - 1 > s->pieces[0].r.end - pa)
+		return gk_fail(e, -GK_ERR_UNMAPPED,
+			       "%s: 0x%llx is past the end of the file",
+			       s->name, (unsigned long long)pa);
+	return 0;
 }
 
 static int map_failed(const struct pm_source *s, uint64_t pa, int err,
 		      struct gk_err *e)
 {
 	if (err == EPERM || err == EACCES)
-		return gk_fail(e, -GK_ERR_STRICT_DEVMEM,
-			       "%s: mmap at 0x%llx refused: RAM or MMIO claimed by a driver (STRICT_DEVMEM, IO_STRICT_DEVMEM); booting with iomem=relaxed allows claimed MMIO",
-			       s->name, (unsigned long long)pa);
+		return gk_fail(
+			e, -GK_ERR_STRICT_DEVMEM,
+			"%s: mmap at 0x%llx refused: RAM or MMIO claimed by a "
+			"driver (STRICT_DEVMEM, IO_STRICT_DEVMEM); booting "
+			"with iomem=relaxed allows claimed MMIO",
+			s->name, (unsigned long long)pa);
 	if (err == EINVAL || err == ENXIO || err == EOVERFLOW)
-		return gk_fail(e, -GK_ERR_RANGE,
-			       "%s: 0x%llx is outside the physical address range",
-			       s->name, (unsigned long long)pa);
+		return gk_fail(
+			e, -GK_ERR_RANGE,
+			"%s: 0x%llx is outside the physical address range",
+			s->name, (unsigned long long)pa);
 	return gk_fail(e, gk_errno(err), "%s: mmap at 0x%llx: %s", s->name,
 		       (unsigned long long)pa, strerror(err));
 }
@@ -83,6 +127,8 @@ static void *map_window(const struct pm_source *s, uint64_t pa, size_t len,
 	uint64_t base = pa & ~(page - 1);
 	void *p;
 
+	if (check_bounds(s, pa, len, e) < 0)
+		return NULL;
 	*off = (size_t)(pa - base);
 	*maplen = (size_t)((*off + len + page - 1) & ~(page - 1));
 	if (base > (uint64_t)INT64_MAX) {
@@ -101,8 +147,7 @@ static void *map_window(const struct pm_source *s, uint64_t pa, size_t len,
  * Copy out of a device mapping with naturally aligned loads only: memcpy()
  * may use unaligned or paired accesses that device memory does not take.
  */
-static void copy_from_io(uint8_t *dst, const volatile uint8_t *src,
-			 size_t len)
+static void copy_from_io(uint8_t *dst, const volatile uint8_t *src, size_t len)
 {
 	while (len) {
 		if (!((uintptr_t)src & 7) && len >= 8) {
@@ -136,8 +181,8 @@ static ssize_t devmem_read(struct pm_source *s, uint64_t pa, void *buf,
 	return (ssize_t)len;
 }
 
-static int devmem_read_reg(struct pm_source *s, uint64_t pa,
-			   unsigned int width, uint64_t *val, struct gk_err *e)
+static int devmem_read_reg(struct pm_source *s, uint64_t pa, unsigned int width,
+			   uint64_t *val, struct gk_err *e)
 {
 	struct gk_err err;
 	size_t maplen, off;

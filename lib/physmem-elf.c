@@ -35,9 +35,10 @@ static int add_load(struct pm_source *s, const GElf_Phdr *ph, size_t *cap)
 		s->pieces = p;
 		*cap = ncap;
 	}
-	s->pieces[s->npieces++] = (struct pm_piece){
-		.r = { ph->p_paddr, ph->p_paddr + len - 1 },
-		.fd = -1, .offset = (off_t)ph->p_offset };
+	s->pieces[s->npieces++] =
+		(struct pm_piece){.r = {ph->p_paddr, ph->p_paddr + len - 1},
+				  .fd = -1,
+				  .offset = (off_t)ph->p_offset};
 	return 0;
 }
 
@@ -89,8 +90,8 @@ static int read_phdrs(Elf *elf, struct pm_source *s, struct gk_err *e)
 			       "%s: not an ELF core file (e_type %u)", s->name,
 			       (unsigned int)eh.e_type);
 	if (n > PM_MAX_PHDRS)
-		return gk_fail(e, -GK_ERR_TOOBIG,
-			       "%s: %zu program headers", s->name, n);
+		return gk_fail(e, -GK_ERR_TOOBIG, "%s: %zu program headers",
+			       s->name, n);
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
 

@@ -44,7 +44,7 @@ static int add_piece(struct pm_source *s, size_t *cap, uint64_t start,
 		*cap = ncap;
 	}
 	s->pieces[s->npieces++] = (struct pm_piece){
-		.r = { start, end }, .fd = fd, .offset = offset };
+		.r = {start, end}, .fd = fd, .offset = offset};
 	return 0;
 }
 
@@ -64,9 +64,10 @@ static int sort_pieces(struct pm_source *s, struct gk_err *e)
 		qsort(s->pieces, s->npieces, sizeof(*s->pieces), piece_cmp);
 	for (size_t i = 1; i < s->npieces; i++)
 		if (s->pieces[i].r.start <= s->pieces[i - 1].r.end)
-			return gk_fail(e, -GK_ERR_FORMAT,
-				       "%s: ranges overlap at 0x%llx", s->name,
-				       (unsigned long long)s->pieces[i].r.start);
+			return gk_fail(
+				e, -GK_ERR_FORMAT,
+				"%s: ranges overlap at 0x%llx", s->name,
+				(unsigned long long)s->pieces[i].r.start);
 	return 0;
 }
 
@@ -101,7 +102,7 @@ static int parse_ranges_file(const struct sysroot *sr, struct pm_source *s,
 	unsigned int line = 0;
 
 	sysroot_name(sr, "/dev/mem.ranges", name, sizeof(name));
-	for (const char *p = text; *p; ) {
+	for (const char *p = text; *p;) {
 		const char *nl = strchrnul(p, '\n');
 		uint64_t start, end;
 		int ret;
@@ -113,9 +114,10 @@ static int parse_ranges_file(const struct sysroot *sr, struct pm_source *s,
 					       "%s:%u: not a START-END range",
 					       name, line);
 			if (end >= (uint64_t)size)
-				return gk_fail(e, -GK_ERR_FORMAT,
-					       "%s:%u: range ends past the end of %s",
-					       name, line, s->name);
+				return gk_fail(
+					e, -GK_ERR_FORMAT,
+					"%s:%u: range ends past the end of %s",
+					name, line, s->name);
 			ret = add_piece(s, &cap, start, end, -1, (off_t)start,
 					e);
 			if (ret < 0)
@@ -139,8 +141,8 @@ int pm_image_open(const struct sysroot *sr, struct pm_source *s,
 		return gk_fail(e, gk_errno(errno), "%s: %s", s->name,
 			       strerror(errno));
 	if (sr) {
-		ret = sysroot_read_file(sr, "/dev/mem.ranges", 16u << 20,
-					&text, &len, e);
+		ret = sysroot_read_file(sr, "/dev/mem.ranges", 16u << 20, &text,
+					&len, e);
 		if (ret == 0) {
 			ret = parse_ranges_file(sr, s, st.st_size, text, e);
 			free(text);
@@ -168,8 +170,8 @@ static int memdir_add(struct pm_source *s, int dirfd, const char *fname,
 			       "%s/%s: name is not START-END", s->name, fname);
 	fd = openat(dirfd, fname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return gk_fail(e, gk_errno(errno), "%s/%s: %s", s->name,
-			       fname, strerror(errno));
+		return gk_fail(e, gk_errno(errno), "%s/%s: %s", s->name, fname,
+			       strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size != end - start + 1) {
 		close(fd);
@@ -209,8 +211,8 @@ int pm_memdir_open(struct pm_source *s, struct gk_err *e)
 	return ret ? ret : sort_pieces(s, e);
 }
 
-ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf,
-		       size_t len, struct gk_err *e)
+ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf, size_t len,
+		       struct gk_err *e)
 {
 	const struct pm_piece *p = pm_find_piece(s, pa);
 	uint64_t avail;
@@ -230,8 +232,7 @@ ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf,
 		return gk_fail(e, gk_errno(errno), "%s: 0x%llx: %s", s->name,
 			       (unsigned long long)pa, strerror(errno));
 	if (n == 0)
-		return gk_fail(e, -GK_ERR_FORMAT,
-			       "%s: file ends before 0x%llx", s->name,
-			       (unsigned long long)pa);
+		return gk_fail(e, -GK_ERR_FORMAT, "%s: file ends before 0x%llx",
+			       s->name, (unsigned long long)pa);
 	return n;
 }

@@ -17,8 +17,8 @@ struct pm_ops {
 	 * may stop early at the end of a captured range), or a negative
 	 * GK_ERR_* code with @e set to "NAME: why".
 	 */
-	ssize_t (*read)(struct pm_source *s, uint64_t pa, void *buf,
-			size_t len, struct gk_err *e);
+	ssize_t (*read)(struct pm_source *s, uint64_t pa, void *buf, size_t len,
+			struct gk_err *e);
 	/* One register of @width bytes; NULL: use read() and decode LE. */
 	int (*read_reg)(struct pm_source *s, uint64_t pa, unsigned int width,
 			uint64_t *val, struct gk_err *e);
@@ -28,27 +28,29 @@ struct pm_ops {
 /* A piece of one file holding physical memory at [r.start, r.end]. */
 struct pm_piece {
 	struct gk_range r;
-	int fd;		/* -1: the source's own fd */
-	off_t offset;	/* file offset of r.start */
+	int fd;	      /* -1: the source's own fd */
+	off_t offset; /* file offset of r.start */
 };
 
 struct pm_source {
 	const struct pm_ops *ops;
-	char *name;	/* the file, as shown to the operator */
+	char *name; /* the file, as shown to the operator */
 	int fd;
-	struct pm_piece *pieces;	/* sorted by start; image, memdir, elf */
+	struct pm_piece *pieces; /* sorted by start; image, memdir, elf */
 	size_t npieces;
 };
 
 extern const struct pm_ops pm_devmem_ops;
 
 /* read() of every source made of pieces (image, memdir, ELF) */
-ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf,
-		       size_t len, struct gk_err *e);
+ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf, size_t len,
+		       struct gk_err *e);
 
 /* The piece that holds @pa, or NULL. Pieces must be sorted. */
 const struct pm_piece *pm_find_piece(const struct pm_source *s, uint64_t pa);
 
+/* open s->name (set) with the devmem backend; a regular file is bounded */
+int pm_devmem_file(struct pm_source *s, struct gk_err *e);
 int pm_devmem_open(const struct sysroot *sr, struct pm_source *s,
 		   struct gk_err *e);
 /*

@@ -17,7 +17,7 @@
 struct physmem {
 	struct pm_source src[PM_MAX_SOURCES];
 	size_t nsrc;
-	size_t last;	/* the source that served the last read */
+	size_t last; /* the source that served the last read */
 	/* why the sources that could not be opened are missing */
 	char missing[GK_ERR_MSG_MAX];
 };
@@ -117,8 +117,8 @@ static int snapshot_source(const struct sysroot *sr, struct pm_source *s,
 static int open_snapshot(struct physmem *pm, const struct sysroot *sr,
 			 unsigned int flags, struct gk_err *e)
 {
-	static const char *const paths[] = { "/dev/mem.d", "/dev/mem",
-					     "/proc/kcore" };
+	static const char *const paths[] = {"/dev/mem.d", "/dev/mem",
+					    "/proc/kcore"};
 	char name[PATH_MAX];
 
 	for (size_t i = 0; i < GK_ARRAY_SIZE(paths); i++) {
@@ -130,9 +130,9 @@ static int open_snapshot(struct physmem *pm, const struct sysroot *sr,
 			continue;
 		fd = sysroot_open(sr, paths[i], O_RDONLY, NULL);
 		if (fd < 0)
-			continue;	/* absent: as on a system without it */
-		s = new_source(pm, sysroot_name(sr, paths[i], name,
-						sizeof(name)));
+			continue; /* absent: as on a system without it */
+		s = new_source(pm,
+			       sysroot_name(sr, paths[i], name, sizeof(name)));
 		if (!s) {
 			close(fd);
 			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
@@ -232,6 +232,27 @@ int physmem_add_file(struct physmem *pm, const char *path, struct gk_err *e)
 	return 0;
 }
 
+int physmem_add_devmem(struct physmem *pm, const char *path,
+		       struct gk_err *e)
+{
+	struct pm_source *s;
+	int ret;
+
+	if (pm->nsrc == PM_MAX_SOURCES)
+		return gk_fail(e, -GK_ERR_TOOBIG, "%s: too many memory sources",
+			       path);
+	s = new_source(pm, path);
+	if (!s)
+		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	ret = pm_devmem_file(s, e);
+	if (ret < 0) {
+		source_close(s);
+		return ret;
+	}
+	pm->nsrc++;
+	return 0;
+}
+
 void physmem_close(struct physmem *pm)
 {
 	if (!pm)
@@ -257,17 +278,17 @@ static int read_failed(const struct physmem *pm, uint64_t pa, size_t len,
 }
 
 /* Read what the first willing source has at @pa; returns bytes or error. */
-static ssize_t read_some(struct physmem *pm, uint64_t pa, void *buf,
-			 size_t len, char *why, size_t whysize, int *code)
+static ssize_t read_some(struct physmem *pm, uint64_t pa, void *buf, size_t len,
+			 char *why, size_t whysize, int *code)
 {
 	size_t used = 0;
 
 	why[0] = '\0';
 	*code = 0;
 	for (size_t i = 0; i < pm->nsrc; i++) {
-		struct gk_err err = { 0 };
-		ssize_t n = pm->src[i].ops->read(&pm->src[i], pa, buf, len,
-						 &err);
+		struct gk_err err = {0};
+		ssize_t n =
+			pm->src[i].ops->read(&pm->src[i], pa, buf, len, &err);
 
 		if (n > 0) {
 			pm->last = i;
@@ -321,7 +342,7 @@ int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
 	why[0] = '\0';
 	for (size_t i = 0; i < pm->nsrc; i++) {
 		struct pm_source *s = &pm->src[i];
-		struct gk_err err = { 0 };
+		struct gk_err err = {0};
 		ssize_t n;
 
 		if (s->ops->read_reg) {
@@ -341,8 +362,8 @@ int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
 		}
 		if (!code)
 			code = n > 0 ? -GK_ERR_UNMAPPED : (int)n;
-		used += (size_t)snprintf(why + used, sizeof(why) - used,
-					 "%s%s", used ? "; " : "", err.msg);
+		used += (size_t)snprintf(why + used, sizeof(why) - used, "%s%s",
+					 used ? "; " : "", err.msg);
 		if (used >= sizeof(why))
 			used = sizeof(why) - 1;
 	}

@@ -29,8 +29,8 @@
 struct physmem;
 
 /* physmem_open() flags */
-#define PHYSMEM_NO_DEVMEM 0x1	/* do not use /dev/mem (RAM-only callers) */
-#define PHYSMEM_NO_KCORE 0x2	/* do not use /proc/kcore */
+#define PHYSMEM_NO_DEVMEM 0x1 /* do not use /dev/mem (RAM-only callers) */
+#define PHYSMEM_NO_KCORE 0x2  /* do not use /proc/kcore */
 
 /* Largest single read, and largest /dev/mem window mapped at once. */
 #define PHYSMEM_MAX_READ (16u << 20)
@@ -64,6 +64,19 @@ int physmem_open(const struct sysroot *sr, unsigned int flags,
  * returns: 0, or a negative GK_ERR_* code
  */
 int physmem_add_file(struct physmem *pm, const char *path, struct gk_err *e);
+
+/**
+ * physmem_add_devmem - add a file read the way /dev/mem is read
+ * @pm: the physmem
+ * @path: a /dev/mem-like character device, or a memory image (as with
+ *	  dmidecode's --dev-mem): page windows mapped read-only, registers
+ *	  read with single aligned loads
+ * @e: failure detail, or NULL
+ *
+ * returns: 0, or a negative GK_ERR_* code
+ */
+int physmem_add_devmem(struct physmem *pm, const char *path,
+		       struct gk_err *e);
 
 /**
  * physmem_close - release a physmem (NULL is ignored)

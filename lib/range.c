@@ -28,9 +28,10 @@ size_t gk_ranges_merge(struct gk_range *r, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct gk_range *last = out ? &r[out - 1] : NULL;
 
-		/* end + 1 == start is adjacent; end == UINT64_MAX absorbs all */
-		if (last && (last->end == UINT64_MAX ||
-			     r[i].start <= last->end + 1)) {
+		/* end + 1 == start is adjacent; end == UINT64_MAX absorbs all
+		 */
+		if (last &&
+		    (last->end == UINT64_MAX || r[i].start <= last->end + 1)) {
 			if (r[i].end > last->end)
 				last->end = r[i].end;
 			continue;

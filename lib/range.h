@@ -12,7 +12,7 @@
 
 struct gk_range {
 	uint64_t start;
-	uint64_t end;	/* inclusive */
+	uint64_t end; /* inclusive */
 };
 
 /**

@@ -64,15 +64,15 @@ const char *gk_size_human(uint64_t size, char *buf, size_t len)
 			dec = 0;
 		}
 		if (whole == 1024 && i < sizeof(units) - 2) {
-			whole = 1;	/* 1023.95K is 1M */
+			whole = 1; /* 1023.95K is 1M */
 			i++;
 		}
 		if (dec)
 			snprintf(buf, len, "%llu.%u%c",
 				 (unsigned long long)whole, dec, units[i]);
 		else
-			snprintf(buf, len, "%llu%c",
-				 (unsigned long long)whole, units[i]);
+			snprintf(buf, len, "%llu%c", (unsigned long long)whole,
+				 units[i]);
 	}
 	return buf;
 }

@@ -7,6 +7,20 @@
 #include <stdint.h>
 
 /**
+ * gk_hexval - the value of a hex digit, or -1
+ */
+static inline int gk_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/**
  * gk_parse_u64 - parse an address or size
  * @s: decimal, 0x-hex or 0-octal, with an optional K, M, G, T (or KiB,
  *     MiB, GiB, TiB) binary suffix

@@ -16,9 +16,9 @@
 #define SYSROOT_MAX_LINKS 40
 
 struct sysroot {
-	int dirfd;		/* snapshot root, -1 when live */
+	int dirfd; /* snapshot root, -1 when live */
 	unsigned int flags;
-	char *dir;		/* as given, for messages */
+	char *dir; /* as given, for messages */
 };
 
 int sysroot_new(const char *dir, unsigned int flags, struct sysroot **out,
@@ -47,7 +47,8 @@ int sysroot_new(const char *dir, unsigned int flags, struct sysroot **out,
 			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
 		}
 		/* "snap/" and "snap" name files the same way */
-		for (size_t n = strlen(sr->dir); n > 1 && sr->dir[n - 1] == '/'; n--)
+		for (size_t n = strlen(sr->dir); n > 1 && sr->dir[n - 1] == '/';
+		     n--)
 			sr->dir[n - 1] = '\0';
 	}
 	*out = sr;
@@ -197,8 +198,8 @@ int sysroot_open(const struct sysroot *sr, const char *path, int flags,
 	int fd;
 
 	if (path[0] != '/' || (flags & O_CREAT))
-		return gk_fail(e, -GK_ERR_INVAL, "%s: not an absolute path to read",
-			       path);
+		return gk_fail(e, -GK_ERR_INVAL,
+			       "%s: not an absolute path to read", path);
 	flags |= O_CLOEXEC;
 	if (sysroot_is_live(sr))
 		fd = open(path, flags);
@@ -232,7 +233,8 @@ int sysroot_read_file(const struct sysroot *sr, const char *path, size_t max,
 				cap *= 2;
 			np = realloc(p, cap);
 			if (!np) {
-				ret = gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+				ret = gk_fail(e, -GK_ERR_NOMEM,
+					      "out of memory");
 				goto out;
 			}
 			p = np;
@@ -241,19 +243,20 @@ int sysroot_read_file(const struct sysroot *sr, const char *path, size_t max,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			ret = gk_fail(e, gk_errno(errno), "%s: %s",
-				      sysroot_name(sr, path, name, sizeof(name)),
-				      strerror(errno));
+			ret = gk_fail(
+				e, gk_errno(errno), "%s: %s",
+				sysroot_name(sr, path, name, sizeof(name)),
+				strerror(errno));
 			goto out;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 		if (n > max) {
-			ret = gk_fail(e, -GK_ERR_TOOBIG,
-				      "%s: larger than %zu bytes",
-				      sysroot_name(sr, path, name, sizeof(name)),
-				      max);
+			ret = gk_fail(
+				e, -GK_ERR_TOOBIG, "%s: larger than %zu bytes",
+				sysroot_name(sr, path, name, sizeof(name)),
+				max);
 			goto out;
 		}
 	}

@@ -86,7 +86,7 @@ static bool check_find(const struct iomem *io, const char *name)
 	bool ok = true;
 
 	if (iomem_find(io, name, &found, &n))
-		return true;	/* out of memory is no bug */
+		return true; /* out of memory is no bug */
 	for (; r && ok; r = walk_next(r)) {
 		if (strcmp(r->name, name))
 			continue;
@@ -102,7 +102,7 @@ static bool check_find(const struct iomem *io, const char *name)
 
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct iomem *io = NULL;
 	bool ok;
 	int ret;

@@ -70,9 +70,9 @@ static bool check_grep(const struct klog *log, const char *needle)
 
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log = NULL;
-	char needle[4] = { 0 };
+	char needle[4] = {0};
 	bool ok;
 	int ret;
 

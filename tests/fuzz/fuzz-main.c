@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!gk_fuzz_one(data, size))
-		abort();	/* a broken promise is a crash to libFuzzer */
+		abort(); /* a broken promise is a crash to libFuzzer */
 	return 0;
 }
 
@@ -72,7 +72,8 @@ static size_t collect(int argc, char **argv, char ***out)
 			if (de->d_name[0] == '.')
 				continue;
 			list = realloc(list, (n + 1) * sizeof(*list));
-			if (asprintf(&list[n], "%s/%s", argv[i], de->d_name) < 0)
+			if (asprintf(&list[n], "%s/%s", argv[i], de->d_name) <
+			    0)
 				list[n] = NULL;
 			n++;
 		}

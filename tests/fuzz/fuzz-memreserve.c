@@ -11,30 +11,6 @@
 
 #define FUZZ_BASE 0x40000000ull
 
-struct input {
-	const uint8_t *data;
-	size_t size;
-};
-
-static int in_read(void *d, uint64_t pa, void *buf, size_t len,
-		   struct gk_err *e)
-{
-	const struct input *in = d;
-
-	if (pa < FUZZ_BASE || pa - FUZZ_BASE > in->size ||
-	    len > in->size - (pa - FUZZ_BASE))
-		return gk_fail(e, -GK_ERR_UNMAPPED, "fuzz: 0x%llx not captured",
-			       (unsigned long long)pa);
-	memcpy(buf, in->data + (pa - FUZZ_BASE), len);
-	return 0;
-}
-
-static const char *in_name(void *d)
-{
-	(void)d;
-	return "fuzz";
-}
-
 /* A list the walk accepted must be consistent with itself. */
 static bool check_list(const struct eft_memreserve *mr)
 {
@@ -58,11 +34,12 @@ static bool check_list(const struct eft_memreserve *mr)
 
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
-	struct input in = { data, size };
-	struct gk_range ram = { FUZZ_BASE, FUZZ_BASE };
-	struct eft_reader rd = { in_read, &in, in_name, NULL, 0 };
+	struct gk_fuzz_mem in = {data, size, FUZZ_BASE};
+	struct gk_range ram = {FUZZ_BASE, FUZZ_BASE};
+	struct eft_reader rd = {gk_fuzz_mem_read, &in, gk_fuzz_mem_name, NULL,
+				0};
 	struct eft_memreserve *mr = NULL;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	bool ok;
 	int ret;
 

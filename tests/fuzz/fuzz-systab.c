@@ -10,37 +10,15 @@
 #include "efitables.h"
 #include "fuzz.h"
 
-struct input {
-	const uint8_t *data;
-	size_t size;
-};
-
-static int in_read(void *d, uint64_t pa, void *buf, size_t len,
-		   struct gk_err *e)
-{
-	const struct input *in = d;
-
-	if (pa > in->size || len > in->size - pa)
-		return gk_fail(e, -GK_ERR_UNMAPPED, "fuzz: 0x%llx not captured",
-			       (unsigned long long)pa);
-	memcpy(buf, in->data + pa, len);
-	return 0;
-}
-
-static const char *in_name(void *d)
-{
-	(void)d;
-	return "fuzz";
-}
-
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
-	struct input in = { data, size };
-	struct eft_reader rd = { in_read, &in, in_name, NULL, 0 };
-	struct eft_memmap map = { data, size, 48 };
+	struct gk_fuzz_mem in = {data, size, 0};
+	struct eft_reader rd = {gk_fuzz_mem_read, &in, gk_fuzz_mem_name, NULL,
+				0};
+	struct eft_memmap map = {data, size, 48};
 	struct eft_table *t = NULL;
 	struct eft_systab st;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	char name[128];
 	long n;
 	int ret;

@@ -15,6 +15,32 @@
 
 #include "gkerr.h"
 
+/* Physical memory at @base held in the fuzz input (an eft_reader). */
+struct gk_fuzz_mem {
+	const uint8_t *data;
+	size_t size;
+	uint64_t base;
+};
+
+static inline int gk_fuzz_mem_read(void *d, uint64_t pa, void *buf, size_t len,
+				   struct gk_err *e)
+{
+	const struct gk_fuzz_mem *m = d;
+
+	if (pa < m->base || pa - m->base > m->size ||
+	    len > m->size - (pa - m->base))
+		return gk_fail(e, -GK_ERR_UNMAPPED, "fuzz: 0x%llx not captured",
+			       (unsigned long long)pa);
+	memcpy(buf, m->data + (pa - m->base), len);
+	return 0;
+}
+
+static inline const char *gk_fuzz_mem_name(void *d)
+{
+	(void)d;
+	return "fuzz";
+}
+
 /* returns: false when a promise was broken */
 bool gk_fuzz_one(const uint8_t *data, size_t size);
 

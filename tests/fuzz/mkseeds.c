@@ -11,19 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "testutil.h"
+
 #define BASE 0x40000000ull
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 static int save(const char *dir, const char *sub, const char *name,
 		const uint8_t *buf, size_t len)
@@ -50,27 +40,27 @@ static size_t chain(uint8_t *m, int variant)
 	size_t b1 = 0x1000, b2 = 0x2000;
 
 	memset(m, 0, 0x3000);
-	put32(m, 0x2fff);
-	m[7] = 1;	/* RAM checks on */
-	put32(m + 8, 0);
-	put64(m + 16, BASE + b1);	/* root: size 0, count 0, next */
-	put32(m + b1, 255);
-	put32(m + b1 + 4, 2);
-	put64(m + b1 + 8, BASE + b2);
-	put64(m + b1 + 16, 0x425c0000);
-	put64(m + b1 + 24, 0x10000);
-	put64(m + b1 + 32, 0x425d0800);	/* unaligned */
-	put64(m + b1 + 40, 0x1000);
-	put32(m + b2, 255);
-	put32(m + b2 + 4, 1);
-	put64(m + b2 + 16, 0x425b0000);
-	put64(m + b2 + 24, 0x10000);
+	tu_put32(m, 0x2fff);
+	m[7] = 1; /* RAM checks on */
+	tu_put32(m + 8, 0);
+	tu_put64(m + 16, BASE + b1); /* root: size 0, count 0, next */
+	tu_put32(m + b1, 255);
+	tu_put32(m + b1 + 4, 2);
+	tu_put64(m + b1 + 8, BASE + b2);
+	tu_put64(m + b1 + 16, 0x425c0000);
+	tu_put64(m + b1 + 24, 0x10000);
+	tu_put64(m + b1 + 32, 0x425d0800); /* unaligned */
+	tu_put64(m + b1 + 40, 0x1000);
+	tu_put32(m + b2, 255);
+	tu_put32(m + b2 + 4, 1);
+	tu_put64(m + b2 + 16, 0x425b0000);
+	tu_put64(m + b2 + 24, 0x10000);
 	if (variant == 1)
-		put64(m + b2 + 8, BASE + b1);	/* loop */
+		tu_put64(m + b2 + 8, BASE + b1); /* loop */
 	if (variant == 2)
-		put32(m + b2 + 4, 300);	/* count > size */
+		tu_put32(m + b2 + 4, 300); /* count > size */
 	if (variant == 3)
-		put64(m + b2 + 8, BASE + b1 + 4);	/* misaligned */
+		tu_put64(m + b2 + 8, BASE + b1 + 4); /* misaligned */
 	return 0x3000;
 }
 
@@ -83,19 +73,19 @@ static size_t systab(uint8_t *m, int variant)
 
 	memset(m, 0, 0x400);
 	memcpy(m, "IBI SYST", 8);
-	put32(m + 8, 2 << 16 | 70);
-	put32(m + 12, 120);
-	put64(m + 104, 2);
-	put64(m + 112, variant == 1 ? 0x2000206 : 0x200);
+	tu_put32(m + 8, 2 << 16 | 70);
+	tu_put32(m + 12, 120);
+	tu_put64(m + 104, 2);
+	tu_put64(m + 112, variant == 1 ? 0x2000206 : 0x200);
 	memcpy(m + 0x200, memreserve, 16);
-	put64(m + 0x210, 0x7ffe0000);
+	tu_put64(m + 0x210, 0x7ffe0000);
 	memcpy(m + 0x218, memreserve, 16);
 	/* an EFI memory map after the tables, for the translation */
-	put32(m + 0x300, 6);
-	put64(m + 0x308, 0x200);
-	put64(m + 0x310, 0x2000000);
-	put64(m + 0x318, 1);
-	put64(m + 0x320, 1ull << 63);
+	tu_put32(m + 0x300, 6);
+	tu_put64(m + 0x308, 0x200);
+	tu_put64(m + 0x310, 0x2000000);
+	tu_put64(m + 0x318, 1);
+	tu_put64(m + 0x320, 1ull << 63);
 	return 0x400;
 }
 

@@ -79,23 +79,23 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #define PAGE_SIZE 4096ULL
-#define SYSTAB_SIZE 120		/* EFI_SYSTEM_TABLE, 64-bit */
-#define SYSTAB_SIGNATURE 0x5453595320494249ULL	/* "IBI SYST" */
-#define SYSTAB_REVISION ((2U << 16) | 70U)	/* 2.70, as EDK2 in QEMU */
-#define CONFIG_ENTRY_SIZE 24	/* EFI_CONFIGURATION_TABLE */
-#define DESC_SIZE 48		/* what EDK2 reports, not sizeof (40) */
+#define SYSTAB_SIZE 120			       /* EFI_SYSTEM_TABLE, 64-bit */
+#define SYSTAB_SIGNATURE 0x5453595320494249ULL /* "IBI SYST" */
+#define SYSTAB_REVISION ((2U << 16) | 70U)     /* 2.70, as EDK2 in QEMU */
+#define CONFIG_ENTRY_SIZE 24		       /* EFI_CONFIGURATION_TABLE */
+#define DESC_SIZE 48 /* what EDK2 reports, not sizeof (40) */
 #define DESC_VERSION 1
 #define EFI_RUNTIME_SERVICES_DATA 6
 #define EFI_CONVENTIONAL_MEMORY 7
-#define EFI_MEMORY_CACHEABLE 0xfULL	/* UC | WC | WT | WB */
+#define EFI_MEMORY_CACHEABLE 0xfULL /* UC | WC | WT | WB */
 #define EFI_MEMORY_RUNTIME (1ULL << 63)
-#define RSV_HEADER 16		/* struct linux_efi_memreserve */
+#define RSV_HEADER 16 /* struct linux_efi_memreserve */
 #define RSV_ENTRY 16
-#define RSV_SLOTS 255		/* EFI_MEMRESERVE_COUNT(SZ_4K) */
+#define RSV_SLOTS 255 /* EFI_MEMRESERVE_COUNT(SZ_4K) */
 #define MAX_BLOCK_BYTES (1U << 20)
 #define MAX_BLOCK_SLOTS ((MAX_BLOCK_BYTES - RSV_HEADER) / RSV_ENTRY)
-#define MAX_ENTRIES 10000000U	/* over all blocks: 160 MB of entries */
-#define MAX_HEADER 65536U	/* header-size bytes actually laid out */
+#define MAX_ENTRIES 10000000U /* over all blocks: 160 MB of entries */
+#define MAX_HEADER 65536U     /* header-size bytes actually laid out */
 #define MAX_FDT (64 << 20)
 
 static const char memreserve_guid[] = "888eb0c6-8ede-4ff5-a8f0-9aee5cb977c2";
@@ -104,31 +104,31 @@ static const struct {
 	const char *name;
 	const char *guid;
 } table_names[] = {
-	{ "acpi", "eb9d2d30-2d88-11d3-9a16-0090273fc14d" },
-	{ "acpi20", "8868e871-e4f1-11d3-bc22-0080c73c8881" },
-	{ "smbios", "eb9d2d31-2d88-11d3-9a16-0090273fc14d" },
-	{ "smbios3", "f2fd1544-9794-4a2c-992e-e5bbcf20e394" },
-	{ "memattr", "dcfa911d-26eb-469f-a220-38b7dc461220" },
-	{ "esrt", "b122a263-3661-4f68-9929-78f8b0d62180" },
-	{ "rtprop", "eb66918a-7eef-402a-842e-931d21c38ae9" },
-	{ "rng-seed", "1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b" },
-	{ "tpm-log", "b7799cb0-eca2-4943-9667-1fae07b747fa" },
-	{ "tpm-final-log", "1e2ed096-30e2-4254-bd89-863bbef82325" },
-	{ "initrd", "5568e427-68fc-4f3d-ac74-ca555231cc68" },
-	{ "screen-info", "e03fc20a-85dc-406e-b90e-4ab502371d95" },
-	{ "dt", "b1b621d5-f19c-41a5-830b-d9152c69aae0" },
-	{ "memreserve", memreserve_guid },
+	{"acpi", "eb9d2d30-2d88-11d3-9a16-0090273fc14d"},
+	{"acpi20", "8868e871-e4f1-11d3-bc22-0080c73c8881"},
+	{"smbios", "eb9d2d31-2d88-11d3-9a16-0090273fc14d"},
+	{"smbios3", "f2fd1544-9794-4a2c-992e-e5bbcf20e394"},
+	{"memattr", "dcfa911d-26eb-469f-a220-38b7dc461220"},
+	{"esrt", "b122a263-3661-4f68-9929-78f8b0d62180"},
+	{"rtprop", "eb66918a-7eef-402a-842e-931d21c38ae9"},
+	{"rng-seed", "1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b"},
+	{"tpm-log", "b7799cb0-eca2-4943-9667-1fae07b747fa"},
+	{"tpm-final-log", "1e2ed096-30e2-4254-bd89-863bbef82325"},
+	{"initrd", "5568e427-68fc-4f3d-ac74-ca555231cc68"},
+	{"screen-info", "e03fc20a-85dc-406e-b90e-4ab502371d95"},
+	{"dt", "b1b621d5-f19c-41a5-830b-d9152c69aae0"},
+	{"memreserve", memreserve_guid},
 };
 
 /* A growable array; PUSH() appends one zeroed element and returns it. */
-#define ARRAY(type)          \
-	struct {             \
-		type *v;     \
-		size_t n;    \
-		size_t cap;  \
+#define ARRAY(type)                                                            \
+	struct {                                                               \
+		type *v;                                                       \
+		size_t n;                                                      \
+		size_t cap;                                                    \
 	}
-#define PUSH(a) \
-	((a).v = grow((a).v, &(a).n, &(a).cap, sizeof(*(a).v)), \
+#define PUSH(a)                                                                \
+	((a).v = grow((a).v, &(a).n, &(a).cap, sizeof(*(a).v)),                \
 	 &(a).v[(a).n - 1])
 
 /* An address range; END is inclusive so that a range may end at 2^64 - 1. */
@@ -137,20 +137,20 @@ struct span {
 	u64 end;
 };
 
-struct res {			/* one /proc/iomem line */
+struct res { /* one /proc/iomem line */
 	u64 start;
 	u64 end;
 	const char *name;
-	int order;		/* among equal ranges: parent first */
+	int order; /* among equal ranges: parent first */
 	unsigned int line;
 };
 
-struct pair {			/* a memreserve or /memreserve/ entry */
+struct pair { /* a memreserve or /memreserve/ entry */
 	u64 base;
 	u64 size;
 };
 
-struct record {			/* one kmsg line */
+struct record { /* one kmsg line */
 	int prio;
 	char *text;
 };
@@ -164,11 +164,11 @@ struct link {
 
 struct block {
 	u64 addr;
-	u32 size;		/* an int in the kernel: stored as its bits */
+	u32 size; /* an int in the kernel: stored as its bits */
 	u32 count;
 	bool count_set;
 	struct link next;
-	size_t first;		/* its entries: machine.entries[first..+n) */
+	size_t first; /* its entries: machine.entries[first..+n) */
 	size_t n;
 	unsigned int line;
 };
@@ -184,7 +184,7 @@ struct capop {
 	bool add;
 };
 
-struct chunk {			/* bytes written to physical memory */
+struct chunk { /* bytes written to physical memory */
 	u64 addr;
 	size_t len;
 	u8 *data;
@@ -192,7 +192,7 @@ struct chunk {			/* bytes written to physical memory */
 };
 
 struct systab {
-	unsigned int line;	/* 0: the machine has no system table */
+	unsigned int line; /* 0: the machine has no system table */
 	u64 addr;
 	u32 revision;
 	u64 signature;
@@ -204,7 +204,7 @@ struct systab {
 };
 
 struct place {
-	unsigned int line;	/* 0: not given, use the default */
+	unsigned int line; /* 0: not given, use the default */
 	u64 addr;
 	bool virt_set;
 	u64 virt;
@@ -219,7 +219,7 @@ struct root {
 struct machine {
 	const char *desc;
 	ARRAY(struct res) ram;
-	ARRAY(struct res) sub;	/* children of System RAM */
+	ARRAY(struct res) sub; /* children of System RAM */
 	ARRAY(struct res) mmio;
 	ARRAY(struct record) kmsg;
 	ARRAY(struct pair) fdt_rsv;
@@ -237,7 +237,7 @@ struct machine {
 	struct place config;
 	struct place mmap;
 	struct root root;
-	bool block_open;	/* `entry` lines go to the last block */
+	bool block_open; /* `entry` lines go to the last block */
 };
 
 /* Where the EFI structures ended up, for the DTB and the memory image. */
@@ -245,7 +245,7 @@ struct layout {
 	size_t systab_len;
 	u64 config_addr;
 	u64 config_len;
-	u64 config_ptr;		/* what the system table points at */
+	u64 config_ptr; /* what the system table points at */
 	u64 mmap_addr;
 	u64 mmap_len;
 };
@@ -262,7 +262,7 @@ struct lexer {
 	const char *desc;
 	unsigned int line;
 	const char *kw;
-	char *p;		/* the unread rest of the line */
+	char *p; /* the unread rest of the line */
 };
 
 /* One line on stderr, exit status 1: the only way this program fails. */
@@ -296,7 +296,7 @@ die_at(const char *desc, unsigned int line, const char *fmt, ...)
 }
 
 /* Errors on the current line name the keyword, which says which line kind. */
-#define FAIL(lx, fmt, ...) \
+#define FAIL(lx, fmt, ...)                                                     \
 	die_at((lx)->desc, (lx)->line, "%s: " fmt, (lx)->kw, ##__VA_ARGS__)
 
 static void __attribute__((noreturn)) die_sys(const char *path)
@@ -515,9 +515,9 @@ static int hex_digit(char ch)
 /* GUID text is big-endian; in memory the first three fields are LE. */
 static bool parse_guid(const char *s, u8 out[16])
 {
-	static const u8 order[16] = { 3, 2, 1, 0, 5, 4, 7, 6,
-				      8, 9, 10, 11, 12, 13, 14, 15 };
-	u8 text[16] = { 0 };
+	static const u8 order[16] = {3, 2, 1,  0,  5,  4,  7,  6,
+				     8, 9, 10, 11, 12, 13, 14, 15};
+	u8 text[16] = {0};
 	size_t i, k = 0;
 
 	if (strlen(s) != 36)
@@ -567,7 +567,7 @@ static void parse_ram(struct machine *m, struct lexer *lx)
 	if ((r.start | (r.end + 1)) & (PAGE_SIZE - 1))
 		FAIL(lx, "range is not 4 KiB aligned");
 	res = PUSH(m->ram);
-	*res = (struct res){ r.start, r.end, "System RAM", 0, lx->line };
+	*res = (struct res){r.start, r.end, "System RAM", 0, lx->line};
 }
 
 static void add_sub(struct machine *m, struct lexer *lx, struct span r,
@@ -575,7 +575,7 @@ static void add_sub(struct machine *m, struct lexer *lx, struct span r,
 {
 	struct res *res = PUSH(m->sub);
 
-	*res = (struct res){ r.start, r.end, name, 2, lx->line };
+	*res = (struct res){r.start, r.end, name, 2, lx->line};
 }
 
 static void parse_reserved(struct machine *m, struct lexer *lx)
@@ -602,9 +602,9 @@ static void parse_kernel(struct machine *m, struct lexer *lx)
 	expect_end(lx);
 	if (!half)
 		FAIL(lx, "SIZE must be at least 2 to split into code and data");
-	add_sub(m, lx, (struct span){ r.start, r.start + half - 1 },
+	add_sub(m, lx, (struct span){r.start, r.start + half - 1},
 		"Kernel code");
-	add_sub(m, lx, (struct span){ r.start + half, r.end }, "Kernel data");
+	add_sub(m, lx, (struct span){r.start + half, r.end}, "Kernel data");
 }
 
 static void parse_mmio(struct machine *m, struct lexer *lx)
@@ -626,7 +626,7 @@ static void parse_mmio(struct machine *m, struct lexer *lx)
 	if (!name)
 		FAIL(lx, "missing NAME");
 	res = PUSH(m->mmio);
-	*res = (struct res){ r.start, r.end, name, 1, lx->line };
+	*res = (struct res){r.start, r.end, name, 1, lx->line};
 }
 
 static void parse_cmdline(struct machine *m, struct lexer *lx)
@@ -902,7 +902,7 @@ static void add_entries(struct machine *m, struct lexer *lx, u64 n, u64 base,
 	if (n > MAX_ENTRIES - m->entries.n)
 		FAIL(lx, "more than %u entries in the machine", MAX_ENTRIES);
 	for (i = 0; i < n; i++)
-		*PUSH(m->entries) = (struct pair){ base + i * stride, size };
+		*PUSH(m->entries) = (struct pair){base + i * stride, size};
 }
 
 static void parse_entry(struct machine *m, struct lexer *lx)
@@ -964,7 +964,7 @@ static void parse_capture(struct machine *m, struct lexer *lx)
 	struct span r = get_span(lx);
 
 	expect_end(lx);
-	*PUSH(m->capops) = (struct capop){ r, !strcmp(lx->kw, "capture") };
+	*PUSH(m->capops) = (struct capop){r, !strcmp(lx->kw, "capture")};
 }
 
 static void parse_poke(struct machine *m, struct lexer *lx)
@@ -997,28 +997,28 @@ static const struct keyword {
 	const char *name;
 	void (*parse)(struct machine *m, struct lexer *lx);
 } keywords[] = {
-	{ "ram", parse_ram },
-	{ "reserved", parse_reserved },
-	{ "crashkernel", parse_crashkernel },
-	{ "kernel", parse_kernel },
-	{ "mmio", parse_mmio },
-	{ "cmdline", parse_cmdline },
-	{ "model", parse_model },
-	{ "kmsg", parse_kmsg },
-	{ "fdt-memreserve", parse_fdt_memreserve },
-	{ "no-fdt", parse_no_fdt },
-	{ "systab", parse_systab },
-	{ "config", parse_config },
-	{ "mmap", parse_mmap },
-	{ "table", parse_table },
-	{ "memreserve", parse_memreserve },
-	{ "block", parse_block },
-	{ "entry", parse_entry },
-	{ "entries", parse_entries },
-	{ "fill", parse_fill },
-	{ "capture", parse_capture },
-	{ "uncapture", parse_capture },
-	{ "poke", parse_poke },
+	{"ram", parse_ram},
+	{"reserved", parse_reserved},
+	{"crashkernel", parse_crashkernel},
+	{"kernel", parse_kernel},
+	{"mmio", parse_mmio},
+	{"cmdline", parse_cmdline},
+	{"model", parse_model},
+	{"kmsg", parse_kmsg},
+	{"fdt-memreserve", parse_fdt_memreserve},
+	{"no-fdt", parse_no_fdt},
+	{"systab", parse_systab},
+	{"config", parse_config},
+	{"mmap", parse_mmap},
+	{"table", parse_table},
+	{"memreserve", parse_memreserve},
+	{"block", parse_block},
+	{"entry", parse_entry},
+	{"entries", parse_entries},
+	{"fill", parse_fill},
+	{"capture", parse_capture},
+	{"uncapture", parse_capture},
+	{"poke", parse_poke},
 };
 
 static void parse_line(struct machine *m, struct lexer *lx, char *buf)
@@ -1040,7 +1040,7 @@ static void parse_line(struct machine *m, struct lexer *lx, char *buf)
 
 static void parse_file(struct machine *m, const char *desc)
 {
-	struct lexer lx = { .desc = desc };
+	struct lexer lx = {.desc = desc};
 	size_t cap = 0;
 	char *buf = NULL;
 	ssize_t len;
@@ -1135,7 +1135,7 @@ static void emit(const struct machine *m, struct image *img, unsigned int line,
 		die_at(m->desc, line, "%zu bytes at 0x%llx wrap past 2^64", len,
 		       (unsigned long long)addr);
 	c = PUSH(img->c);
-	*c = (struct chunk){ addr, len, data, line };
+	*c = (struct chunk){addr, len, data, line};
 }
 
 /* The 8-aligned address after LEN bytes at ADDR, for default placements. */
@@ -1150,19 +1150,19 @@ static u64 after(const struct machine *m, unsigned int line, u64 addr, u64 len)
 static void plan_efi(const struct machine *m, struct layout *lo)
 {
 	size_t vlen = 2 * (strlen(m->st.vendor) + 1);
-	size_t hdr = m->st.header_size < MAX_HEADER ? m->st.header_size :
-						      MAX_HEADER;
+	size_t hdr =
+		m->st.header_size < MAX_HEADER ? m->st.header_size : MAX_HEADER;
 
 	/* a header-size above 120 is honest: its bytes exist and are CRCed */
 	lo->systab_len = SYSTAB_SIZE + vlen > hdr ? SYSTAB_SIZE + vlen : hdr;
-	lo->config_addr = m->config.line ?
-		m->config.addr :
-		after(m, m->st.line, m->st.addr, lo->systab_len);
+	lo->config_addr = m->config.line ? m->config.addr
+					 : after(m, m->st.line, m->st.addr,
+						 lo->systab_len);
 	lo->config_len = (u64)CONFIG_ENTRY_SIZE * m->tables.n;
 	lo->config_ptr = m->config.virt_set ? m->config.virt : lo->config_addr;
-	lo->mmap_addr = m->mmap.line ?
-		m->mmap.addr :
-		after(m, m->st.line, lo->config_addr, lo->config_len);
+	lo->mmap_addr = m->mmap.line ? m->mmap.addr
+				     : after(m, m->st.line, lo->config_addr,
+					     lo->config_len);
 	lo->mmap_len = (u64)DESC_SIZE * (m->ram.n + m->config.virt_set);
 }
 
@@ -1188,15 +1188,15 @@ static void build_systab(const struct machine *m, const struct layout *lo,
 	put_le64(b + 0, m->st.signature);
 	put_le32(b + 8, m->st.revision);
 	put_le32(b + 12, m->st.header_size);
-	put_le64(b + 24, m->st.addr + SYSTAB_SIZE);	/* FirmwareVendor */
-	put_le32(b + 32, 0x10000);			/* FirmwareRevision */
+	put_le64(b + 24, m->st.addr + SYSTAB_SIZE); /* FirmwareVendor */
+	put_le32(b + 32, 0x10000);		    /* FirmwareRevision */
 	put_le64(b + 88, runtime_services(m));
 	put_le64(b + 104, m->st.entries_set ? m->st.entries : m->tables.n);
 	put_le64(b + 112, lo->config_ptr);
 	for (i = 0; m->st.vendor[i]; i++)
 		put_le16(b + SYSTAB_SIZE + 2 * i, (u8)m->st.vendor[i]);
-	crc_len = m->st.header_size < lo->systab_len ? m->st.header_size :
-						       lo->systab_len;
+	crc_len = m->st.header_size < lo->systab_len ? m->st.header_size
+						     : lo->systab_len;
 	put_le32(b + 16, crc32_le(b, crc_len) + m->st.crc_bad);
 	emit(m, img, m->st.line, m->st.addr, b, lo->systab_len);
 }
@@ -1239,16 +1239,16 @@ static void build_mmap(const struct machine *m, const struct layout *lo,
 	if (m->config.virt_set) {
 		/* the pages holding the array; one even for an empty array */
 		first = lo->config_addr / PAGE_SIZE;
-		last = lo->config_len ?
-			(lo->config_addr + lo->config_len - 1) / PAGE_SIZE :
-			first;
+		last = lo->config_len ? (lo->config_addr + lo->config_len - 1) /
+						PAGE_SIZE
+				      : first;
 		put_desc(b + DESC_SIZE * i, EFI_RUNTIME_SERVICES_DATA,
 			 first * PAGE_SIZE, m->config.virt & ~(PAGE_SIZE - 1),
 			 last - first + 1,
 			 EFI_MEMORY_RUNTIME | EFI_MEMORY_CACHEABLE);
 	}
-	emit(m, img, m->mmap.line ? m->mmap.line : m->st.line, lo->mmap_addr,
-	     b, lo->mmap_len);
+	emit(m, img, m->mmap.line ? m->mmap.line : m->st.line, lo->mmap_addr, b,
+	     lo->mmap_len);
 }
 
 static u64 link_target(struct link next, u64 dflt)
@@ -1305,13 +1305,12 @@ static void build_pokes(struct machine *m, struct image *img)
 	for (i = 0; i < m->pokes.n; i++) {
 		emit(m, img, m->pokes.v[i].line, m->pokes.v[i].addr,
 		     m->pokes.v[i].data, m->pokes.v[i].len);
-		m->pokes.v[i].data = NULL;	/* the image owns it now */
+		m->pokes.v[i].data = NULL; /* the image owns it now */
 	}
 }
 
 /* In write order: a later write wins where two overlap. */
-static void build_image(struct machine *m, struct layout *lo,
-			struct image *img)
+static void build_image(struct machine *m, struct layout *lo, struct image *img)
 {
 	size_t i;
 
@@ -1360,7 +1359,7 @@ static void spans_normalize(struct spans *s)
 
 static void spans_remove(struct spans *s, struct span r)
 {
-	struct spans out = { 0 };
+	struct spans out = {0};
 	size_t i;
 	struct span x;
 
@@ -1371,9 +1370,9 @@ static void spans_remove(struct spans *s, struct span r)
 			continue;
 		}
 		if (x.start < r.start)
-			*PUSH(out.s) = (struct span){ x.start, r.start - 1 };
+			*PUSH(out.s) = (struct span){x.start, r.start - 1};
 		if (x.end > r.end)
-			*PUSH(out.s) = (struct span){ r.end + 1, x.end };
+			*PUSH(out.s) = (struct span){r.end + 1, x.end};
 	}
 	free(s->s.v);
 	*s = out;
@@ -1385,9 +1384,9 @@ static void capture(const struct machine *m, const struct image *img,
 	size_t i;
 
 	for (i = 0; i < img->c.n; i++)
-		*PUSH(cap->s) = (struct span){
-			img->c.v[i].addr,
-			img->c.v[i].addr + (img->c.v[i].len - 1) };
+		*PUSH(cap->s) =
+			(struct span){img->c.v[i].addr,
+				      img->c.v[i].addr + (img->c.v[i].len - 1)};
 	spans_normalize(cap);
 	for (i = 0; i < m->capops.n; i++) {
 		if (m->capops.v[i].add) {
@@ -1793,9 +1792,9 @@ static void write_text(const char *out, const char *rel, const char *text)
 	free(path);
 }
 
-static void write_outputs(const char *out, bool memdir,
-			  const struct machine *m, const struct layout *lo,
-			  const struct image *img, const struct spans *cap)
+static void write_outputs(const char *out, bool memdir, const struct machine *m,
+			  const struct layout *lo, const struct image *img,
+			  const struct spans *cap)
 {
 	if (!m->no_fdt_line)
 		write_fdt(out, m, lo);
@@ -1860,14 +1859,14 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "memdir", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"memdir", no_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
-	struct machine m = { 0 };
-	struct layout lo = { 0 };
-	struct image img = { 0 };
-	struct spans cap = { 0 };
+	struct machine m = {0};
+	struct layout lo = {0};
+	struct image img = {0};
+	struct spans cap = {0};
 	bool memdir = false;
 	int c;
 

@@ -22,9 +22,11 @@ static void *make_dtb(size_t *size)
 	assert_int_equal(fdt_finish_reservemap(fdt), 0);
 	assert_int_equal(fdt_begin_node(fdt, ""), 0);
 	assert_int_equal(fdt_begin_node(fdt, "chosen"), 0);
-	assert_int_equal(fdt_property_u64(fdt, "linux,uefi-system-table",
-					  0x7ffd0000), 0);
-	assert_int_equal(fdt_property_u32(fdt, "linux,uefi-mmap-size", 0x900), 0);
+	assert_int_equal(
+		fdt_property_u64(fdt, "linux,uefi-system-table", 0x7ffd0000),
+		0);
+	assert_int_equal(fdt_property_u32(fdt, "linux,uefi-mmap-size", 0x900),
+			 0);
 	assert_int_equal(fdt_property(fdt, "odd", "abc", 3), 0);
 	assert_int_equal(fdt_end_node(fdt), 0);
 	assert_int_equal(fdt_end_node(fdt), 0);
@@ -49,11 +51,13 @@ static void test_load(void **state)
 	free(dtb);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(gk_fdt_load(sr, "/sys/firmware/fdt", &f, &e), 0);
-	assert_int_equal(gk_fdt_get_u64(&f, "/chosen", "linux,uefi-system-table",
-					&v, &e), 0);
+	assert_int_equal(gk_fdt_get_u64(&f, "/chosen",
+					"linux,uefi-system-table", &v, &e),
+			 0);
 	assert_true(v == 0x7ffd0000);
-	assert_int_equal(gk_fdt_get_u64(&f, "/chosen", "linux,uefi-mmap-size",
-					&v, &e), 0);
+	assert_int_equal(
+		gk_fdt_get_u64(&f, "/chosen", "linux,uefi-mmap-size", &v, &e),
+		0);
 	assert_true(v == 0x900);
 	assert_int_equal(gk_fdt_get_u64(&f, "/chosen", "odd", &v, &e),
 			 -GK_ERR_BADFDT);
@@ -85,11 +89,11 @@ static void test_bad(void **state)
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(gk_fdt_load(sr, "/sys/firmware/fdt", &f, &e),
 			 -GK_ERR_NOENT);
-	tu_pwrite(dir, "sys/firmware/fdt", dtb, size / 2, 0);	/* truncated */
+	tu_pwrite(dir, "sys/firmware/fdt", dtb, size / 2, 0); /* truncated */
 	assert_int_equal(gk_fdt_load(sr, "/sys/firmware/fdt", &f, &e),
 			 -GK_ERR_BADFDT);
 	assert_non_null(strstr(e.msg, "sys/firmware/fdt: bad device tree: "));
-	dtb[0] ^= 0xff;	/* bad magic */
+	dtb[0] ^= 0xff; /* bad magic */
 	tu_pwrite(dir, "sys/firmware/fdt", dtb, size, 0);
 	assert_int_equal(gk_fdt_load(sr, "/sys/firmware/fdt", &f, &e),
 			 -GK_ERR_BADFDT);

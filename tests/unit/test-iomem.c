@@ -22,40 +22,39 @@
  * touching halves and a third bank past a hole, a 64-bit PCI window.
  */
 static const char arm64_iomem[] =
-	"08000000-0800ffff : GICD\n"				/* 1 */
+	"08000000-0800ffff : GICD\n" /* 1 */
 	"080a0000-08ffffff : GICR\n"
 	"09000000-09000fff : pl011@9000000\n"
 	"  09000000-09000fff : 9000000.pl011 pl011@9000000\n"
-	"10000000-3efeffff : pcie@10000000\n"			/* 5 */
+	"10000000-3efeffff : pcie@10000000\n" /* 5 */
 	"  10000000-3efeffff : PCI Bus 0000:00\n"
 	"    10000000-1007ffff : 0000:00:01.0\n"
 	"    10080000-10083fff : 0000:00:02.0\n"
 	"      10080000-10083fff : virtio-pci-modern\n"
-	"3f000000-3fffffff : PCI ECAM\n"			/* 10 */
+	"3f000000-3fffffff : PCI ECAM\n" /* 10 */
 	"40000000-bfffffff : System RAM\n"
 	"  40210000-4160ffff : Kernel code\n"
 	"  41610000-41adffff : reserved\n"
 	"  41ae0000-41f3ffff : Kernel data\n"
-	"  48000000-483f0fff : reserved\n"			/* 15 */
+	"  48000000-483f0fff : reserved\n" /* 15 */
 	"  60000000-7fffffff : Crash kernel\n"
 	"  bbfd0000-bbffffff : reserved\n"
 	"c0000000-c00fffff : System RAM\n"
 	"100000000-13fffffff : System RAM\n"
-	"8000000000-ffffffffff : pcie@10000000\n"		/* 20 */
+	"8000000000-ffffffffff : pcie@10000000\n" /* 20 */
 	"  8000000000-ffffffffff : PCI Bus 0000:00\n";
 
 /* The same machine through the eyes of an ordinary user. */
-static const char zeroed_iomem[] =
-	"00000000-00000000 : GICD\n"
-	"00000000-00000000 : System RAM\n"
-	"  00000000-00000000 : Kernel code\n"
-	"  00000000-00000000 : reserved\n"
-	"  00000000-00000000 : Crash kernel\n"
-	"00000000-00000000 : System RAM\n";
+static const char zeroed_iomem[] = "00000000-00000000 : GICD\n"
+				   "00000000-00000000 : System RAM\n"
+				   "  00000000-00000000 : Kernel code\n"
+				   "  00000000-00000000 : reserved\n"
+				   "  00000000-00000000 : Crash kernel\n"
+				   "00000000-00000000 : System RAM\n";
 
 static struct iomem *parse_ok(const char *text)
 {
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct iomem *io = NULL;
 
 	assert_int_equal(iomem_parse(text, strlen(text), "t", &io, &e), 0);
@@ -64,8 +63,8 @@ static struct iomem *parse_ok(const char *text)
 	return io;
 }
 
-static void expect_res(const struct iomem_res *r, uint64_t start,
-		       uint64_t end, const char *name, unsigned int depth)
+static void expect_res(const struct iomem_res *r, uint64_t start, uint64_t end,
+		       const char *name, unsigned int depth)
 {
 	assert_non_null(r);
 	assert_int_equal(r->start, start);
@@ -77,8 +76,9 @@ static void expect_res(const struct iomem_res *r, uint64_t start,
 static void test_top_level(void **state)
 {
 	static const char *const names[] = {
-		"GICD", "GICR", "pl011@9000000", "pcie@10000000", "PCI ECAM",
-		"System RAM", "System RAM", "System RAM", "pcie@10000000",
+		"GICD",		 "GICR",       "pl011@9000000",
+		"pcie@10000000", "PCI ECAM",   "System RAM",
+		"System RAM",	 "System RAM", "pcie@10000000",
 	};
 	struct iomem *io = parse_ok(arm64_iomem);
 	const struct iomem_res *r = iomem_root(io);
@@ -288,7 +288,7 @@ static void test_zeroed(void **state)
 
 static void test_empty(void **state)
 {
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct iomem *io = NULL;
 
 	(void)state;
@@ -328,65 +328,63 @@ static void test_odd_names(void **state)
 
 struct bad_case {
 	const char *text;
-	size_t len;		/* 0: strlen(text) */
+	size_t len; /* 0: strlen(text) */
 	const char *msg;
 };
 
 static const struct bad_case bad_cases[] = {
-	{ "xyz\n", 0, "t:1: bad range \"xyz\"" },
-	{ "40000000-bfffffff System RAM\n", 0,
-	  "t:1: bad range \"40000000-bfffffff System RAM\"" },
-	{ "40000000-bfffffff :System RAM\n", 0,
-	  "t:1: bad range \"40000000-bfffffff :System RAM\"" },
-	{ "40000000 bfffffff : x\n", 0,
-	  "t:1: bad range \"40000000 bfffffff : x\"" },
-	{ "4000000-bfffffff : short\n", 0,
-	  "t:1: bad range \"4000000-bfffffff : short\"" },
-	{ "40000000-10000000000000000 : x\n", 0,
-	  "t:1: bad range \"40000000-10000000000000000 : x\"" },
-	{ "4000000g-bfffffff : x\n", 0,
-	  "t:1: bad range \"4000000g-bfffffff : x\"" },
-	{ "x\"y\\z\n", 0, "t:1: bad range \"x\\x22y\\x5cz\"" },
-	{ "0123456789012345678901234567890123456789abcdef\n", 0,
-	  "t:1: bad range \"0123456789012345678901234567890123456789...\"" },
-	{ "40000000-3fffffff : System RAM\n", 0, "t:1: END before START" },
-	{ "40000000-4fffffff : System RAM\n"
-	  "  3ffff000-40000fff : reserved\n", 0,
-	  "t:2: child outside its parent on line 1" },
-	{ "40000000-4fffffff : System RAM\n"
-	  "  4ffff000-50000fff : reserved\n", 0,
-	  "t:2: child outside its parent on line 1" },
-	{ "40000000-4fffffff : System RAM\n"
-	  "      40000000-40000fff : reserved\n", 0,
-	  "t:2: indentation jumps from depth 0 to 3" },
-	{ "40000000-4fffffff : System RAM\n"
-	  "   40000000-40000fff : reserved\n", 0,
-	  "t:2: indented by an odd number of spaces (3)" },
-	{ "  40000000-4fffffff : System RAM\n", 0,
-	  "t:1: first resource is indented" },
-	{ "50000000-5fffffff : System RAM\n"
-	  "40000000-4fffffff : System RAM\n", 0,
-	  "t:2: range does not follow the one on line 1" },
-	{ "40000000-4fffffff : System RAM\n"
-	  "  40000000-40ffffff : Kernel code\n"
-	  "  40ff0000-41ffffff : reserved\n", 0,
-	  "t:3: range does not follow the one on line 2" },
-	{ "40000000-4fffffff : System RAM\n"
-	  "  40000000-40ffffff : Kernel code\n"
-	  "4f000000-5fffffff : PCI\n", 0,
-	  "t:3: range does not follow the one on line 1" },
-	{ "40000000-4fffffff : System RAM\r\n", 0,
-	  "t:1: bad character 0x0d" },
-	{ "\t40000000-4fffffff : System RAM\n", 0,
-	  "t:1: bad character 0x09" },
-	{ "40000000-4fffffff : a\0b\n", 24, "t:1: bad character 0x00" },
-	{ "40000000-4fffffff : a\n\n50000000-5fffffff : b\n", 0,
-	  "t:2: empty line" },
-	{ "40000000-4fffffff : a\n  \n", 0, "t:2: bad range \"\"" },
+	{"xyz\n", 0, "t:1: bad range \"xyz\""},
+	{"40000000-bfffffff System RAM\n", 0,
+	 "t:1: bad range \"40000000-bfffffff System RAM\""},
+	{"40000000-bfffffff :System RAM\n", 0,
+	 "t:1: bad range \"40000000-bfffffff :System RAM\""},
+	{"40000000 bfffffff : x\n", 0,
+	 "t:1: bad range \"40000000 bfffffff : x\""},
+	{"4000000-bfffffff : short\n", 0,
+	 "t:1: bad range \"4000000-bfffffff : short\""},
+	{"40000000-10000000000000000 : x\n", 0,
+	 "t:1: bad range \"40000000-10000000000000000 : x\""},
+	{"4000000g-bfffffff : x\n", 0,
+	 "t:1: bad range \"4000000g-bfffffff : x\""},
+	{"x\"y\\z\n", 0, "t:1: bad range \"x\\x22y\\x5cz\""},
+	{"0123456789012345678901234567890123456789abcdef\n", 0,
+	 "t:1: bad range \"0123456789012345678901234567890123456789...\""},
+	{"40000000-3fffffff : System RAM\n", 0, "t:1: END before START"},
+	{"40000000-4fffffff : System RAM\n"
+	 "  3ffff000-40000fff : reserved\n",
+	 0, "t:2: child outside its parent on line 1"},
+	{"40000000-4fffffff : System RAM\n"
+	 "  4ffff000-50000fff : reserved\n",
+	 0, "t:2: child outside its parent on line 1"},
+	{"40000000-4fffffff : System RAM\n"
+	 "      40000000-40000fff : reserved\n",
+	 0, "t:2: indentation jumps from depth 0 to 3"},
+	{"40000000-4fffffff : System RAM\n"
+	 "   40000000-40000fff : reserved\n",
+	 0, "t:2: indented by an odd number of spaces (3)"},
+	{"  40000000-4fffffff : System RAM\n", 0,
+	 "t:1: first resource is indented"},
+	{"50000000-5fffffff : System RAM\n"
+	 "40000000-4fffffff : System RAM\n",
+	 0, "t:2: range does not follow the one on line 1"},
+	{"40000000-4fffffff : System RAM\n"
+	 "  40000000-40ffffff : Kernel code\n"
+	 "  40ff0000-41ffffff : reserved\n",
+	 0, "t:3: range does not follow the one on line 2"},
+	{"40000000-4fffffff : System RAM\n"
+	 "  40000000-40ffffff : Kernel code\n"
+	 "4f000000-5fffffff : PCI\n",
+	 0, "t:3: range does not follow the one on line 1"},
+	{"40000000-4fffffff : System RAM\r\n", 0, "t:1: bad character 0x0d"},
+	{"\t40000000-4fffffff : System RAM\n", 0, "t:1: bad character 0x09"},
+	{"40000000-4fffffff : a\0b\n", 24, "t:1: bad character 0x00"},
+	{"40000000-4fffffff : a\n\n50000000-5fffffff : b\n", 0,
+	 "t:2: empty line"},
+	{"40000000-4fffffff : a\n  \n", 0, "t:2: bad range \"\""},
 	/* a zeroed range among real ones is not what the kernel prints */
-	{ "40000000-4fffffff : System RAM\n"
-	  "  00000000-00000000 : reserved\n", 0,
-	  "t:2: child outside its parent on line 1" },
+	{"40000000-4fffffff : System RAM\n"
+	 "  00000000-00000000 : reserved\n",
+	 0, "t:2: child outside its parent on line 1"},
 };
 
 static void test_malformed(void **state)
@@ -395,7 +393,7 @@ static void test_malformed(void **state)
 	for (size_t i = 0; i < GK_ARRAY_SIZE(bad_cases); i++) {
 		const struct bad_case *c = &bad_cases[i];
 		size_t len = c->len ? c->len : strlen(c->text);
-		struct gk_err e = { 0 };
+		struct gk_err e = {0};
 		struct iomem *io = (struct iomem *)&e;
 
 		assert_int_equal(iomem_parse(c->text, len, "t", &io, &e),
@@ -410,14 +408,13 @@ static void test_too_many_lines(void **state)
 {
 	size_t len = IOMEM_MAX_LINES + 1;
 	char *text = malloc(len);
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct iomem *io;
 
 	(void)state;
 	assert_non_null(text);
 	memset(text, '\n', len);
-	assert_int_equal(iomem_parse(text, len, "t", &io, &e),
-			 -GK_ERR_TOOBIG);
+	assert_int_equal(iomem_parse(text, len, "t", &io, &e), -GK_ERR_TOOBIG);
 	assert_null(io);
 	assert_string_equal(e.msg, "t: more than 1000000 lines");
 	/* one fewer is only bounded by content: here, empty lines */
@@ -442,7 +439,7 @@ static void test_load(void **state)
 {
 	char *dir;
 	struct sysroot *sr;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct iomem *io;
 	struct gk_range *r;
 	size_t n;
@@ -466,7 +463,7 @@ static void test_load_bad(void **state)
 	char *dir;
 	char want[PATH_MAX + 64];
 	struct sysroot *sr;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct iomem *io;
 
 	(void)state;
@@ -475,9 +472,10 @@ static void test_load_bad(void **state)
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(iomem_load(sr, &io, &e), -GK_ERR_FORMAT);
 	assert_null(io);
-	snprintf(want, sizeof(want),
-		 "%s/proc/iomem:2: bad range \"60000000-7fffffff Crash kernel\"",
-		 dir);
+	snprintf(
+		want, sizeof(want),
+		"%s/proc/iomem:2: bad range \"60000000-7fffffff Crash kernel\"",
+		dir);
 	assert_string_equal(e.msg, want);
 	sysroot_free(sr);
 	tu_rmtree(dir);
@@ -487,7 +485,7 @@ static void test_load_missing(void **state)
 {
 	char *dir;
 	struct sysroot *sr;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct iomem *io;
 
 	(void)state;

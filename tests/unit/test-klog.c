@@ -17,13 +17,16 @@
 #include "klog.h"
 #include "testutil.h"
 
-#define PEND0 "GICv3: CPU0: using allocated LPI pending table @0x00000000425c0000"
-#define PEND1 "GICv3: CPU1: using reserved LPI pending table @0x0000000042600000"
+#define PEND0                                                                  \
+	"GICv3: CPU0: using allocated LPI pending table @0x00000000425c0000"
+#define PEND1                                                                  \
+	"GICv3: CPU1: using reserved LPI pending table @0x0000000042600000"
 #define PROP "GICv3: using LPI property table @0x0000000040130000"
 
 /* /dev/kmsg as a snapshot keeps it: records and their dictionaries. */
 static const char kmsg_log[] =
-	"5,0,0,-;Linux version 6.1.0-13-arm64 (debian-kernel@lists.debian.org)\n"
+	"5,0,0,-;Linux version 6.1.0-13-arm64 "
+	"(debian-kernel@lists.debian.org)\n"
 	"6,1,0,-;Machine model: linux,dummy-virt\n"
 	"6,512,1234,-;GICv3: 256 SPIs implemented\n"
 	"6,516,5678,-;" PROP "\n"
@@ -37,7 +40,7 @@ static const char kmsg_log[] =
 
 static struct klog *parse_ok(const char *text, size_t len)
 {
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log = NULL;
 
 	assert_int_equal(klog_parse(text, len, "t", &log, &e), 0);
@@ -66,8 +69,10 @@ static void test_kmsg(void **state)
 	assert_string_equal(klog_format_name(log->format), "kmsg");
 	/* the dictionary lines are not messages */
 	assert_int_equal(log->n, 8);
-	expect_line(&l[0], "Linux version 6.1.0-13-arm64 "
-			   "(debian-kernel@lists.debian.org)", true, 0);
+	expect_line(&l[0],
+		    "Linux version 6.1.0-13-arm64 "
+		    "(debian-kernel@lists.debian.org)",
+		    true, 0);
 	assert_int_equal(l[0].prio, 5);
 	assert_int_equal(l[0].facility, 0);
 	assert_int_equal(l[0].seq, 0);
@@ -182,9 +187,9 @@ static void test_dmesg_raw(void **state)
 
 static void test_plain(void **state)
 {
-	static const char text[] = "Booting Linux on physical CPU 0x0\r\n"
-				   PEND0 "\r\n"
-				   "[    5.000000] a stamp after all";
+	static const char text[] =
+		"Booting Linux on physical CPU 0x0\r\n" PEND0 "\r\n"
+		"[    5.000000] a stamp after all";
 	struct klog *log = parse_ok(text, sizeof(text) - 1);
 
 	(void)state;
@@ -203,7 +208,8 @@ static void test_journal_short(void **state)
 		"-- Logs begin at Mon 2023-11-20 09:00:00 UTC, end at Fri "
 		"2023-11-24 10:05:00 UTC. --\n"
 		"-- Boot 3c5e1d0f2a4b4c8e9d7f6a5b4c3d2e1f --\n"
-		"Nov 24 10:00:00 host kernel: Booting Linux on physical CPU 0x0\n"
+		"Nov 24 10:00:00 host kernel: Booting Linux on physical CPU "
+		"0x0\n"
 		"Nov 24 10:00:00 host kernel: " PEND0 "\n"
 		"Nov 24 10:00:01 host systemd[1]: Started Journal Service.\n"
 		"                                 and its second line\n"
@@ -211,7 +217,8 @@ static void test_journal_short(void **state)
 		"                               indented second line\n"
 		"Nov 24 10:00:02 host kernel:\n"
 		"Nov  4 10:00:02 host kernel: syslog day\n"
-		"Hint: You are currently not seeing messages from other users.\n"
+		"Hint: You are currently not seeing messages from other "
+		"users.\n"
 		"-- Boot 0123456789abcdef0123456789abcdef --\n"
 		"Nov 24 10:05:00.123456 host kernel: " PEND1 "\n";
 	struct klog *log = parse_ok(text, sizeof(text) - 1);
@@ -246,8 +253,7 @@ static void test_journal_monotonic(void **state)
 
 	(void)state;
 	assert_int_equal(log->format, KLOG_JOURNAL_MONOTONIC);
-	assert_string_equal(klog_format_name(log->format),
-			    "journal-monotonic");
+	assert_string_equal(klog_format_name(log->format), "journal-monotonic");
 	assert_int_equal(log->n, 3);
 	expect_line(&l[0], "Machine model: linux,dummy-virt", true, 0);
 	expect_line(&l[1], PEND0, true, 1234);
@@ -321,9 +327,9 @@ static void test_grep(void **state)
 	pos = 0;
 	assert_ptr_equal(klog_grep(log, "", &pos), &log->lines[0]);
 	pos = 3;
-	assert_ptr_equal(klog_grep(log, "GICv3: using LPI property table",
-				   &pos),
-			 &log->lines[3]);
+	assert_ptr_equal(
+		klog_grep(log, "GICv3: using LPI property table", &pos),
+		&log->lines[3]);
 	/* a match across the decoded newline */
 	pos = 0;
 	assert_ptr_equal(klog_grep(log, "two\nlines", &pos), &log->lines[6]);
@@ -340,26 +346,26 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{ "6,1,2,-;ok\nx,2,3,-;bad\n", "t:2: bad priority in kmsg record" },
-	{ "6,1,2,-;ok\nGICv3: not a record\n",
-	  "t:2: bad priority in kmsg record" },
-	{ "6,,2,-;x\n", "t:1: bad sequence number in kmsg record" },
-	{ "6,abc,5,-;text\n", "t:1: bad sequence number in kmsg record" },
-	{ "6,99999999999999999999,5,-;x\n",
-	  "t:1: bad sequence number in kmsg record" },
-	{ "6,1\n", "t:1: bad sequence number in kmsg record" },
-	{ "6,1,5x,-;text\n", "t:1: bad timestamp in kmsg record" },
-	{ "6,1,-5,-;text\n", "t:1: bad timestamp in kmsg record" },
-	{ "6,1,5\n", "t:1: bad timestamp in kmsg record" },
-	{ "6,1,5,-text\n", "t:1: no ';' after the kmsg record header" },
-	{ "2048,1,2,-;x\n", "t:1: bad priority in kmsg record" },
+	{"6,1,2,-;ok\nx,2,3,-;bad\n", "t:2: bad priority in kmsg record"},
+	{"6,1,2,-;ok\nGICv3: not a record\n",
+	 "t:2: bad priority in kmsg record"},
+	{"6,,2,-;x\n", "t:1: bad sequence number in kmsg record"},
+	{"6,abc,5,-;text\n", "t:1: bad sequence number in kmsg record"},
+	{"6,99999999999999999999,5,-;x\n",
+	 "t:1: bad sequence number in kmsg record"},
+	{"6,1\n", "t:1: bad sequence number in kmsg record"},
+	{"6,1,5x,-;text\n", "t:1: bad timestamp in kmsg record"},
+	{"6,1,-5,-;text\n", "t:1: bad timestamp in kmsg record"},
+	{"6,1,5\n", "t:1: bad timestamp in kmsg record"},
+	{"6,1,5,-text\n", "t:1: no ';' after the kmsg record header"},
+	{"2048,1,2,-;x\n", "t:1: bad priority in kmsg record"},
 };
 
 static void test_kmsg_malformed(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < GK_ARRAY_SIZE(bad_cases); i++) {
-		struct gk_err e = { 0 };
+		struct gk_err e = {0};
 		struct klog *log = (struct klog *)&e;
 
 		assert_int_equal(klog_parse(bad_cases[i].text,
@@ -387,7 +393,7 @@ static void test_long_line(void **state)
 {
 	size_t len = KLOG_MAX_LINE + 2;
 	char *text = malloc(len + 16);
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 
 	(void)state;
@@ -396,15 +402,13 @@ static void test_long_line(void **state)
 	memset(text + 6, 'a', len);
 	/* exactly KLOG_MAX_LINE bytes is fine */
 	text[6 + KLOG_MAX_LINE] = '\n';
-	assert_int_equal(klog_parse(text, 6 + KLOG_MAX_LINE + 1, "t", &log,
-				    &e),
+	assert_int_equal(klog_parse(text, 6 + KLOG_MAX_LINE + 1, "t", &log, &e),
 			 0);
 	assert_int_equal(log->lines[1].len, KLOG_MAX_LINE);
 	klog_free(log);
 	/* one more is not */
 	text[6 + KLOG_MAX_LINE] = 'a';
-	assert_int_equal(klog_parse(text, 6 + KLOG_MAX_LINE + 1, "t", &log,
-				    &e),
+	assert_int_equal(klog_parse(text, 6 + KLOG_MAX_LINE + 1, "t", &log, &e),
 			 -GK_ERR_FORMAT);
 	assert_null(log);
 	assert_string_equal(e.msg, "t:2: line longer than 65536 bytes");
@@ -415,7 +419,7 @@ static void test_too_big(void **state)
 {
 	size_t len = (size_t)KLOG_MAX_SIZE + 1;
 	char *text = malloc(len);
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 
 	(void)state;
@@ -446,7 +450,7 @@ static void test_load_snapshot(void **state)
 {
 	char *dir;
 	struct sysroot *sr;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 	size_t pos = 0;
 
@@ -467,7 +471,7 @@ static void test_load_snapshot_bad(void **state)
 {
 	char *dir, want[PATH_MAX + 64];
 	struct sysroot *sr;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 
 	(void)state;
@@ -487,7 +491,7 @@ static void test_load_snapshot_fifo(void **state)
 {
 	char *dir, want[PATH_MAX + 64];
 	struct sysroot *sr;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 
 	(void)state;
@@ -506,7 +510,7 @@ static void test_load_missing(void **state)
 {
 	char *dir;
 	struct sysroot *sr;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 
 	(void)state;
@@ -527,7 +531,7 @@ static void test_load_file(void **state)
 		"-- Boot 3c5e1d0f2a4b4c8e9d7f6a5b4c3d2e1f --\n"
 		"Nov 24 10:00:00 host kernel: " PEND0 "\n";
 	char *dir = tu_mkdtemp(), path[PATH_MAX + 16];
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 
 	(void)state;
@@ -552,7 +556,7 @@ static void test_load_pipe(void **state)
 {
 	static const char text[] = "[    0.001234] " PEND0 "\n";
 	char path[64];
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 	int fds[2];
 
@@ -574,7 +578,7 @@ static void test_load_pipe(void **state)
 static void test_load_live(void **state)
 {
 	struct sysroot *sr;
-	struct gk_err e = { 0 };
+	struct gk_err e = {0};
 	struct klog *log;
 	int ret;
 

@@ -12,13 +12,14 @@
 #include <string.h>
 
 #include "efitables.h"
+#include "testutil.h"
 
 #define MEM_BASE 0x40000000ull
 #define MEM_SIZE (2u << 20)
 
 struct mem {
 	uint8_t *buf;
-	size_t hole_at;	/* reads touching [hole_at, +4K) fail; 0: none */
+	size_t hole_at; /* reads touching [hole_at, +4K) fail; 0: none */
 };
 
 static int mem_read(void *data, uint64_t pa, void *buf, size_t len,
@@ -40,18 +41,16 @@ static const char *mem_name(void *data)
 	return "mem";
 }
 
-static const struct gk_range ram = { MEM_BASE, MEM_BASE + MEM_SIZE - 1 };
+static const struct gk_range ram = {MEM_BASE, MEM_BASE + MEM_SIZE - 1};
 
 static void put32(struct mem *m, uint64_t pa, uint32_t v)
 {
-	for (int i = 0; i < 4; i++)
-		m->buf[pa - MEM_BASE + i] = (uint8_t)(v >> (8 * i));
+	tu_put32(m->buf + (pa - MEM_BASE), v);
 }
 
 static void put64(struct mem *m, uint64_t pa, uint64_t v)
 {
-	put32(m, pa, (uint32_t)v);
-	put32(m, pa + 4, (uint32_t)(v >> 32));
+	tu_put64(m->buf + (pa - MEM_BASE), v);
 }
 
 static void block(struct mem *m, uint64_t pa, int32_t size, int32_t count,
@@ -101,8 +100,8 @@ static int teardown(void **state)
 static int walk(struct mem *m, struct eft_memreserve **mr, struct gk_err *e,
 		bool with_ram)
 {
-	struct eft_reader rd = { mem_read, m, mem_name, with_ram ? &ram : NULL,
-				 with_ram ? 1 : 0 };
+	struct eft_reader rd = {mem_read, m, mem_name, with_ram ? &ram : NULL,
+				with_ram ? 1 : 0};
 
 	*mr = NULL;
 	return eft_memreserve_walk(&rd, ROOT, mr, e);
@@ -121,14 +120,16 @@ static void test_good_chain(void **state)
 	assert_true(mr->entries[0].block == B1);
 	assert_true(mr->entries[2].base == 0x425b0000);
 	assert_int_equal(mr->entries[2].index, 0);
-	assert_int_equal(mr->odd, EFT_MR_NOT_RAM);	/* 0x425b.. > RAM here */
+	assert_int_equal(mr->odd, EFT_MR_NOT_RAM); /* 0x425b.. > RAM here */
 	/* three adjacent 64 KiB entries merge into one 192 KiB range */
 	assert_int_equal(mr->nmerged, 1);
-	assert_int_equal(eft_memreserve_covers(mr, 0x425b0000, 0x30000, &by), 1);
+	assert_int_equal(eft_memreserve_covers(mr, 0x425b0000, 0x30000, &by),
+			 1);
 	assert_true(by.start == 0x425b0000 && by.end == 0x425dffff);
 	assert_int_equal(eft_memreserve_covers(mr, 0x425bff00, 0x200, &by), 1);
 	/* half covered: names the overlapping reservation */
-	assert_int_equal(eft_memreserve_covers(mr, 0x425d8000, 0x10000, &by), 0);
+	assert_int_equal(eft_memreserve_covers(mr, 0x425d8000, 0x10000, &by),
+			 0);
 	assert_true(by.start == 0x425b0000);
 	assert_int_equal(eft_memreserve_covers(mr, 0x50000000, 0x1000, &by), 0);
 	assert_true(by.start == 0 && by.end == 0);
@@ -150,19 +151,22 @@ static void expect_corrupt(struct mem *m, const char *msg)
 static void test_loop_self(void **state)
 {
 	block(*state, B2, 255, 1, B2);
-	expect_corrupt(*state, "mem: memreserve block at 0x40001000 (next of 0x40002000): next 0x40001000 closes a loop");
+	expect_corrupt(*state, "mem: memreserve block at 0x40001000 (next of "
+			       "0x40002000): next 0x40001000 closes a loop");
 }
 
 static void test_loop_back(void **state)
 {
 	block(*state, B2, 255, 1, B1);
-	expect_corrupt(*state, "mem: memreserve block at 0x40001000 (next of 0x40002000): next 0x40002000 closes a loop");
+	expect_corrupt(*state, "mem: memreserve block at 0x40001000 (next of "
+			       "0x40002000): next 0x40002000 closes a loop");
 }
 
 static void test_loop_to_root(void **state)
 {
 	block(*state, B2, 255, 1, ROOT);
-	expect_corrupt(*state, "mem: memreserve block at 0x40001000 (next of 0x40002000): next 0x40000100 closes a loop");
+	expect_corrupt(*state, "mem: memreserve block at 0x40001000 (next of "
+			       "0x40002000): next 0x40000100 closes a loop");
 }
 
 /* A long cycle far from the root: Brent finds it, no bound needed. */
@@ -184,13 +188,15 @@ static void test_long_loop(void **state)
 static void test_count_gt_size(void **state)
 {
 	block(*state, B1, 255, 300, B2);
-	expect_corrupt(*state, "mem: memreserve block at 0x40002000 (next of 0x40000100): count 300 > size 255");
+	expect_corrupt(*state, "mem: memreserve block at 0x40002000 (next of "
+			       "0x40000100): count 300 > size 255");
 }
 
 static void test_negative(void **state)
 {
 	block(*state, B1, -1, 0, B2);
-	expect_corrupt(*state, "mem: memreserve block at 0x40002000 (next of 0x40000100): negative size -1 or count 0");
+	expect_corrupt(*state, "mem: memreserve block at 0x40002000 (next of "
+			       "0x40000100): negative size -1 or count 0");
 }
 
 static void test_past_page(void **state)
@@ -199,30 +205,35 @@ static void test_past_page(void **state)
 
 	block(*state, B2, 255, 1, b);
 	block(*state, b, 255, 20, 0);
-	expect_corrupt(*state, "mem: memreserve block at 0x40003f00 (next of 0x40001000): 20 used slots run past its 4 KiB page");
+	expect_corrupt(*state,
+		       "mem: memreserve block at 0x40003f00 (next of "
+		       "0x40001000): 20 used slots run past its 4 KiB page");
 }
 
 static void test_misaligned(void **state)
 {
 	block(*state, B1, 255, 2, B2 + 4);
-	expect_corrupt(*state, "mem: memreserve block at 0x40001004 (next of 0x40002000): not 8-byte aligned");
+	expect_corrupt(*state, "mem: memreserve block at 0x40001004 (next of "
+			       "0x40002000): not 8-byte aligned");
 }
 
 static void test_next_out_of_ram(void **state)
 {
 	block(*state, B1, 255, 2, 0x900000000ull);
-	expect_corrupt(*state, "mem: memreserve block at 0x900000000 (next of 0x40002000): not in System RAM");
+	expect_corrupt(*state, "mem: memreserve block at 0x900000000 (next of "
+			       "0x40002000): not in System RAM");
 }
 
 static void test_root_out_of_ram(void **state)
 {
-	struct eft_reader rd = { mem_read, *state, mem_name, &ram, 1 };
+	struct eft_reader rd = {mem_read, *state, mem_name, &ram, 1};
 	struct eft_memreserve *mr;
 	struct gk_err e;
 
 	assert_int_equal(eft_memreserve_walk(&rd, 0x1000, &mr, &e),
 			 -GK_ERR_CORRUPT);
-	assert_string_equal(e.msg, "mem: memreserve root at 0x1000: not in System RAM");
+	assert_string_equal(
+		e.msg, "mem: memreserve root at 0x1000: not in System RAM");
 	assert_int_equal(eft_memreserve_walk(&rd, 0, &mr, &e),
 			 -GK_ERR_NOTFOUND);
 }
@@ -236,7 +247,8 @@ static void test_truncated(void **state)
 
 	m->hole_at = B2;
 	assert_int_equal(walk(m, &mr, &e, false), -GK_ERR_UNMAPPED);
-	assert_string_equal(e.msg, "memreserve block at 0x40001000 (next of 0x40002000): mem: 0x40001000 not captured");
+	assert_string_equal(e.msg, "memreserve block at 0x40001000 (next of "
+				   "0x40002000): mem: 0x40001000 not captured");
 }
 
 static void test_odd_entries(void **state)
@@ -246,10 +258,10 @@ static void test_odd_entries(void **state)
 	struct gk_err e;
 
 	block(m, B2, 255, 4, 0);
-	entry(m, B2, 0, MEM_BASE + 0x100800, 0x1000);	/* unaligned */
+	entry(m, B2, 0, MEM_BASE + 0x100800, 0x1000); /* unaligned */
 	entry(m, B2, 1, MEM_BASE + 0x180000, 0x20000);
-	entry(m, B2, 2, MEM_BASE + 0x190000, 0x10000);	/* inside 1 */
-	entry(m, B2, 3, MEM_BASE + 0x1f0000, 0);	/* zero */
+	entry(m, B2, 2, MEM_BASE + 0x190000, 0x10000); /* inside 1 */
+	entry(m, B2, 3, MEM_BASE + 0x1f0000, 0);       /* zero */
 	assert_int_equal(walk(m, &mr, &e, true), 0);
 	assert_int_equal(mr->nentries, 6);
 	assert_int_equal(mr->entries[2].flags, EFT_MR_UNALIGNED);
@@ -258,8 +270,8 @@ static void test_odd_entries(void **state)
 	assert_int_equal(mr->entries[5].flags, EFT_MR_ZERO);
 	assert_int_equal(mr->odd, EFT_MR_UNALIGNED | EFT_MR_OVERLAP |
 					  EFT_MR_ZERO | EFT_MR_NOT_RAM);
-	assert_int_equal(eft_memreserve_covers(mr, MEM_BASE + 0x1f0000, 1, NULL),
-			 0);
+	assert_int_equal(
+		eft_memreserve_covers(mr, MEM_BASE + 0x1f0000, 1, NULL), 0);
 	eft_memreserve_free(mr);
 }
 
@@ -275,7 +287,8 @@ static void test_too_long(void **state)
 	for (uint64_t i = 0; i <= EFT_MR_MAX_BLOCKS; i++)
 		block(m, first + 16 * i, 0, 0, first + 16 * (i + 1));
 	assert_int_equal(walk(m, &mr, &e, true), -GK_ERR_TOOBIG);
-	assert_string_equal(e.msg, "mem: memreserve list longer than 65536 blocks");
+	assert_string_equal(e.msg,
+			    "mem: memreserve list longer than 65536 blocks");
 }
 
 static void test_odd_block_size(void **state)

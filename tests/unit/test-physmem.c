@@ -7,6 +7,7 @@
 #include <elf.h>
 #include <sys/sysmacros.h>
 
+#include "le.h"
 #include "physmem.h"
 #include "testutil.h"
 
@@ -18,7 +19,7 @@ static struct physmem *open_pm(const char *dir, int want)
 
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	assert_int_equal(physmem_open(sr, 0, &pm, &e), want);
-	sysroot_free(sr);	/* physmem keeps only its open files */
+	sysroot_free(sr); /* physmem keeps only its open files */
 	return pm;
 }
 
@@ -44,13 +45,17 @@ static void test_image_ranges(void **state)
 	assert_int_equal(physmem_read_reg(pm, 0x1004, 4, &v, &e), 0);
 	assert_true(v == 0x88776655u);
 	/* zero bytes of the sparse hole are not captured memory */
-	assert_int_equal(physmem_read(pm, 0x2000, buf, 1, &e), -GK_ERR_UNMAPPED);
+	assert_int_equal(physmem_read(pm, 0x2000, buf, 1, &e),
+			 -GK_ERR_UNMAPPED);
 	assert_non_null(strstr(e.msg, "dev/mem: 0x2000 not captured"));
 	/* a read running past a captured range fails as a whole */
-	assert_int_equal(physmem_read(pm, 0x1004, buf, 8, &e), -GK_ERR_UNMAPPED);
+	assert_int_equal(physmem_read(pm, 0x1004, buf, 8, &e),
+			 -GK_ERR_UNMAPPED);
 	assert_non_null(strstr(e.msg, "0x1008 not captured"));
-	assert_int_equal(physmem_read_reg(pm, 0x1002, 4, &v, &e), -GK_ERR_INVAL);
-	assert_int_equal(physmem_read_reg(pm, 0x1000, 2, &v, &e), -GK_ERR_INVAL);
+	assert_int_equal(physmem_read_reg(pm, 0x1002, 4, &v, &e),
+			 -GK_ERR_INVAL);
+	assert_int_equal(physmem_read_reg(pm, 0x1000, 2, &v, &e),
+			 -GK_ERR_INVAL);
 	physmem_close(pm);
 	tu_rmtree(dir);
 }
@@ -77,9 +82,13 @@ static void test_image_whole_file(void **state)
 static void test_bad_ranges(void **state)
 {
 	static const char *const bad[] = {
-		"xyz\n", "2000-1000\n", "1000\n", "0x1000-0x2000\n",
-		"00000000000000001-2\n", "0-ffff\n" /* past the file */,
-		"0-f\n8-18\n",	/* overlapping */
+		"xyz\n",
+		"2000-1000\n",
+		"1000\n",
+		"0x1000-0x2000\n",
+		"00000000000000001-2\n",
+		"0-ffff\n" /* past the file */,
+		"0-f\n8-18\n", /* overlapping */
 	};
 
 	(void)state;
@@ -109,15 +118,15 @@ static void test_memdir(void **state)
 
 	(void)state;
 	/* two adjacent ranges: one read spans both files */
-	tu_pwrite(dir, "dev/mem.d/0000100001000000-0000100001000003", "ABCD",
-		  4, 0);
-	tu_pwrite(dir, "dev/mem.d/0000100001000004-0000100001000007", "EFGH",
-		  4, 0);
+	tu_pwrite(dir, "dev/mem.d/0000100001000000-0000100001000003", "ABCD", 4,
+		  0);
+	tu_pwrite(dir, "dev/mem.d/0000100001000004-0000100001000007", "EFGH", 4,
+		  0);
 	pm = open_pm(dir, 0);
 	assert_int_equal(physmem_read(pm, 0x100001000002ull, buf, 4, &e), 0);
 	assert_memory_equal(buf, "CDEF", 4);
-	assert_non_null(strstr(physmem_sources(pm, src, sizeof(src)),
-			       "memdir:"));
+	assert_non_null(
+		strstr(physmem_sources(pm, src, sizeof(src)), "memdir:"));
 	assert_int_equal(physmem_read(pm, 0x100001000008ull, buf, 1, &e),
 			 -GK_ERR_UNMAPPED);
 	physmem_close(pm);
@@ -127,7 +136,8 @@ static void test_memdir(void **state)
 static void test_memdir_bad(void **state)
 {
 	static const char *const names[] = {
-		"dev/mem.d/junk", "dev/mem.d/0000000000001000-0000000000001fff",
+		"dev/mem.d/junk",
+		"dev/mem.d/0000000000001000-0000000000001fff",
 	};
 
 	(void)state;
@@ -170,11 +180,10 @@ static void test_snapshot_device_node(void **state)
 }
 
 /* Write an ELF64 core by hand: ehdr, @n phdrs, then the data. */
-static void write_core(const char *dir, const char *rel,
-		       const Elf64_Phdr *ph, size_t n, const void *data,
-		       size_t len)
+static void write_core(const char *dir, const char *rel, const Elf64_Phdr *ph,
+		       size_t n, const void *data, size_t len)
 {
-	Elf64_Ehdr eh = { 0 };
+	Elf64_Ehdr eh = {0};
 
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
@@ -197,13 +206,22 @@ static void test_kcore(void **state)
 {
 	/* as /proc/kcore: RAM, text mapping the same RAM again, vmalloc */
 	const Elf64_Phdr ph[] = {
-		{ .p_type = PT_NOTE, .p_offset = 0x1000, .p_filesz = 4 },
-		{ .p_type = PT_LOAD, .p_offset = 0x1000, .p_paddr = 0x40000000,
-		  .p_filesz = 16, .p_memsz = 16 },
-		{ .p_type = PT_LOAD, .p_offset = 0x1008, .p_paddr = 0x40000008,
-		  .p_filesz = 8, .p_memsz = 8 },
-		{ .p_type = PT_LOAD, .p_offset = 0x1000, .p_paddr = UINT64_MAX,
-		  .p_filesz = 16, .p_memsz = 16 },
+		{.p_type = PT_NOTE, .p_offset = 0x1000, .p_filesz = 4},
+		{.p_type = PT_LOAD,
+		 .p_offset = 0x1000,
+		 .p_paddr = 0x40000000,
+		 .p_filesz = 16,
+		 .p_memsz = 16},
+		{.p_type = PT_LOAD,
+		 .p_offset = 0x1008,
+		 .p_paddr = 0x40000008,
+		 .p_filesz = 8,
+		 .p_memsz = 8},
+		{.p_type = PT_LOAD,
+		 .p_offset = 0x1000,
+		 .p_paddr = UINT64_MAX,
+		 .p_filesz = 16,
+		 .p_memsz = 16},
 	};
 	char *dir = tu_mkdtemp();
 	struct physmem *pm;
@@ -212,8 +230,8 @@ static void test_kcore(void **state)
 	char src[256];
 
 	(void)state;
-	write_core(dir, "proc/kcore", ph, GK_ARRAY_SIZE(ph),
-		   "0123456789abcdef", 16);
+	write_core(dir, "proc/kcore", ph, GK_ARRAY_SIZE(ph), "0123456789abcdef",
+		   16);
 	pm = open_pm(dir, 0);
 	physmem_sources(pm, src, sizeof(src));
 	assert_true(!strncmp(src, "elfcore:", 8));
@@ -229,9 +247,11 @@ static void test_kcore(void **state)
 /* Sources are tried in order: what dev/mem lacks, kcore may have. */
 static void test_fallback(void **state)
 {
-	const Elf64_Phdr ph = { .p_type = PT_LOAD, .p_offset = 0x1000,
-				.p_paddr = 0x8000, .p_filesz = 4,
-				.p_memsz = 4 };
+	const Elf64_Phdr ph = {.p_type = PT_LOAD,
+			       .p_offset = 0x1000,
+			       .p_paddr = 0x8000,
+			       .p_filesz = 4,
+			       .p_memsz = 4};
 	char *dir = tu_mkdtemp();
 	struct physmem *pm;
 	struct gk_err e;
@@ -249,7 +269,8 @@ static void test_fallback(void **state)
 	assert_memory_equal(buf, "RAM!", 4);
 	assert_non_null(strstr(physmem_name(pm), "proc/kcore"));
 	/* neither: both reasons in one line */
-	assert_int_equal(physmem_read(pm, 0x9000, buf, 4, &e), -GK_ERR_UNMAPPED);
+	assert_int_equal(physmem_read(pm, 0x9000, buf, 4, &e),
+			 -GK_ERR_UNMAPPED);
 	assert_non_null(strstr(e.msg, "dev/mem: 0x9000 not captured; "));
 	assert_non_null(strstr(e.msg, "proc/kcore: 0x9000 not captured"));
 	physmem_close(pm);
@@ -292,9 +313,11 @@ static void test_empty_snapshot(void **state)
 
 static void test_add_file(void **state)
 {
-	const Elf64_Phdr ph = { .p_type = PT_LOAD, .p_offset = 0x1000,
-				.p_paddr = 0x7000, .p_filesz = 4,
-				.p_memsz = 4 };
+	const Elf64_Phdr ph = {.p_type = PT_LOAD,
+			       .p_offset = 0x1000,
+			       .p_paddr = 0x7000,
+			       .p_filesz = 4,
+			       .p_memsz = 4};
 	char *dir = tu_mkdtemp(), path[4200];
 	struct physmem *pm;
 	struct gk_err e;
@@ -308,6 +331,38 @@ static void test_add_file(void **state)
 	assert_int_equal(physmem_read(pm, 0x7000, buf, 4, &e), 0);
 	assert_memory_equal(buf, "CORE", 4);
 	assert_int_equal(physmem_add_file(pm, "/nonexistent", &e),
+			 -GK_ERR_NOENT);
+	physmem_close(pm);
+	tu_rmtree(dir);
+}
+
+/* The /dev/mem backend on a file: page windows, aligned register loads. */
+static void test_devmem_file(void **state)
+{
+	char *dir = tu_mkdtemp(), path[4200];
+	uint8_t page[8192], buf[16];
+	struct physmem *pm;
+	struct gk_err e;
+	uint64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(page); i++)
+		page[i] = (uint8_t)(i * 7);
+	tu_pwrite(dir, "mem.img", page, sizeof(page), 0);
+	snprintf(path, sizeof(path), "%s/mem.img", dir);
+	pm = open_pm(dir, 0);
+	assert_int_equal(physmem_add_devmem(pm, path, &e), 0);
+	/* across the page boundary: two pages mapped at once */
+	assert_int_equal(physmem_read(pm, 4090, buf, 12, &e), 0);
+	assert_memory_equal(buf, page + 4090, 12);
+	assert_int_equal(physmem_read_reg(pm, 4096, 8, &v, &e), 0);
+	assert_true(v == gk_le64(page + 4096));
+	assert_int_equal(physmem_read_reg(pm, 12, 4, &v, &e), 0);
+	assert_true(v == gk_le32(page + 12));
+	/* past the end of the file: refused, never a SIGBUS */
+	assert_int_equal(physmem_read(pm, 8190, buf, 4, &e), -GK_ERR_UNMAPPED);
+	assert_non_null(strstr(e.msg, "mem.img: 0x1ffe is past the end"));
+	assert_int_equal(physmem_add_devmem(pm, "/nonexistent/mem", &e),
 			 -GK_ERR_NOENT);
 	physmem_close(pm);
 	tu_rmtree(dir);
@@ -327,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_bad_kcore),
 		cmocka_unit_test(test_empty_snapshot),
 		cmocka_unit_test(test_add_file),
+		cmocka_unit_test(test_devmem_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

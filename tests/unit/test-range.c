@@ -14,9 +14,10 @@
 static void test_merge(void **state)
 {
 	struct gk_range r[] = {
-		{ 0x3000, 0x3fff }, { 0x1000, 0x1fff }, { 0x2000, 0x2fff },
-		{ 0x8000, 0x8fff }, { 0x8800, 0x87ff + 0x1000 },
-		{ 0xfffffffffffff000ull, UINT64_MAX }, { 0x10000, 0x10000 },
+		{0x3000, 0x3fff},	   {0x1000, 0x1fff},
+		{0x2000, 0x2fff},	   {0x8000, 0x8fff},
+		{0x8800, 0x87ff + 0x1000}, {0xfffffffffffff000ull, UINT64_MAX},
+		{0x10000, 0x10000},
 	};
 	struct gk_range want;
 	long by;
@@ -30,7 +31,7 @@ static void test_merge(void **state)
 	assert_true(r[3].end == UINT64_MAX);
 	gk_range_from_len(&want, 0x1800, 0x2000);
 	assert_true(gk_ranges_covers(r, n, &want, &by) && by == 0);
-	gk_range_from_len(&want, 0x3800, 0x1000);	/* runs past the end */
+	gk_range_from_len(&want, 0x3800, 0x1000); /* runs past the end */
 	assert_false(gk_ranges_covers(r, n, &want, &by));
 	assert_int_equal(by, 0);
 	gk_range_from_len(&want, 0x5000, 0x1000);
@@ -84,14 +85,14 @@ static void test_size_human(void **state)
 }
 
 static const struct gk_col cols[] = {
-	{ "BASE", 0, 0, 0, "base" },
-	{ "END", 0, 0, 0, "end" },
-	{ "SIZE", 0, 0, 0, "size" },
+	{"BASE", 0, 0, 0, "base"},
+	{"END", 0, 0, 0, "end"},
+	{"SIZE", 0, 0, 0, "size"},
 };
 
 static void test_cols(void **state)
 {
-	int ids[GK_COLS_MAX] = { 0, 1 };
+	int ids[GK_COLS_MAX] = {0, 1};
 	size_t n = 2;
 	struct gk_err e;
 

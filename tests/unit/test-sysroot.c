@@ -9,7 +9,7 @@
 #include "testutil.h"
 
 struct fixture {
-	char *outside;	/* holds the secret the snapshot must not reach */
+	char *outside; /* holds the secret the snapshot must not reach */
 	char *root;
 	unsigned int flags;
 };
@@ -23,13 +23,15 @@ static int setup(void **state, unsigned int flags)
 	f->outside = tu_mkdtemp();
 	assert_non_null(f->outside);
 	assert_int_equal(tu_write(f->outside, "secret", "host secret\n"), 0);
-	assert_int_equal(tu_write(f->outside, "root/proc/iomem", "inside\n"), 0);
+	assert_int_equal(tu_write(f->outside, "root/proc/iomem", "inside\n"),
+			 0);
 	assert_int_equal(asprintf(&f->root, "%s/root/", f->outside) > 0, 1);
 	snprintf(secret, sizeof(secret), "%s/secret", f->outside);
 	/* every way out a hostile snapshot could try */
 	assert_int_equal(tu_symlink(f->root, "abs", secret), 0);
 	assert_int_equal(tu_symlink(f->root, "rel", "../secret"), 0);
-	assert_int_equal(tu_symlink(f->root, "sys/deep", "../../../../secret"), 0);
+	assert_int_equal(tu_symlink(f->root, "sys/deep", "../../../../secret"),
+			 0);
 	assert_int_equal(tu_symlink(f->root, "dirlink", ".."), 0);
 	assert_int_equal(tu_symlink(f->root, "good", "/proc/iomem"), 0);
 	assert_int_equal(tu_symlink(f->root, "loop1", "loop2"), 0);
@@ -80,7 +82,7 @@ static void test_reads_inside(void **state)
 	assert_int_equal(ret, 0);
 	assert_string_equal(buf, "inside\n");
 	free(buf);
-	buf = read_in(*state, "/good", &ret);	/* absolute link, in root */
+	buf = read_in(*state, "/good", &ret); /* absolute link, in root */
 	assert_int_equal(ret, 0);
 	assert_string_equal(buf, "inside\n");
 	free(buf);
@@ -93,8 +95,13 @@ static void test_reads_inside(void **state)
 static void test_never_escapes(void **state)
 {
 	static const char *const ways[] = {
-		"/abs", "/rel", "/sys/deep", "/dirlink/secret",
-		"/../secret", "/proc/../../secret", "/dirlink/dirlink/secret",
+		"/abs",
+		"/rel",
+		"/sys/deep",
+		"/dirlink/secret",
+		"/../secret",
+		"/proc/../../secret",
+		"/dirlink/dirlink/secret",
 	};
 	int ret;
 
@@ -112,7 +119,7 @@ static void test_loop(void **state)
 	int ret;
 
 	assert_null(read_in(*state, "/loop1", &ret));
-	assert_int_equal(ret, -GK_ERR_ESCAPE);	/* ELOOP */
+	assert_int_equal(ret, -GK_ERR_ESCAPE); /* ELOOP */
 }
 
 static void test_messages(void **state)
@@ -127,13 +134,14 @@ static void test_messages(void **state)
 	assert_int_equal(sysroot_open(sr, "/proc/cmdline", O_RDONLY, &e),
 			 -GK_ERR_NOENT);
 	/* the trailing slash of the root is not doubled */
-	snprintf(want, sizeof(want), "%sproc/cmdline: No such file or directory",
-		 f->root);
+	snprintf(want, sizeof(want),
+		 "%sproc/cmdline: No such file or directory", f->root);
 	assert_string_equal(e.msg, want);
 	assert_int_equal(sysroot_open(sr, "relative", O_RDONLY, &e),
 			 -GK_ERR_INVAL);
-	assert_int_equal(sysroot_open(sr, "/proc/iomem", O_RDONLY | O_CREAT, &e),
-			 -GK_ERR_INVAL);
+	assert_int_equal(
+		sysroot_open(sr, "/proc/iomem", O_RDONLY | O_CREAT, &e),
+		-GK_ERR_INVAL);
 	sysroot_free(sr);
 }
 
@@ -146,8 +154,9 @@ static void test_too_big(void **state)
 	char *buf;
 
 	assert_int_equal(sysroot_new(f->root, f->flags, &sr, &e), 0);
-	assert_int_equal(sysroot_read_file(sr, "/proc/iomem", 3, &buf, &len, &e),
-			 -GK_ERR_TOOBIG);
+	assert_int_equal(
+		sysroot_read_file(sr, "/proc/iomem", 3, &buf, &len, &e),
+		-GK_ERR_TOOBIG);
 	assert_non_null(strstr(e.msg, "larger than 3 bytes"));
 	sysroot_free(sr);
 }
@@ -176,23 +185,27 @@ static void test_live(void **state)
 	(void)state;
 	assert_int_equal(sysroot_new(NULL, 0, &sr, &e), 0);
 	assert_true(sysroot_is_live(sr));
-	assert_int_equal(sysroot_read_file(sr, "/proc/self/stat", 1 << 16,
-					   &buf, &len, &e), 0);
-	assert_true(len > 0);	/* procfs reports st_size 0 */
+	assert_int_equal(sysroot_read_file(sr, "/proc/self/stat", 1 << 16, &buf,
+					   &len, &e),
+			 0);
+	assert_true(len > 0); /* procfs reports st_size 0 */
 	free(buf);
 	sysroot_free(sr);
 }
 
-#define BOTH(t)                                                        \
-	cmocka_unit_test_setup_teardown(t, setup_openat2, teardown),   \
-	cmocka_unit_test_setup_teardown(t, setup_manual, teardown)
+#define BOTH(t)                                                                \
+	cmocka_unit_test_setup_teardown(t, setup_openat2, teardown),           \
+		cmocka_unit_test_setup_teardown(t, setup_manual, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(test_reads_inside), BOTH(test_never_escapes),
-		BOTH(test_loop),	  BOTH(test_messages),
-		BOTH(test_too_big),	  BOTH(test_bad_root),
+		BOTH(test_reads_inside),
+		BOTH(test_never_escapes),
+		BOTH(test_loop),
+		BOTH(test_messages),
+		BOTH(test_too_big),
+		BOTH(test_bad_root),
 		cmocka_unit_test(test_live),
 	};
 

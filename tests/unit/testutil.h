@@ -8,11 +8,25 @@
 #include <ftw.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Little-endian stores, to build firmware structures byte by byte. */
+static inline void tu_put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void tu_put64(uint8_t *p, uint64_t v)
+{
+	tu_put32(p, (uint32_t)v);
+	tu_put32(p + 4, (uint32_t)(v >> 32));
+}
 
 /* Make a scratch directory; the caller frees the path. */
 static inline char *tu_mkdtemp(void)
