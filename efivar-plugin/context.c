@@ -98,6 +98,11 @@ void eft_close(struct eft_ctx *ctx)
 	free(ctx);
 }
 
+struct physmem *eft_ctx_physmem(struct eft_ctx *ctx)
+{
+	return ctx->pm;
+}
+
 const struct eft_reader *eft_ctx_reader(const struct eft_ctx *ctx)
 {
 	return &ctx->rd;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "gkerr.h"
+#include "physmem.h"
 #include "range.h"
 #include "sysroot.h"
 
@@ -224,6 +225,11 @@ struct eft_ctx;
 int eft_open(const struct sysroot *sr, struct eft_ctx **out, struct gk_err *e);
 
 void eft_close(struct eft_ctx *ctx);
+
+/**
+ * eft_ctx_physmem - the physical memory a context reads (to record it)
+ */
+struct physmem *eft_ctx_physmem(struct eft_ctx *ctx);
 
 /**
  * eft_reader - the memory reader of a context

@@ -20,6 +20,10 @@ struct physmem {
 	size_t last; /* the source that served the last read */
 	/* why the sources that could not be opened are missing */
 	char missing[GK_ERR_MSG_MAX];
+	bool recording;
+	bool rec_lost; /* out of memory while recording */
+	struct gk_range *rec; /* what was read while recording */
+	size_t nrec, caprec;
 };
 
 const struct pm_piece *pm_find_piece(const struct pm_source *s, uint64_t pa)
@@ -257,9 +261,34 @@ void physmem_close(struct physmem *pm)
 {
 	if (!pm)
 		return;
+	free(pm->rec);
 	for (size_t i = 0; i < pm->nsrc; i++)
 		source_close(&pm->src[i]);
 	free(pm);
+}
+
+/* Keep the list short: merge when full (reads repeat and touch). */
+static void record(struct physmem *pm, uint64_t pa, size_t len)
+{
+	if (!pm->recording || !len)
+		return;
+	if (pm->nrec == pm->caprec)
+		pm->nrec = gk_ranges_merge(pm->rec, pm->nrec);
+	if (pm->nrec == pm->caprec) {
+		size_t cap = pm->caprec ? pm->caprec * 2 : 64;
+		struct gk_range *r = realloc(pm->rec, cap * sizeof(*r));
+
+		if (!r) {
+			pm->recording = false;
+			pm->rec_lost = true;
+			return;
+		}
+		pm->rec = r;
+		pm->caprec = cap;
+	}
+	pm->rec[pm->nrec].start = pa;
+	pm->rec[pm->nrec].end = pa + len - 1;
+	pm->nrec++;
 }
 
 /* Compose the one-line reason of a read that no source could serve. */
@@ -320,6 +349,7 @@ int physmem_read(struct physmem *pm, uint64_t pa, void *buf, size_t len,
 
 		if (n <= 0)
 			return read_failed(pm, pa, len, code, why, e);
+		record(pm, pa, (size_t)n);
 		pa += (uint64_t)n;
 		p += n;
 		len -= (size_t)n;
@@ -347,12 +377,15 @@ int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
 
 		if (s->ops->read_reg) {
 			n = s->ops->read_reg(s, pa, width, val, &err);
-			if (!n)
+			if (!n) {
+				record(pm, pa, width);
 				return 0;
+			}
 		} else {
 			n = s->ops->read(s, pa, b, width, &err);
 			if (n == (ssize_t)width) {
 				*val = width == 4 ? gk_le32(b) : gk_le64(b);
+				record(pm, pa, width);
 				return 0;
 			}
 			if (n > 0)
@@ -368,6 +401,27 @@ int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
 			used = sizeof(why) - 1;
 	}
 	return read_failed(pm, pa, width, code, why, e);
+}
+
+int physmem_record(struct physmem *pm, bool on)
+{
+	pm->recording = on;
+	if (on) {
+		pm->nrec = 0;
+		pm->rec_lost = false;
+	}
+	return 0;
+}
+
+const struct gk_range *physmem_recorded(struct physmem *pm, size_t *n)
+{
+	if (pm->rec_lost) {
+		*n = 0;
+		return NULL;
+	}
+	pm->nrec = gk_ranges_merge(pm->rec, pm->nrec);
+	*n = pm->nrec;
+	return pm->rec;
 }
 
 const char *physmem_name(const struct physmem *pm)

@@ -20,10 +20,12 @@
 #ifndef GK_PHYSMEM_H
 #define GK_PHYSMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "gkerr.h"
+#include "range.h"
 #include "sysroot.h"
 
 struct physmem;
@@ -123,6 +125,28 @@ int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
  * returns: a name, never NULL
  */
 const char *physmem_name(const struct physmem *pm);
+
+/**
+ * physmem_record - remember every range read from now on
+ * @pm: the physmem
+ * @on: start (true) or stop (false); starting forgets earlier records
+ *
+ * A snapshot of a system holds exactly what a tool read on it, so that
+ * the tool replays on the snapshot the same way (gicdiag --dump).
+ *
+ * returns: 0
+ */
+int physmem_record(struct physmem *pm, bool on);
+
+/**
+ * physmem_recorded - the ranges read while recording, sorted and merged
+ * @pm: the physmem
+ * @n: how many
+ *
+ * returns: the ranges, owned by @pm (valid until the next read or close),
+ * or NULL when memory ran out while recording
+ */
+const struct gk_range *physmem_recorded(struct physmem *pm, size_t *n);
 
 /**
  * physmem_sources - describe the sources in use, for --verbose and tests
