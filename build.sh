@@ -11,7 +11,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 DEBS="autoconf automake pkg-config make gcc clang libclang-rt-14-dev
 libfdt-dev libefivar-dev libsmartcols-dev libelf-dev zlib1g-dev
-libcmocka-dev"
+libcmocka-dev libarchive-dev"
 
 say() { printf '== %s\n' "$*" >&2; }
 

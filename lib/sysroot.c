@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sysroot.h"
+#include "sysroot-int.h"
 
 /* Same bound as the kernel's MAXSYMLINKS. */
 #define SYSROOT_MAX_LINKS 40
@@ -19,12 +19,35 @@ struct sysroot {
 	int dirfd; /* snapshot root, -1 when live */
 	unsigned int flags;
 	char *dir; /* as given, for messages */
+	char *tmpdir; /* an archive's unpacked copy, removed at the end */
 };
+
+/* Open @dir, or unpack it first when it is an archive. */
+static int open_root(struct sysroot *sr, const char *dir, struct gk_err *e)
+{
+	struct stat st;
+	char *root = NULL;
+	int ret;
+
+	if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) {
+		ret = sysroot_unpack(dir, &sr->tmpdir, &root, e);
+		if (ret < 0)
+			return ret;
+	}
+	sr->dirfd = open(root ? root : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(root);
+	if (sr->dirfd < 0)
+		return gk_fail(e, gk_errno(errno), "%s: %s", dir,
+			       errno == ENOTDIR ? "not a directory"
+						: strerror(errno));
+	return 0;
+}
 
 int sysroot_new(const char *dir, unsigned int flags, struct sysroot **out,
 		struct gk_err *e)
 {
 	struct sysroot *sr;
+	int ret;
 
 	sr = calloc(1, sizeof(*sr));
 	if (!sr)
@@ -32,17 +55,14 @@ int sysroot_new(const char *dir, unsigned int flags, struct sysroot **out,
 	sr->dirfd = -1;
 	sr->flags = flags;
 	if (dir && strcmp(dir, "/") != 0) {
-		sr->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (sr->dirfd < 0) {
-			int err = errno;
-
-			free(sr);
-			return gk_fail(e, gk_errno(err), "%s: %s", dir,
-				       err == ENOTDIR ? "not a directory"
-						      : strerror(err));
+		ret = open_root(sr, dir, e);
+		if (ret < 0) {
+			sysroot_free(sr);
+			return ret;
 		}
-		sr->dir = strdup(dir);
-		if (!sr->dir) {
+		/* an archive's files are named "ARCHIVE:/path" */
+		if (asprintf(&sr->dir, "%s%s", dir, sr->tmpdir ? ":" : "") < 0) {
+			sr->dir = NULL;
 			sysroot_free(sr);
 			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
 		}
@@ -61,6 +81,9 @@ void sysroot_free(struct sysroot *sr)
 		return;
 	if (sr->dirfd >= 0)
 		close(sr->dirfd);
+	if (sr->tmpdir)
+		sysroot_rmtree(sr->tmpdir);
+	free(sr->tmpdir);
 	free(sr->dir);
 	free(sr);
 }

@@ -31,7 +31,8 @@ done
 "$MK" -d "$MACHINES/efi-basic.machine" "$TS_SNAPDIR/efi-basic-memdir" >/dev/null
 
 S=$TS_SNAPDIR
-ts_plan 33
+tar -czf "$S/efi-basic.tar.gz" -C "$S" efi-basic
+ts_plan 35
 
 ts_cmd list "$EFT" --sysroot "$S/efi-basic"
 ts_cmd list-json "$EFT" --sysroot "$S/efi-basic" list --json
@@ -43,6 +44,8 @@ ts_cmd memreserve-bytes-json "$EFT" -s "$S/efi-basic" memreserve -J -b
 ts_cmd memreserve-cols "$EFT" -s "$S/efi-basic" memreserve -n -r -o BASE,SIZE
 ts_cmd memreserve-plus "$EFT" -s "$S/efi-basic" memreserve -o +SLOT
 ts_cmd memreserve-memdir "$EFT" -s "$S/efi-basic-memdir" memreserve --json
+ts_cmd memreserve-tarball "$EFT" -s "$S/efi-basic.tar.gz" memreserve
+ts_cmd tarball-bad "$EFT" -s "$S/efi-basic/proc/iomem" list
 ts_cmd memreserve-virt "$EFT" -s "$S/efi-virt" memreserve
 ts_cmd memreserve-fromlog "$EFT" -s "$S/efi-nosystab" memreserve
 ts_cmd memreserve-odd "$EFT" -s "$S/misaligned-entry" memreserve --output-all

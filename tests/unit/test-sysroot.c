@@ -168,9 +168,10 @@ static void test_bad_root(void **state)
 	struct gk_err e;
 	char path[4300];
 
+	/* a plain file is taken for an archive, and is not one */
 	snprintf(path, sizeof(path), "%s/secret", f->outside);
-	assert_int_equal(sysroot_new(path, 0, &sr, &e), -GK_ERR_NOENT);
-	assert_non_null(strstr(e.msg, "not a directory"));
+	assert_int_equal(sysroot_new(path, 0, &sr, &e), -GK_ERR_FORMAT);
+	assert_non_null(strstr(e.msg, "not a directory or a readable archive"));
 	assert_int_equal(sysroot_new("/nonexistent/snap", 0, &sr, &e),
 			 -GK_ERR_NOENT);
 }

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# cross-build.sh SRCDIR WORKDIR: our tools for aarch64, dynamically linked
+# against Debian's arm64 libraries that fetch.sh extracted in
+# WORKDIR/arm64root (a complete multiarch sysroot: libc6-dev:arm64 and the
+# -dev packages). Out of tree in WORKDIR/cross-build; the binaries are
+# installed in WORKDIR/cross-out/{usr/sbin,usr/libexec/gk}.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+	echo "usage: $0 SRCDIR WORKDIR" >&2
+	exit 2
+fi
+SRC=$(cd "$1" && pwd)
+W=$(cd "$2" && pwd)
+R=$W/arm64root
+B=$W/cross-build
+OUT=$W/cross-out
+HOST=aarch64-linux-gnu
+SELF=$(readlink -f "${BASH_SOURCE[0]}")
+
+log() { printf 'cross-build: %s\n' "$*"; }
+die() {
+	printf 'cross-build: error: %s\n' "$*" >&2
+	exit 1
+}
+
+[[ -x $SRC/configure ]] || die "$SRC/configure missing (run autoreconf -fi in a copy of the tree)"
+[[ -f $R/usr/include/libfdt.h && -f $R/usr/lib/$HOST/libc.so ]] ||
+	die "$R is not populated: run tests/e2e/fetch.sh $W first"
+command -v "$HOST-gcc" >/dev/null || die "$HOST-gcc missing: run tests/e2e/fetch.sh $W first"
+t0=$SECONDS
+
+# The sysroot gives the compiler arm64's headers (incl. <triplet> dirs), crt
+# files and libraries; pkg-config answers from the arm64 .pc files (libfdt
+# has none in Debian 12: configure's fallback finds it through the sysroot).
+LIBDIRS=$R/usr/lib/$HOST:$R/lib/$HOST
+CONF=(--host="$HOST" --disable-unit-tests
+	CC="$HOST-gcc --sysroot=$R"
+	LDFLAGS="-Wl,-rpath-link,$LIBDIRS"
+	PKG_CONFIG=pkg-config
+	PKG_CONFIG_LIBDIR="$R/usr/lib/$HOST/pkgconfig:$R/usr/share/pkgconfig"
+	PKG_CONFIG_SYSROOT_DIR="$R")
+want=$(printf '%s\n' "$(sha256sum "$SELF" | cut -d' ' -f1)" "$SRC" "${CONF[@]}")
+
+mkdir -p "$B"
+if [[ ! -f $B/config.status || ! -f $B/.conf-stamp || $(cat "$B/.conf-stamp") != "$want" ||
+	$SRC/configure -nt $B/config.status ]]; then
+	log "configure --host=$HOST"
+	rm -rf "$B" && mkdir -p "$B"
+	(cd "$B" && "$SRC/configure" -q "${CONF[@]}") >"$W/cross-configure.log" 2>&1 ||
+		die "configure failed, see $W/cross-configure.log and $B/config.log"
+	echo "$want" >"$B/.conf-stamp"
+fi
+
+# efitables is required; the test tools are built when the tree has them.
+declare -A DEST=(
+	[efitables]=usr/sbin/efitables
+	[tests/tools/gkpeek]=usr/libexec/gk/gkpeek
+	[tests/tools/gk-snapshot]=usr/libexec/gk/gk-snapshot
+)
+targets=()
+for t in efitables tests/tools/gkpeek tests/tools/gk-snapshot; do
+	if [[ $t == efitables ]] || make -C "$B" -n "$t" >/dev/null 2>&1; then
+		targets+=("$t")
+	else
+		log "skipping $t (no such target in this tree)"
+	fi
+done
+make -C "$B" -s -j"$(nproc)" "${targets[@]}" || die "make ${targets[*]} failed"
+
+rm -rf "$OUT"
+for t in "${targets[@]}"; do
+	file -b "$B/$t" | grep -q 'ELF 64-bit LSB.*ARM aarch64' || die "$t is not an aarch64 ELF: $(file -b "$B/$t")"
+	install -D -m 0755 "$B/$t" "$OUT/${DEST[$t]}"
+	log "$OUT/${DEST[$t]}: $(file -b "$B/$t" | cut -d, -f1-2)"
+done
+log "done in $((SECONDS - t0)) s"
