@@ -42,9 +42,15 @@ static const char *ctx_name(void *data)
 	return physmem_name(ctx->pm);
 }
 
-/* System RAM from /proc/iomem; unknown (NULL) when hidden or absent. */
+/*
+ * What the next kernel takes for memory, from /proc/iomem: "System RAM"
+ * and, on arm64, the top-level "reserved" ranges, which are NOMAP memory
+ * such as EfiRuntimeServicesData, where the system table and its
+ * configuration table array live. Unknown (NULL) when hidden or absent.
+ */
 static int load_ram(struct eft_ctx *ctx, struct gk_err *e)
 {
+	static const char *const names[] = { "System RAM", "reserved" };
 	struct iomem *io;
 	int ret;
 
@@ -53,10 +59,25 @@ static int load_ram(struct eft_ctx *ctx, struct gk_err *e)
 		return 0;
 	if (ret < 0)
 		return ret;
-	if (!iomem_zeroed(io)) {
-		ret = iomem_find(io, "System RAM", &ctx->ram, &ctx->nram);
-		if (ret == 0 && ctx->nram)
-			ctx->nram = gk_ranges_merge(ctx->ram, ctx->nram);
+	for (size_t i = 0; i < GK_ARRAY_SIZE(names) && !iomem_zeroed(io) &&
+			   ret == 0;
+	     i++) {
+		struct gk_range *r, *all;
+		size_t n;
+
+		ret = iomem_find(io, names[i], &r, &n);
+		if (ret < 0 || !n)
+			continue;
+		all = realloc(ctx->ram, (ctx->nram + n) * sizeof(*all));
+		if (!all) {
+			free(r);
+			ret = -GK_ERR_NOMEM;
+			break;
+		}
+		memcpy(all + ctx->nram, r, n * sizeof(*r));
+		free(r);
+		ctx->ram = all;
+		ctx->nram = gk_ranges_merge(all, ctx->nram + n);
 	}
 	iomem_free(io);
 	return ret < 0 ? gk_fail(e, ret, "out of memory") : 0;
@@ -172,7 +193,7 @@ static int check_tables_ptr(struct eft_ctx *ctx, const struct eft_systab *st,
 		return 0;
 	return gk_fail(e, -GK_ERR_CORRUPT,
 		       "%s: EFI system table at 0x%llx: configuration tables "
-		       "at 0x%llx are not in System RAM%s",
+		       "at 0x%llx are not in memory%s",
 		       physmem_name(ctx->pm), (unsigned long long)st->addr,
 		       (unsigned long long)st->tables_phys,
 		       have_map ? ""

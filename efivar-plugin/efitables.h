@@ -30,7 +30,7 @@ struct eft_reader {
 	void *data;
 	/* the memory file the last read came from, for messages */
 	const char *(*name)(void *data);
-	const struct gk_range *ram; /* System RAM, merged; NULL: unknown */
+	const struct gk_range *ram; /* memory (System RAM + NOMAP), merged; NULL: unknown */
 	size_t nram;
 };
 
@@ -141,7 +141,7 @@ extern const efi_guid_t eft_guid_memreserve;
 #define EFT_MR_ZERO 0x1	     /* size 0 */
 #define EFT_MR_UNALIGNED 0x2 /* base or size not 4 KiB aligned */
 #define EFT_MR_OVERLAP 0x4   /* overlaps another entry */
-#define EFT_MR_NOT_RAM 0x8   /* not wholly inside System RAM */
+#define EFT_MR_NOT_RAM 0x8   /* not wholly inside memory */
 #define EFT_MR_WRAPS 0x10    /* base + size passes 2^64 */
 
 struct eft_mr_block {

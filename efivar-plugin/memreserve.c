@@ -133,7 +133,7 @@ static int check_header(struct walk *w, const struct eft_mr_block *b)
 				  "%d used slots run past its 4 KiB page",
 				  b->count);
 	if (!in_ram(w->rd, b->addr, used))
-		return block_fail(w, b->addr, "slots not in System RAM");
+		return block_fail(w, b->addr, "slots not in memory");
 	return 0;
 }
 
@@ -146,7 +146,7 @@ static int read_block(struct walk *w, uint64_t pa, struct eft_mr_block *b)
 	if (pa & 7)
 		return block_fail(w, pa, "not 8-byte aligned");
 	if (!in_ram(w->rd, pa, EFT_MR_HDR_SIZE))
-		return block_fail(w, pa, "not in System RAM");
+		return block_fail(w, pa, "not in memory");
 	ret = w->rd->read(w->rd->data, pa, hdr, sizeof(hdr), w->e);
 	if (ret < 0)
 		goto unreadable;

@@ -23,7 +23,7 @@ gen() {	# NAME [mkmachine options]: generate a machine from its description
 # efi-basic with the system table not captured: the root comes from the log
 sed -e 's/^systab .*/&\nuncapture 0x7ffd0000 0x1000/' \
 	"$MACHINES/efi-basic.machine" >"$TS_OUT/efi-nosystab.machine"
-for m in efi-basic efi-virt dt-noefi misaligned-entry efi-nosystab \
+for m in efi-basic efi-virt efi-nomap dt-noefi misaligned-entry efi-nosystab \
 	broken-loop broken-count broken-next-out-of-ram broken-truncated \
 	broken-misaligned-block broken-no-memreserve broken-systab-signature; do
 	gen $m
@@ -32,12 +32,13 @@ done
 
 S=$TS_SNAPDIR
 tar -czf "$S/efi-basic.tar.gz" -C "$S" efi-basic
-ts_plan 35
+ts_plan 36
 
 ts_cmd list "$EFT" --sysroot "$S/efi-basic"
 ts_cmd list-json "$EFT" --sysroot "$S/efi-basic" list --json
 ts_cmd list-all-raw "$EFT" -s "$S/efi-basic" -r --output-all
 ts_cmd list-virt "$EFT" -s "$S/efi-virt" list
+ts_cmd list-nomap "$EFT" -s "$S/efi-nomap" list
 ts_cmd memreserve "$EFT" --sysroot "$S/efi-basic" memreserve
 ts_cmd memreserve-json "$EFT" --sysroot "$S/efi-basic" memreserve --json
 ts_cmd memreserve-bytes-json "$EFT" -s "$S/efi-basic" memreserve -J -b

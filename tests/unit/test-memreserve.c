@@ -221,7 +221,7 @@ static void test_next_out_of_ram(void **state)
 {
 	block(*state, B1, 255, 2, 0x900000000ull);
 	expect_corrupt(*state, "mem: memreserve block at 0x900000000 (next of "
-			       "0x40002000): not in System RAM");
+			       "0x40002000): not in memory");
 }
 
 static void test_root_out_of_ram(void **state)
@@ -233,7 +233,7 @@ static void test_root_out_of_ram(void **state)
 	assert_int_equal(eft_memreserve_walk(&rd, 0x1000, &mr, &e),
 			 -GK_ERR_CORRUPT);
 	assert_string_equal(
-		e.msg, "mem: memreserve root at 0x1000: not in System RAM");
+		e.msg, "mem: memreserve root at 0x1000: not in memory");
 	assert_int_equal(eft_memreserve_walk(&rd, 0, &mr, &e),
 			 -GK_ERR_NOTFOUND);
 }

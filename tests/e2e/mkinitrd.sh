@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mkinitrd.sh WORKDIR LABDIR OUT.cpio.gz: the lab's one initramfs.
+#
+#   /init                  tests/e2e/init.sh (PROTOCOL.md)
+#   /bin/busybox           busybox-static (applet links made at boot)
+#   /usr/sbin/efitables, /usr/libexec/gk/{gkpeek,gk-snapshot}  cross-out/
+#   /usr/libexec/gk/lab-*  tests/e2e/lab-* helper scripts
+#   /sbin/kexec, /sbin/vmcore-dmesg, /usr/sbin/makedumpfile   Debian's
+#   /lib/ld-linux-aarch64.so.1, /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu
+#                          the NEEDED closure of all the dynamic binaries
+#   /lib/modules/VERSION/  virtio_pci, virtio_net, virtio_blk + dependencies,
+#                          /lib/modules/load-order lists them in insmod order
+#   /lab                   LABDIR
+# Needs fetch.sh and cross-build.sh to have run on WORKDIR.
+set -euo pipefail
+
+if [[ $# -ne 3 ]]; then
+	echo "usage: $0 WORKDIR LABDIR OUT.cpio.gz" >&2
+	exit 2
+fi
+W=$(cd "$1" && pwd)
+LABDIR=$(cd "$2" && pwd)
+OUT=$(readlink -f "$3")
+E2E=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+R=$W/arm64root
+X=aarch64-linux-gnu
+ST=$W/initrd-root
+MODS=(virtio_pci virtio_net virtio_blk)
+
+log() { printf 'mkinitrd: %s\n' "$*"; }
+die() {
+	printf 'mkinitrd: error: %s\n' "$*" >&2
+	exit 1
+}
+[[ -f $W/kernel/version && -x $R/bin/busybox ]] || die "run tests/e2e/fetch.sh $W first"
+[[ -x $W/cross-out/usr/sbin/efitables ]] || die "run tests/e2e/cross-build.sh SRCDIR $W first"
+KVER=$(cat "$W/kernel/version")
+t0=$SECONDS
+
+rm -rf "$ST"
+mkdir -p "$ST"/{bin,sbin,usr/bin,usr/sbin,usr/libexec/gk,lib/$X,usr/lib/$X,dev,proc,sys,tmp,run,mnt,root,etc,usr/share/udhcpc}
+mknod -m 600 "$ST/dev/console" c 5 1 # the kernel opens it before /init runs
+mknod -m 666 "$ST/dev/null" c 1 3
+
+install -m 0755 "$E2E/init.sh" "$ST/init"
+install -m 0755 "$R/bin/busybox" "$ST/bin/busybox"
+cp -a "$W/cross-out/." "$ST/"
+for f in "$E2E"/lab-*; do
+	if [[ -f $f && -x $f ]]; then install -m 0755 "$f" "$ST/usr/libexec/gk/"; fi
+done
+install -m 0755 "$R/sbin/kexec" "$ST/sbin/kexec"
+if [[ -f $R/sbin/vmcore-dmesg ]]; then install -m 0755 "$R/sbin/vmcore-dmesg" "$ST/sbin/vmcore-dmesg"; fi
+install -m 0755 "$R/usr/bin/makedumpfile" "$ST/usr/sbin/makedumpfile"
+ln -s ../sbin/makedumpfile "$ST/usr/bin/makedumpfile"
+cat >"$ST/usr/share/udhcpc/default.script" <<'EOF'
+#!/bin/sh
+# udhcpc's hook: configure the address and the default route it got.
+case $1 in
+deconfig) ip addr flush dev "$interface" ;;
+bound | renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/${mask:-24}" dev "$interface"
+	[ -n "${router:-}" ] && ip route add default via "${router%% *}" dev "$interface"
+	;;
+esac
+exit 0
+EOF
+chmod 0755 "$ST/usr/share/udhcpc/default.script"
+
+# ---- shared libraries: the NEEDED closure, found in arm64root -------------
+LIBDIRS=("$R/lib/$X" "$R/usr/lib/$X")
+declare -A done_lib=()
+copy_lib() { # SONAME
+	local d
+	[[ -n ${done_lib[$1]:-} ]] && return 0
+	for d in "${LIBDIRS[@]}"; do
+		if [[ -e $d/$1 ]]; then
+			done_lib[$1]=1
+			# Same directory as in the package, the real file under its soname.
+			cp -L "$d/$1" "$ST${d#"$R"}/$1"
+			needed "$d/$1"
+			return 0
+		fi
+	done
+	die "library $1 not found in $R"
+}
+needed() { # ELF: copy what it needs
+	local l
+	for l in $("$X-readelf" -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		copy_lib "$l"
+	done
+}
+ndyn=0
+while IFS= read -r -d '' f; do
+	if "$X-readelf" -l "$f" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+		needed "$f"
+		ndyn=$((ndyn + 1))
+	fi
+done < <(find "$ST/sbin" "$ST/usr/sbin" "$ST/usr/libexec/gk" -type f -print0)
+cp -L "$R/lib/ld-linux-aarch64.so.1" "$ST/lib/ld-linux-aarch64.so.1"
+
+# ---- kernel modules, dependencies first -----------------------------------
+MD=$R/lib/modules/$KVER
+declare -A modpath=() modseen=()
+while IFS= read -r -d '' k; do
+	b=${k##*/}
+	b=${b%.ko}
+	modpath[${b//-/_}]=$k
+done < <(find "$MD/kernel" -name '*.ko' -print0)
+order=()
+add_mod() { # NAME: its depends= first (depth first), then itself
+	local name=${1//-/_} k dep tmp
+	[[ -n ${modseen[$name]:-} ]] && return 0
+	modseen[$name]=1
+	k=${modpath[$name]:-}
+	[[ -n $k ]] || die "module $1 not in $MD"
+	tmp=$(mktemp)
+	"$X-objcopy" -O binary -j .modinfo "$k" "$tmp"
+	for dep in $(tr '\0' '\n' <"$tmp" | sed -n 's/^depends=//p' | tr ',' ' '); do
+		add_mod "$dep"
+	done
+	rm -f "$tmp"
+	order+=("${k#"$R"}")
+}
+for m in "${MODS[@]}"; do add_mod "$m"; done
+for k in "${order[@]}"; do install -D -m 0644 "$R$k" "$ST$k"; done
+printf '%s\n' "${order[@]}" >"$ST/lib/modules/load-order"
+
+cp -a "$LABDIR" "$ST/lab"
+
+mkdir -p "$(dirname "$OUT")"
+(cd "$ST" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) |
+	gzip -n -6 >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+log "$OUT: $(du -k "$OUT" | cut -f1) KiB ($(du -sk "$ST" | cut -f1) KiB unpacked), $ndyn dynamic binaries, ${#done_lib[@]} libraries, modules: $(printf '%s ' "${order[@]##*/}")"
+log "done in $((SECONDS - t0)) s"
