@@ -47,6 +47,8 @@ extra=("${pos[@]:2}")
 [[ $smp =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ ]] || die "--smp and --mem take numbers"
 
 M=virt,gic-version=$gic,its=on
+# QEMU: "gic-version=4 requires virtualization enabled" (the guest starts at EL2).
+[[ $gic == 3 ]] || M=$M,virtualization=on
 fw=()
 case $machine in
 dt) ;;

@@ -35,6 +35,8 @@ die() {
 	exit 1
 }
 
+exec 9>"$W/.fetch.lock"
+flock 9 # one fetch at a time per WORKDIR
 export DEBIAN_FRONTEND=noninteractive
 t0=$SECONDS
 updated=0

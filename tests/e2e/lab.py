@@ -487,26 +487,36 @@ class ConsoleParser:
         self.stage.log.append((t, line))
 
     def _kernel_line(self, t, line, msg):
-        """Notice the first kernel line and the start of later kernels."""
-        stamp = float(KERNEL_RE.match(line).group(1))
+        """Notice the first kernel line and the start of later kernels.
+
+        Inside a command a kernel-looking line may be `dmesg` output, so
+        neither a new kernel nor the stamp is taken from there.
+        """
         if self.first_kernel is None:
             self.first_kernel = t
-        new = NEW_KERNEL in msg or stamp < self.last_stamp - 1.0
-        if self.kernel_seen and new and not self.cmd:
+        if self.cmd:
+            return
+        stamp = float(KERNEL_RE.match(line).group(1))
+        if self.kernel_seen and (NEW_KERNEL in msg or
+                                 stamp < self.last_stamp - 1.0):
             self.cur += 1
             self.stages.setdefault(self.cur, StageRecord(self.cur))
-        if not self.kernel_seen or (new and not self.cmd):
+        if self.stage.t_kernel is None:
             self.stage.t_kernel = t
         self.kernel_seen = True
         self.last_stamp = stamp
 
     def _m_begin(self, t, m):
+        """The marker names the stage for sure: a record opened by our
+        kernel count is renamed; a missed kernel start gets a new one."""
         n = int(m.group(2))
         if n != self.cur:
-            # the marker knows better than our kernel count
-            rec = self.stages.pop(self.cur)
-            rec.stage = n
-            self.stages[n] = rec
+            if self.stage.begin is None and n not in self.stages:
+                rec = self.stages.pop(self.cur)
+                rec.stage = n
+                self.stages[n] = rec
+            else:
+                self.stages.setdefault(n, StageRecord(n))
             self.cur = n
         self.cmd = None
         self.stage.begin = {"t": t, "uptime": float(m.group(3)),
@@ -597,6 +607,8 @@ def extract_export(archive, dest):
         shutil.rmtree(dest)
     with tarfile.open(archive, "r:") as tar:
         members = check_members(tar)
+        if not members:
+            raise tarfile.ReadError("the disk holds no tar archive")
         dest.mkdir(parents=True)
         kw = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
         tar.extractall(dest, members=members, **kw)
@@ -628,8 +640,10 @@ def check_booted(scn, res, stages):
     why = []
     if q.get("error"):
         why.append(q["error"])
-    if q.get("timed_out"):
-        why.append(f"killed after {q.get('limit')} s")
+    if q.get("silent"):
+        why.append(f"killed after {q.get('silence')} s of silence")
+    elif q.get("timed_out"):
+        why.append(f"killed at the {q.get('limit')} s limit")
     elif q.get("rc") not in (0, None):
         why.append(f"QEMU exit {q.get('rc')}")
     for st in scn.stages:
@@ -780,7 +794,8 @@ def boot_argv(boot_sh, work, scn, disk, initrd=None):
 
 class Recorder:
     """Splits QEMU's stdout into lines stamped with the host time of their
-    first byte, writes console.log as they come (for `tail -f`)."""
+    first byte, in ms as console.log keeps them (so `check` on the log sees
+    what `run` saw), and writes console.log as they come (`tail -f`)."""
 
     def __init__(self, log, t0):
         self.log, self.t0 = log, t0
@@ -789,12 +804,12 @@ class Recorder:
 
     def feed(self, data, now):
         if data and self.t_line is None:
-            self.t_line = now - self.t0
+            self.t_line = round(now - self.t0, 3)
         self.buf += data
         while b"\n" in self.buf:
             raw, self.buf = self.buf.split(b"\n", 1)
             self._emit(raw)
-            self.t_line = (now - self.t0) if self.buf else None
+            self.t_line = round(now - self.t0, 3) if self.buf else None
 
     def close(self):
         if self.buf:
@@ -828,7 +843,8 @@ def run_qemu(argv, console_path, stderr_path, limit, silence=0.0):
     Returns (lines, info) with info = rc, timed_out, silent, t_exit.
     """
     t0 = time.monotonic()
-    info = {"argv": argv, "limit": limit, "timed_out": False,
+    info = {"argv": argv, "limit": limit, "silence": silence,
+            "timed_out": False,
             "silent": False, "rc": None}
     with open(console_path, "w", encoding="utf-8") as log, \
             open(stderr_path, "wb") as err:
@@ -987,11 +1003,7 @@ def run(scn, work, outdir, initrd=None, build=None, boot_sh=None):
         lines, qemu = run_qemu(argv, outdir / "console.log",
                                outdir / "qemu-stderr.log", scn.timeout,
                                scn.silence)
-        stages = parse_console(lines).stages
-        if any(r.export is not None for r in stages.values()) and \
-                not any(st.export for st in scn.stages):
-            pass  # a guest exporting unasked: still extract, it is data
-        export = do_export(stages, disk, outdir)
+        export = do_export(parse_console(lines).stages, disk, outdir)
     except (LabError, OSError) as e:
         qemu = {"error": str(e), "timed_out": False, "rc": None}
         (outdir / "console.log").touch()
@@ -1009,9 +1021,10 @@ def check(outdir, scenario=None, build=None):
         raise LabError(f"{outdir}: not a finished run: {e}") from None
     scn = load_scenario(scenario or outdir / "scenario.scn")
     lines = parse_console_log(text)
-    return assemble(scn, outdir, lines, old.get("qemu", {}),
-                    old.get("export"), build,
-                    old.get("timings", {}).get("wall"))
+    res, checks = assemble(scn, outdir, lines, old.get("qemu", {}),
+                           old.get("export"), build,
+                           old.get("timings", {}).get("wall"))
+    return scn, res, checks
 
 
 # ---------------------------------------------------------------------------
@@ -1054,8 +1067,7 @@ def main(argv=None):
             print(f"# {scn.name}: booting {scn.machine}", flush=True)
             res, checks = run(scn, a.work, a.out, a.initrd, a.build, a.boot)
         else:
-            res, checks = check(a.outdir, a.scenario, a.build)
-            scn = load_scenario(a.scenario or Path(a.outdir) / "scenario.scn")
+            scn, res, checks = check(a.outdir, a.scenario, a.build)
     except LabError as e:
         print(f"lab.py: {e}", file=sys.stderr)
         return 2
