@@ -17,6 +17,31 @@ markers into OUTDIR/result.json and prints one TAP line per expectation;
 or of the expectations) without booting again. `plan` prints how many TAP
 lines `run` will print, so that run-all.sh can announce `1..N` first.
 
+Scenario file (scenarios/*.scn):
+
+    [scenario]  name, machine (dt | efi-dt | efi-acpi), append (kernel
+                words), smp, gic (3 | 4), timeout (s, default 240),
+                silence (s without console output before QEMU is
+                killed; 0 = off), expect_panic (yes | no)
+    [stageN]    cmd.ID = one shell line (run in file order), export =
+                directories, next = poweroff | shell COMMAND
+    [expect]    stageN.log = TEXT | ~ REGEX     a log line of stage N has it
+                stageN.nolog = TEXT | ~ REGEX   no log line has it
+                stageN.rc.ID = N                exit status of cmd.ID
+                stageN.out.ID ~ REGEX | !~ REGEX  on the output, re.MULTILINE
+                stageN.lines.ID = N             number of output lines
+                stageN.msi >= N | = N           active ITS-MSI lines
+                stageN.taint = N
+                host.ID = SCRIPT                sh -ec on the host, with
+                                                $EXPORT $BUILD $OUT
+
+A log/nolog/out value may continue on indented lines: one check a line. A
+host script may too: one script. "Log lines" are every console line of the
+stage that is neither a marker nor command output (kernel lines without
+their `[   1.234567] ` stamp, EFI stub and firmware lines, /init's own).
+`booted` is always checked first: each stage began and ended, QEMU powered
+off by itself before the time limit, no Kernel panic unless expected.
+
 Python 3.11 standard library only: the lab must run on a fresh Debian.
 """
 
@@ -628,7 +653,7 @@ class Check:
     reason: str
 
 
-def _short(text, n=100):
+def _short(text, n=160):
     text = text.replace("\n", "\\n")
     return text if len(text) <= n else text[:n - 3] + "..."
 
@@ -660,6 +685,10 @@ def check_booted(scn, res, stages):
     return Check("booted", True, f"{len(scn.stages)} stage(s), powered off")
 
 
+def _lines(n):
+    return f"{n} line" if n == 1 else f"{n} lines"
+
+
 def _eval_log(rec, kind, op, arg):
     """stageN.log / stageN.nolog with `=` (contains) or `~` (regex)."""
     if op == "~":
@@ -684,18 +713,19 @@ def _eval_cmd(rec, kind, cid, op, arg):
         return cmd.rc == int(arg, 0), f"rc={cmd.rc}"
     if kind == "lines":
         n = len(cmd.output)
-        return n == int(arg, 0), f"{n} lines"
+        return n == int(arg, 0), _lines(n)
     text = "\n".join(cmd.output)
     m = re.search(arg, text, re.MULTILINE)
     if op == "~":
         return (True, f"matched: {_short(m.group(0))}") if m else \
-            (False, f"no match in {len(cmd.output)} lines: "
-                    f"{_short(text[:200]) or '(empty)'}")
+            (False, f"no match in {_lines(len(cmd.output))}: "
+                    f"{_short(text) or '(empty)'}")
     return (False, f"matched: {_short(m.group(0))}") if m else \
-        (True, f"no match in {len(cmd.output)} lines")
+        (True, f"no match in {_lines(len(cmd.output))}")
 
 
-def _eval_stage(scn, stages, e):
+def _eval_stage(stages, e):
+    """One stageN.* expectation on the parsed console."""
     key = e.key.split(".")
     n = int(key[0][5:])
     rec = stages.get(n)
@@ -751,7 +781,7 @@ def evaluate(scn, res, stages, outdir, build):
         if e.key.startswith("host."):
             ok, why = run_host(e, outdir, build)
         else:
-            ok, why = _eval_stage(scn, stages, e)
+            ok, why = _eval_stage(stages, e)
         checks.append(Check(e.text, ok, why))
     return checks
 
@@ -926,8 +956,9 @@ def timings(parser, qemu, wall):
         t[f"stage{n}_kernel"] = rec.t_kernel
         t[f"stage{n}_begin"] = rec.begin["t"] if rec.begin else None
         t[f"stage{n}_end"] = rec.end["t"] if rec.end else None
-    t["poweroff"] = parser.power_down if parser.power_down is not None \
-        else qemu.get("t_exit")
+    t["poweroff"] = parser.power_down
+    if t["poweroff"] is None and not qemu.get("timed_out"):
+        t["poweroff"] = qemu.get("t_exit")  # exited by itself, line lost
     t["qemu_exit"] = qemu.get("t_exit")
     t["wall"] = wall
     return t
@@ -1038,8 +1069,10 @@ def main(argv=None):
     p.add_argument("paths", nargs="+", metavar="SCENARIO.scn... LABDIR")
     p = sub.add_parser("plan", help="number of TAP lines of `run`")
     p.add_argument("scenarios", nargs="+")
+    helps = {"run": "boot one scenario, write OUTDIR/result.json",
+             "check": "re-evaluate a finished run from its console.log"}
     for name in ("run", "check"):
-        p = sub.add_parser(name)
+        p = sub.add_parser(name, help=helps[name])
         if name == "run":
             p.add_argument("scenario")
             p.add_argument("--work", required=True)

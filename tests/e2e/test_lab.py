@@ -28,6 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in tests/e2e (EXTRA_DIST)
 import lab  # noqa: E402
 
 # ---------------------------------------------------------------------------
@@ -509,8 +510,8 @@ class TestExpect(Tmp):
         self.assertEqual(c["stage1.rc.rdwalk = 0"].reason, "rc=3")
         self.assertIn("KASLR enabled", c["stage1.nolog = KASLR"].reason)
         self.assertEqual(c["stage1.taint = 1024"].reason, "taint 0")
-        self.assertEqual(c["stage1.lines.efitables = 2"].reason, "1 lines")
-        self.assertIn("no match in 1 lines",
+        self.assertEqual(c["stage1.lines.efitables = 2"].reason, "1 line")
+        self.assertIn("no match in 1 line",
                       c["stage1.out.efitables ~ MEMRESERVE"].reason)
         self.assertFalse(c["stage1.out.rdwalk !~ ^gkpeek:"].ok)
         self.assertTrue(c["booted"].ok)
