@@ -11,7 +11,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 DEBS="autoconf automake pkg-config make gcc clang libclang-rt-14-dev
 libfdt-dev libefivar-dev libsmartcols-dev libelf-dev zlib1g-dev
-libcmocka-dev libarchive-dev"
+libcmocka-dev libarchive-dev python3"
 
 say() { printf '== %s\n' "$*" >&2; }
 
@@ -121,6 +121,23 @@ check_suite() {	# NAME DIR [configure options]
 	grep -E '^# (TOTAL|PASS|FAIL|ERROR|SKIP):' "$log" >&2
 }
 
+# The arm64 lab: real Debian kernels under QEMU (tests/e2e/).
+e2e_suite() {
+	local log=$TOP/build/default/e2e.out p f
+
+	say "arm64 lab: make check-e2e"
+	make -C build/default check-e2e >"$log" 2>&1
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c -e '^not ok ' -e '^Bail out!' "$log")
+	grep -e '^not ok ' -e '^Bail out!' -e '^# ' "$log" >&2
+	# the runner must have said something, and agreed with its own plan
+	if [ "$p" = 0 ] || ! grep -q "^1\.\.$((p + f))\$" "$log"; then
+		f=$((f + 1))
+	fi
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+}
+
 # A short libFuzzer run of every target over its seeds.
 fuzz_smoke() {
 	local dir=build/fuzz seconds=${FUZZ_SECONDS:-20}
@@ -153,6 +170,7 @@ cmd_check() {
 	autoreconf -fi >/dev/null 2>&1 || { echo "0 passed, 1 failed"; return 1; }
 	check_suite "gcc -Werror" build/default --enable-werror
 	check_suite "ASan+UBSan" build/asan --enable-werror --enable-sanitizers
+	e2e_suite
 	step "libFuzzer smoke (clang)" fuzz_smoke
 	step "make distcheck" make -s -C build/default distcheck \
 		DISTCHECK_CONFIGURE_FLAGS=--enable-werror
