@@ -48,26 +48,21 @@ configure_build() {
 cmd_run() {
 	install_deps || return 1
 	configure_build build/default || return 1
-	make -s -C build/default -j"$JOBS" tests/tools/mkmachine >/dev/null ||
-		return 1
 	if [ "$(uname -m)" = aarch64 ] && [ -d /sys/firmware/efi ]; then
 		say "efitables on this system"
 		build/default/efitables list && build/default/efitables memreserve
 		return
 	fi
-	# No arm64 EFI system here: the bundled sample machine instead.
-	local snap=build/sample
-	rm -rf "$snap"
-	build/default/tests/tools/mkmachine tests/tools/machines/efi-basic.machine \
-		"$snap" || return 1
+	# No arm64 EFI system here: a real snapshot of one instead, captured
+	# in the lab (Debian 12's 6.1 kernel booted through EDK2 with ACPI).
+	local snap=tests/data/qemu-efi-acpi-debian12.tar.gz
 	say "efitables --sysroot $snap list"
 	build/default/efitables --sysroot "$snap" list || return 1
 	say "efitables --sysroot $snap memreserve"
 	build/default/efitables --sysroot "$snap" memreserve || return 1
-	say "efitables --sysroot $snap check 0x425b0000+64K 0x425d0000+128K"
-	build/default/efitables --sysroot "$snap" check 0x425b0000+64K \
-		0x425d0000+128K
-	[ $? -le 1 ]
+	say "efitables --sysroot $snap check 0x401b0000+64K 0x401c0000+64K 0x401d0000+64K"
+	build/default/efitables --sysroot "$snap" check 0x401b0000+64K \
+		0x401c0000+64K 0x401d0000+64K
 }
 
 PASSED=0

@@ -32,6 +32,8 @@ static const struct guid_name config_tables[] = {
 	{"05ad34ba-6f02-4214-952e-4da0398e2bb9", "DXE services"},
 	{"7739f24c-93d7-11d4-9a3a-0090273fc14d", "HOB list"},
 	{"4c19049f-4137-4dd3-9c10-8b97a83ffdfa", "Memory type info"},
+	{"49152e77-1ada-4764-b7a2-7afefed95e8b", "Debug image info"},
+	{"fc1bcdb0-7d31-49aa-936a-a4600d9dd083", "CRC32 section extraction"},
 	{"1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b", "RNG"},
 	{"b7799cb0-eca2-4943-9667-1fae07b747fa", "TPMEventLog"},
 	{"1e2ed096-30e2-4254-bd89-863bbef82325", "TPMFinalLog"},

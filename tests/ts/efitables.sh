@@ -32,7 +32,7 @@ done
 
 S=$TS_SNAPDIR
 tar -czf "$S/efi-basic.tar.gz" -C "$S" efi-basic
-ts_plan 36
+ts_plan 43
 
 ts_cmd list "$EFT" --sysroot "$S/efi-basic"
 ts_cmd list-json "$EFT" --sysroot "$S/efi-basic" list --json
@@ -63,6 +63,13 @@ ts_cmd broken-no-memreserve "$EFT" -s "$S/broken-no-memreserve" check 0x425b0000
 ts_cmd broken-systab-signature "$EFT" -s "$S/broken-systab-signature" list
 ts_cmd dt-noefi "$EFT" -s "$S/dt-noefi" memreserve
 ts_cmd no-sysroot "$EFT" -s "$S/does-not-exist" list
+# real snapshots captured in the arm64 lab (tests/data)
+D="$top_srcdir/tests/data"
+for r in qemu-efi-acpi-debian12 qemu-efi-dt-debian12 qemu-dt-debian12; do
+	ts_cmd "real-$r-list" "$EFT" -s "$D/$r.tar.gz" list
+	ts_cmd "real-$r-memreserve" "$EFT" -s "$D/$r.tar.gz" memreserve -J
+done
+ts_cmd real-check "$EFT" -s "$D/qemu-efi-acpi-debian12.tar.gz" check 0x401b0000+64K 0x401c0000+64K 0x401d0000+64K 0x401e0000+64K
 ts_cmd usage-option "$EFT" --frobnicate
 ts_cmd usage-command "$EFT" -s "$S/efi-basic" frobnicate
 ts_cmd usage-check "$EFT" -s "$S/efi-basic" check

@@ -45,7 +45,7 @@ ts_cmd() {
 		fi
 		echo "--- exit $rc"
 	} | sed -e "s|${TS_SNAPDIR:-/nonexistent}|SNAP|g" \
-		-e "s|$top_builddir/||g" >"$out"
+		-e "s|$top_builddir/||g" -e "s|$top_srcdir/||g" >"$out"
 	if [ "${TS_REGEN:-}" = 1 ]; then
 		cp "$out" "$TS_EXPECTED/$name"
 	fi
