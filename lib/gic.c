@@ -255,7 +255,7 @@ static int walk_region(struct physmem *pm, const struct gic_layout *lay,
 		ret = add_rd(rds, n, &rd);
 		if (ret < 0)
 			return gk_fail(e, ret, "too many redistributors");
-		if (rd.typer & GICR_TYPER_LAST)
+		if ((rd.typer & GICR_TYPER_LAST) || lay->rd_per_region)
 			return 0;
 		if (lay->rdstride)
 			rd.base += lay->rdstride;

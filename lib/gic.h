@@ -69,6 +69,7 @@ struct gic_layout {
 	struct gk_range *rdregions;	/* redistributor regions */
 	size_t nrdregions;
 	uint64_t rdstride;	/* redistributor-stride, 0: from TYPER */
+	bool rd_per_region;	/* each region is one RD (ACPI GICC entries) */
 	uint64_t *its;	/* ITS frame bases */
 	size_t nits;
 	char source[64];	/* "device tree /intc@8000000", "MADT" */
@@ -119,7 +120,8 @@ struct gic_rd {
  * @n: how many
  * @e: failure detail, or NULL
  *
- * In each region, frames follow each other at the stride (RD_base +
+ * In each region (one RD per region when rd_per_region: the MADT's GICC
+ * entries give each CPU's RD_base), frames follow each other at the stride (RD_base +
  * SGI_base, two more 64 KiB frames with GICR_TYPER.VLPIS) until one has
  * GICR_TYPER.Last set; a frame whose GICR_PIDR2 is not GICv3/v4 ends the
  * region, as in the kernel's gic_iterate_rdists().
