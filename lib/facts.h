@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Everything gicdiag (and kexec) gathers about a system, in one value. The
+ * verdict is a pure function of it, so every rule is tested from a facts
+ * value built by hand.
+ */
+#ifndef GK_FACTS_H
+#define GK_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gkerr.h"
+#include "lpilog.h"
+#include "range.h"
+
+enum gk_evidence {
+	GK_EVID_NONE,		/* nothing about the LPI tables */
+	GK_EVID_KLOG,		/* the kernel's log lines */
+	GK_EVID_REGS,		/* the redistributors' registers */
+};
+
+/* Who will load the next kernel: only ours passes the tables on. */
+enum gk_loader {
+	GK_LOADER_KEXEC_TOOLS,
+	GK_LOADER_OURS,
+};
+
+/* What the EFI memreserve list could tell. */
+enum gk_mr_state {
+	GK_MR_NONE,		/* not an EFI boot */
+	GK_MR_OK,		/* walked and validated */
+	GK_MR_NO_TABLE,		/* EFI boot, no MEMRESERVE configuration table */
+	GK_MR_UNREADABLE,	/* memory refused */
+	GK_MR_CORRUPT,		/* a list that breaks the next kernel */
+};
+
+/* One redistributor. */
+struct gk_rdfact {
+	int cpu;		/* logical CPU from the log, -1 unknown */
+	uint64_t base;		/* RD_base, 0 unknown */
+	bool regs;		/* the registers below were read */
+	uint64_t typer, ctlr, propbaser, pendbaser;
+	bool lpis;		/* EnableLPIs, or the log named its pending table */
+	uint64_t prop;		/* property table address, 0 unknown */
+	uint64_t pend;		/* pending table address, 0 unknown */
+	unsigned int idbits;	/* PROPBASER.IDbits + 1, 0 unknown */
+	bool pend_reused;	/* the log says "using reserved" */
+};
+
+struct gk_facts {
+	/* the GIC */
+	unsigned int gic;	/* 0 none found, 2, 3 or 4 */
+	char gic_source[64];	/* "device tree /intc@8000000", "MADT" */
+	int lpis_supported;	/* GICD_TYPER.LPIS / GICR_TYPER.PLPIS; -1 unknown */
+	struct gk_rdfact *rds;
+	size_t nrds;
+	size_t nits;
+	enum gk_evidence evidence;
+	char regs_why[GK_ERR_MSG_MAX];	/* why no registers, "" when read */
+
+	/* the kernel log */
+	bool log_ok;
+	char log_why[GK_ERR_MSG_MAX];
+	struct lpilog log;
+
+	/* boot */
+	bool efi;		/* booted through the EFI stub */
+	bool acpi;
+	bool kdump_kernel;	/* this kernel is a crash kernel */
+
+	/* persistent reservations the next kernel will see */
+	enum gk_mr_state mr;
+	char mr_why[GK_ERR_MSG_MAX];
+	struct gk_range *memreserve;	/* merged EFI memreserve entries */
+	size_t nmemreserve;
+	unsigned int mr_odd;	/* EFT_MR_* flags seen */
+	struct gk_range *dt_memrsv;	/* /memreserve/ of the running DTB */
+	size_t ndt_memrsv;
+	struct gk_range *resmem;	/* static /reserved-memory reg nodes */
+	size_t nresmem;
+
+	/* memory */
+	bool iomem_ok;
+	struct gk_range *crash;	/* "Crash kernel" */
+	size_t ncrash;
+
+	/* kexec state; -1 unknown */
+	int kexec_loaded;
+	int kexec_crash_loaded;
+	int kexec_load_disabled;
+	char lockdown[24];	/* "none", "integrity", "confidentiality", "" */
+	char version[192];	/* /proc/version, first line */
+};
+
+/* Sizes the next kernel uses (kernel-facts §A2, DESIGN §7). */
+#define GK_SZ_64K 0x10000ull
+#define GK_ALIGN_64K(x) (((x) + GK_SZ_64K - 1) & ~(GK_SZ_64K - 1))
+
+/* The property table: what the reuse check covers, and what is cleared. */
+static inline uint64_t gk_prop_check_size(void)
+{
+	return GK_SZ_64K;
+}
+
+static inline uint64_t gk_prop_size(unsigned int idbits)
+{
+	return GK_ALIGN_64K(1ull << (idbits ? idbits : 16));
+}
+
+static inline uint64_t gk_pend_size(unsigned int idbits)
+{
+	return GK_ALIGN_64K((1ull << (idbits ? idbits : 16)) / 8);
+}
+
+/**
+ * gk_facts_free - release what a facts value owns (not the value itself)
+ */
+void gk_facts_free(struct gk_facts *f);
+
+#endif

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The checks mirror the next kernel's own decision (irq-gic-v3-its.c,
+ * kernel-facts §A2, §D, §F): if the boot CPU's redistributor has LPIs
+ * enabled, the next kernel reuses its PROPBASER when the first 64 KiB lie
+ * inside one merged memblock reservation (a crash kernel skips that
+ * check), then clears the whole property table, requires every enabled
+ * redistributor to share it, and checks each pending table. A reservation
+ * protects only when it is persistent: an EFI memreserve entry, a
+ * /memreserve/ entry or a static /reserved-memory node in the next DTB.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verdict.h"
+
+struct judge {
+	const struct gk_facts *f;
+	enum gk_loader loader;
+	struct gk_report *r;
+	int boot;		/* the boot CPU's redistributor, -1: none */
+	struct gk_range *rsv;	/* persistent reservations, merged */
+	size_t nrsv;
+	bool nomem;
+};
+
+typedef bool (*check_fn)(struct judge *j);
+
+struct check {
+	const char *code;	/* the check's name, and its finding's code */
+	const char *what;
+	check_fn fn;		/* false: dependent checks do not run */
+	const char *prereq[2];
+};
+
+static void add(struct judge *j, const char *code, enum gk_sev kexec,
+		enum gk_sev kdump, int rd, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void add(struct judge *j, const char *code, enum gk_sev kexec,
+		enum gk_sev kdump, int rd, const char *fmt, ...)
+{
+	struct gk_report *r = j->r;
+	struct gk_finding *fd;
+	va_list ap;
+
+	fd = realloc(r->findings, (r->nfindings + 1) * sizeof(*fd));
+	if (!fd) {
+		j->nomem = true;
+		return;
+	}
+	r->findings = fd;
+	fd += r->nfindings++;
+	fd->code = code;
+	fd->sev[GK_KEXEC] = kexec;
+	fd->sev[GK_KDUMP] = kdump;
+	fd->rd = rd;
+	va_start(ap, fmt);
+	vsnprintf(fd->msg, sizeof(fd->msg), fmt, ap);
+	va_end(ap);
+}
+
+static const struct gk_rdfact *boot_rd(const struct judge *j)
+{
+	return j->boot >= 0 ? &j->f->rds[j->boot] : NULL;
+}
+
+static unsigned int boot_idbits(const struct judge *j)
+{
+	const struct gk_rdfact *b = boot_rd(j);
+
+	return b && b->idbits ? b->idbits : 16;
+}
+
+/* ---- gates ------------------------------------------------------ */
+
+static bool check_gic(struct judge *j)
+{
+	if (j->f->gic >= 3)
+		return true;
+	add(j, "NOT-GICV3", GK_SEV_INFO, GK_SEV_INFO, -1,
+	    j->f->gic == 2 ? "the interrupt controller is a GICv2: no LPIs"
+			   : "no GICv3 found in the device tree, the MADT or the kernel log");
+	return false;
+}
+
+static bool check_lpis_supported(struct judge *j)
+{
+	const struct gk_facts *f = j->f;
+
+	if (f->lpis_supported != 0 && !f->log.no_its)
+		return true;
+	add(j, "NO-LPIS", GK_SEV_INFO, GK_SEV_INFO, -1, "%s",
+	    f->log.no_its ? "the kernel found no ITS and did not enable LPIs"
+			  : "the GIC does not implement LPIs (GICD_TYPER.LPIS, GICR_TYPER.PLPIS)");
+	return false;
+}
+
+/* Enough to decide: the boot CPU's tables, from registers or the log. */
+static bool check_evidence(struct judge *j)
+{
+	const struct gk_facts *f = j->f;
+	const struct gk_rdfact *b = boot_rd(j);
+
+	if (f->evidence == GK_EVID_KLOG)
+		add(j, "EVIDENCE-KLOG", GK_SEV_INFO, GK_SEV_INFO, -1,
+		    "registers not read (%s); judged from the kernel log",
+		    f->regs_why[0] ? f->regs_why : "unavailable");
+	if (f->evidence != GK_EVID_NONE && b &&
+	    (!b->lpis || (b->prop && b->pend) ||
+	     f->evidence == GK_EVID_REGS))
+		return true;
+	add(j, "NO-EVIDENCE", GK_SEV_FATAL, GK_SEV_FATAL, -1,
+	    "neither the registers (%s) nor the kernel log (%s) tell where the LPI tables are",
+	    f->regs_why[0] ? f->regs_why : "no redistributor found",
+	    f->log_ok ? "no GICv3 LPI lines" : f->log_why);
+	return false;
+}
+
+static bool check_lpis_enabled(struct judge *j)
+{
+	size_t on = 0;
+
+	for (size_t i = 0; i < j->f->nrds; i++)
+		on += j->f->rds[i].lpis;
+	if (on && j->boot >= 0 && j->f->rds[j->boot].lpis) {
+		if (on < j->f->nrds)
+			add(j, "RDS-PARTIAL", GK_SEV_INFO, GK_SEV_INFO, -1,
+			    "LPIs are enabled on %zu of %zu redistributors (CPUs never brought up keep them off)",
+			    on, j->f->nrds);
+		return true;
+	}
+	if (on)
+		add(j, "BOOT-RD-DISABLED", GK_SEV_FATAL, GK_SEV_WARN, j->boot,
+		    "the boot CPU's redistributor has LPIs disabled while %zu others have them enabled: the next kernel allocates new tables and finds the others enabled",
+		    on);
+	else
+		add(j, "LPIS-DISABLED", GK_SEV_INFO, GK_SEV_INFO, -1,
+		    "no redistributor has LPIs enabled: the next kernel allocates fresh tables");
+	return false;
+}
+
+/* ---- the tables -------------------------------------------------- */
+
+static bool check_prop_mismatch(struct judge *j)
+{
+	const struct gk_rdfact *b = boot_rd(j);
+	bool ok = true;
+
+	for (size_t i = 0; i < j->f->nrds; i++) {
+		const struct gk_rdfact *rd = &j->f->rds[i];
+
+		if (!rd->lpis || !rd->prop || rd->prop == b->prop)
+			continue;
+		add(j, "PROP-MISMATCH", GK_SEV_FATAL, GK_SEV_FATAL, (int)i,
+		    "redistributor %zu uses property table 0x%llx, the boot CPU's uses 0x%llx: the next kernel WARNs and cannot use it",
+		    i, (unsigned long long)rd->prop,
+		    (unsigned long long)b->prop);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Is [start, start+len) inside one merged persistent reservation? */
+static int coverage(const struct judge *j, uint64_t start, uint64_t len)
+{
+	struct gk_range want;
+	long by;
+
+	if (!gk_range_from_len(&want, start, len))
+		return 0;
+	if (gk_ranges_covers(j->rsv, j->nrsv, &want, &by))
+		return 2;
+	return by >= 0 && j->rsv[by].start <= start ? 1 : 0; /* 1: too small */
+}
+
+/* The unreadable list may hold it: a warning, not a failure. */
+static enum gk_sev unreserved_sev(const struct judge *j)
+{
+	return j->f->mr == GK_MR_UNREADABLE ? GK_SEV_WARN : GK_SEV_FATAL;
+}
+
+static bool check_prop_reserved(struct judge *j)
+{
+	const struct gk_rdfact *b = boot_rd(j);
+	uint64_t full = gk_prop_size(boot_idbits(j));
+	int c;
+
+	if (j->loader == GK_LOADER_OURS)
+		return true;	/* it passes every table as /memreserve/ */
+	c = coverage(j, b->prop, gk_prop_check_size());
+	if (c == 0) {
+		add(j, "PROP-UNRESERVED", unreserved_sev(j), GK_SEV_NONE, j->boot,
+		    "property table 0x%llx is in no persistent reservation: the next kernel logs \"Expected reserved range\", and on hardware that cannot disable LPIs loses them",
+		    (unsigned long long)b->prop);
+		return false;
+	}
+	if (c == 1 || coverage(j, b->prop, full) != 2) {
+		add(j, "RESERVATION-TOO-SMALL", unreserved_sev(j), GK_SEV_NONE,
+		    j->boot,
+		    "property table 0x%llx needs %llu KiB reserved, less is: the next kernel clears the whole table",
+		    (unsigned long long)b->prop,
+		    (unsigned long long)(full >> 10));
+		return false;
+	}
+	return true;
+}
+
+static bool check_pend_reserved(struct judge *j)
+{
+	uint64_t size = gk_pend_size(boot_idbits(j));
+	bool ok = true;
+
+	if (j->loader == GK_LOADER_OURS)
+		return true;
+	for (size_t i = 0; i < j->f->nrds; i++) {
+		const struct gk_rdfact *rd = &j->f->rds[i];
+		int c;
+
+		if (!rd->lpis || !rd->pend)
+			continue;
+		c = coverage(j, rd->pend, size);
+		if (c == 2)
+			continue;
+		add(j, c ? "RESERVATION-TOO-SMALL" : "PEND-UNRESERVED",
+		    unreserved_sev(j), GK_SEV_NONE, (int)i,
+		    "pending table 0x%llx of redistributor %zu is not wholly in a persistent reservation (%llu KiB): the GIC keeps writing into memory the next kernel hands out",
+		    (unsigned long long)rd->pend, i,
+		    (unsigned long long)(size >> 10));
+		ok = false;
+	}
+	return ok;
+}
+
+static bool overlaps_crash(const struct judge *j, uint64_t start,
+			   uint64_t len)
+{
+	struct gk_range t;
+
+	if (!gk_range_from_len(&t, start, len))
+		return false;
+	for (size_t i = 0; i < j->f->ncrash; i++)
+		if (gk_range_overlaps(&t, &j->f->crash[i]))
+			return true;
+	return false;
+}
+
+static bool check_crashkernel(struct judge *j)
+{
+	const struct gk_rdfact *b = boot_rd(j);
+	unsigned int bits = boot_idbits(j);
+	bool ok = true;
+
+	if (b->prop && overlaps_crash(j, b->prop, gk_prop_size(bits))) {
+		add(j, "TABLE-IN-CRASHKERNEL", GK_SEV_NONE, GK_SEV_FATAL,
+		    j->boot,
+		    "property table 0x%llx overlaps the crash kernel's memory, which the crash kernel uses as its own",
+		    (unsigned long long)b->prop);
+		ok = false;
+	}
+	for (size_t i = 0; i < j->f->nrds; i++) {
+		const struct gk_rdfact *rd = &j->f->rds[i];
+
+		if (!rd->lpis || !rd->pend ||
+		    !overlaps_crash(j, rd->pend, gk_pend_size(bits)))
+			continue;
+		add(j, "TABLE-IN-CRASHKERNEL", GK_SEV_NONE, GK_SEV_FATAL,
+		    (int)i,
+		    "pending table 0x%llx of redistributor %zu overlaps the crash kernel's memory",
+		    (unsigned long long)rd->pend, i);
+		ok = false;
+	}
+	return ok;
+}
+
+/* ---- reservations and boot ------------------------------------------ */
+
+static bool check_memreserve(struct judge *j)
+{
+	const struct gk_facts *f = j->f;
+
+	if (f->mr == GK_MR_CORRUPT) {
+		add(j, "MEMRESERVE-CORRUPT", GK_SEV_FATAL, GK_SEV_FATAL, -1,
+		    "the EFI memreserve list would break the next kernel's walk: %s",
+		    f->mr_why);
+		return false;
+	}
+	if (f->mr == GK_MR_OK && f->mr_odd)
+		add(j, "MEMRESERVE-ODD", GK_SEV_INFO, GK_SEV_INFO, -1,
+		    "the EFI memreserve list has misaligned, overlapping or zero-sized entries; the kernel reserves them as they are");
+	if (f->mr == GK_MR_UNREADABLE)
+		add(j, "MEMRESERVE-UNREADABLE", GK_SEV_WARN, GK_SEV_NONE, -1,
+		    "the EFI memreserve list could not be read (%s)",
+		    f->mr_why);
+	return true;
+}
+
+static bool check_kernel_support(struct judge *j)
+{
+	if (j->f->efi && j->f->mr == GK_MR_NO_TABLE &&
+	    j->loader != GK_LOADER_OURS) {
+		add(j, "KERNEL-WITHOUT-SUPPORT", GK_SEV_FATAL, GK_SEV_NONE, -1,
+		    "this EFI-booted kernel publishes no persistent reservations (no MEMRESERVE table: a kernel before 4.20 or without the backport)");
+		return false;
+	}
+	return true;
+}
+
+static bool check_boot_type(struct judge *j)
+{
+	if (j->f->efi)
+		return true;
+	add(j, "NON-EFI-BOOT", GK_SEV_INFO, GK_SEV_NONE, -1, "%s",
+	    j->loader == GK_LOADER_OURS
+		    ? "device-tree boot: the tables stay reserved because gic-kexec's loader passes them as /memreserve/"
+		    : "device-tree boot: nothing publishes the tables; only a loader that passes them as /memreserve/ (gic-kexec's kexec, not kexec-tools) keeps them reserved");
+	return true;
+}
+
+static bool check_previous_loss(struct judge *j)
+{
+	const struct lpilog *l = &j->f->log;
+	bool lost = l->expected_missing;
+
+	for (size_t i = 0; i < l->ncpus; i++)
+		lost |= l->cpus[i].booted_enabled | l->cpus[i].failed_disable;
+	if (!lost)
+		return true;
+	add(j, "PREVIOUS-LOSS", GK_SEV_WARN, GK_SEV_WARN, -1,
+	    "this kernel was booted with LPIs enabled and did not reuse the previous tables (see gicdiag confirm): memory may already be corrupted");
+	return true;
+}
+
+static bool check_kexec_state(struct judge *j)
+{
+	const struct gk_facts *f = j->f;
+	bool locked = f->lockdown[0] && strcmp(f->lockdown, "none");
+
+	if (locked)
+		add(j, "LOCKDOWN", j->loader == GK_LOADER_OURS ? GK_SEV_FATAL
+							      : GK_SEV_INFO,
+		    GK_SEV_INFO, -1,
+		    "kernel lockdown (%s) refuses /dev/mem and kexec_load; only signed images through kexec_file_load",
+		    f->lockdown);
+	if (f->kexec_load_disabled == 1)
+		add(j, "KEXEC-DISABLED",
+		    f->kexec_loaded == 1 ? GK_SEV_INFO : GK_SEV_FATAL,
+		    f->kexec_crash_loaded == 1 ? GK_SEV_INFO : GK_SEV_FATAL, -1,
+		    "kernel.kexec_load_disabled is 1: no image can be loaded any more");
+	if (f->kexec_crash_loaded == 0)
+		add(j, "KDUMP-NOT-LOADED", GK_SEV_NONE, GK_SEV_INFO, -1, "%s",
+		    f->ncrash ? "no crash kernel is loaded"
+			      : "no crash kernel is loaded and no memory is reserved for one (crashkernel=)");
+	if (f->kdump_kernel)
+		add(j, "KDUMP-KERNEL", GK_SEV_INFO, GK_SEV_INFO, -1,
+		    "this is a crash kernel");
+	return true;
+}
+
+static const struct check checks[] = {
+	{ "GIC", "a GICv3 or GICv4 is present", check_gic, { NULL } },
+	{ "LPIS", "the GIC implements LPIs and the kernel enabled them",
+	  check_lpis_supported, { "GIC" } },
+	{ "EVIDENCE", "registers or the kernel log tell where the tables are",
+	  check_evidence, { "LPIS" } },
+	{ "ENABLED", "the boot CPU's redistributor has LPIs enabled",
+	  check_lpis_enabled, { "EVIDENCE" } },
+	{ "PROP-MISMATCH", "every enabled redistributor shares PROPBASER",
+	  check_prop_mismatch, { "ENABLED" } },
+	{ "MEMRESERVE", "the EFI memreserve list is sound", check_memreserve,
+	  { NULL } },
+	{ "KERNEL-SUPPORT", "an EFI-booted kernel publishes its tables",
+	  check_kernel_support, { "ENABLED" } },
+	{ "BOOT-TYPE", "who publishes the tables on this boot",
+	  check_boot_type, { "ENABLED" } },
+	{ "PROP-RESERVED", "the property table is persistently reserved",
+	  check_prop_reserved, { "PROP-MISMATCH", "KERNEL-SUPPORT" } },
+	{ "PEND-RESERVED", "each pending table is persistently reserved",
+	  check_pend_reserved, { "ENABLED", "KERNEL-SUPPORT" } },
+	{ "CRASHKERNEL", "no table lies in the crash kernel's memory",
+	  check_crashkernel, { "ENABLED" } },
+	{ "PREVIOUS-LOSS", "this boot reused the previous tables",
+	  check_previous_loss, { "GIC" } },
+	{ "KEXEC-STATE", "lockdown, kexec_load_disabled, loaded images",
+	  check_kexec_state, { NULL } },
+};
+
+static int check_index(const char *code)
+{
+	for (size_t i = 0; i < GK_ARRAY_SIZE(checks); i++)
+		if (!strcmp(checks[i].code, code))
+			return (int)i;
+	return -1;
+}
+
+/* Persistent reservations for the next kernel, merged. */
+static int collect_rsv(struct judge *j)
+{
+	const struct gk_facts *f = j->f;
+	size_t n = f->nmemreserve + f->ndt_memrsv + f->nresmem;
+
+	j->rsv = calloc(n + 1, sizeof(*j->rsv));
+	if (!j->rsv)
+		return -GK_ERR_NOMEM;
+	if (f->mr == GK_MR_OK && f->nmemreserve)
+		memcpy(j->rsv, f->memreserve, f->nmemreserve * sizeof(*j->rsv));
+	n = f->mr == GK_MR_OK ? f->nmemreserve : 0;
+	if (f->ndt_memrsv)
+		memcpy(j->rsv + n, f->dt_memrsv, f->ndt_memrsv * sizeof(*j->rsv));
+	n += f->ndt_memrsv;
+	if (f->nresmem)
+		memcpy(j->rsv + n, f->resmem, f->nresmem * sizeof(*j->rsv));
+	n += f->nresmem;
+	j->nrsv = gk_ranges_merge(j->rsv, n);
+	return 0;
+}
+
+/* The next kernel boots on CPU 0 (the first online CPU kexec migrates to). */
+static int find_boot(const struct gk_facts *f)
+{
+	for (size_t i = 0; i < f->nrds; i++)
+		if (f->rds[i].cpu == 0)
+			return (int)i;
+	return f->nrds ? 0 : -1;
+}
+
+static enum gk_verdict target_verdict(const struct gk_report *r,
+				      enum gk_target t, bool affected)
+{
+	enum gk_sev worst = GK_SEV_NONE;
+	bool unknown = false;
+
+	for (size_t i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].sev[t] > worst)
+			worst = r->findings[i].sev[t];
+		unknown |= !strcmp(r->findings[i].code, "NO-EVIDENCE");
+	}
+	if (unknown)
+		return GK_UNKNOWN;
+	if (worst == GK_SEV_FATAL)
+		return GK_WILL_FAIL;
+	if (worst == GK_SEV_WARN)
+		return GK_AT_RISK;
+	return affected ? GK_REUSABLE : GK_NOT_AFFECTED;
+}
+
+int gk_judge(const struct gk_facts *f, enum gk_loader loader,
+	     struct gk_report *r)
+{
+	struct judge j = { .f = f, .loader = loader, .r = r };
+	bool passed[GK_ARRAY_SIZE(checks)];
+
+	memset(r, 0, sizeof(*r));
+	j.boot = find_boot(f);
+	if (collect_rsv(&j) < 0)
+		return -GK_ERR_NOMEM;
+	for (size_t i = 0; i < GK_ARRAY_SIZE(checks); i++) {
+		bool run = true;
+
+		for (size_t p = 0; p < 2 && checks[i].prereq[p]; p++) {
+			int k = check_index(checks[i].prereq[p]);
+
+			run &= k >= 0 && passed[k];
+		}
+		passed[i] = run && checks[i].fn(&j);
+	}
+	free(j.rsv);
+	if (j.nomem) {
+		gk_report_free(r);
+		return -GK_ERR_NOMEM;
+	}
+	/* affected: the tables are live and will be reused (or lost) */
+	for (int t = 0; t < GK_NTARGETS; t++)
+		r->verdict[t] = target_verdict(r, (enum gk_target)t,
+					       passed[check_index("ENABLED")]);
+	return 0;
+}
+
+void gk_report_free(struct gk_report *r)
+{
+	free(r->findings);
+	r->findings = NULL;
+	r->nfindings = 0;
+}
+
+const char *gk_verdict_name(enum gk_verdict v)
+{
+	static const char *const names[] = { "NOT-AFFECTED", "REUSABLE",
+					     "AT-RISK", "WILL-FAIL",
+					     "UNKNOWN" };
+
+	return (unsigned int)v < GK_ARRAY_SIZE(names) ? names[v] : "?";
+}
+
+const char *gk_sev_name(enum gk_sev s)
+{
+	static const char *const names[] = { "-", "info", "warn", "fatal" };
+
+	return (unsigned int)s < GK_ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+const char *gk_target_name(enum gk_target t)
+{
+	return t == GK_KEXEC ? "kexec" : "kdump";
+}
+
+int gk_verdict_exit(enum gk_verdict v)
+{
+	switch (v) {
+	case GK_NOT_AFFECTED:
+	case GK_REUSABLE:
+		return 0;
+	case GK_AT_RISK:
+		return 1;
+	case GK_WILL_FAIL:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+size_t gk_check_count(void)
+{
+	return GK_ARRAY_SIZE(checks);
+}
+
+const char *gk_check_code(size_t i)
+{
+	return i < GK_ARRAY_SIZE(checks) ? checks[i].code : NULL;
+}
+
+const char *gk_check_what(size_t i)
+{
+	return i < GK_ARRAY_SIZE(checks) ? checks[i].what : NULL;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The verdict: will the next kernel (kexec) or the crash kernel (kdump)
+ * reuse the live LPI tables, and will they stay reserved? A table of small
+ * checks, each a pure function of the facts with a severity per target and
+ * prerequisites, in the manner of dtc's checks.c.
+ */
+#ifndef GK_VERDICT_H
+#define GK_VERDICT_H
+
+#include "facts.h"
+
+enum gk_target {
+	GK_KEXEC,
+	GK_KDUMP,
+	GK_NTARGETS,
+};
+
+enum gk_sev {
+	GK_SEV_NONE,	/* does not concern this target */
+	GK_SEV_INFO,
+	GK_SEV_WARN,
+	GK_SEV_FATAL,
+};
+
+/* Ordered from best to worst: the worse of two is the larger. */
+enum gk_verdict {
+	GK_NOT_AFFECTED,
+	GK_REUSABLE,
+	GK_AT_RISK,
+	GK_WILL_FAIL,
+	GK_UNKNOWN,	/* could not diagnose */
+};
+
+#define GK_FINDING_MSG 320
+
+struct gk_finding {
+	const char *code;	/* stable: "PROP-UNRESERVED" */
+	enum gk_sev sev[GK_NTARGETS];
+	int rd;			/* the redistributor concerned, -1: none */
+	char msg[GK_FINDING_MSG];	/* one sentence */
+};
+
+struct gk_report {
+	enum gk_verdict verdict[GK_NTARGETS];
+	struct gk_finding *findings;
+	size_t nfindings;
+};
+
+/**
+ * gk_judge - the verdict for both targets
+ * @f: the facts
+ * @loader: who will load the next kernel
+ * @r: output; free with gk_report_free()
+ *
+ * returns: 0, or -GK_ERR_NOMEM
+ */
+int gk_judge(const struct gk_facts *f, enum gk_loader loader,
+	     struct gk_report *r);
+
+void gk_report_free(struct gk_report *r);
+
+const char *gk_verdict_name(enum gk_verdict v);	/* "REUSABLE", ... */
+const char *gk_sev_name(enum gk_sev s);		/* "info", ... */
+const char *gk_target_name(enum gk_target t);	/* "kexec", "kdump" */
+
+/**
+ * gk_verdict_exit - the exit status for a verdict: 0 safe, 1 at risk,
+ * 2 will fail, 3 could not diagnose
+ */
+int gk_verdict_exit(enum gk_verdict v);
+
+/* The table of checks, for --help and the man page. */
+size_t gk_check_count(void);
+const char *gk_check_code(size_t i);	/* NULL past the end */
+const char *gk_check_what(size_t i);
+
+#endif

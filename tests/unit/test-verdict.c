@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Every rule of the verdict, from facts built by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verdict.h"
+
+#define PROP 0x401b0000ull
+#define PEND0 0x401c0000ull
+#define PEND1 0x401d0000ull
+
+static struct gk_rdfact rds[4];
+static struct gk_range memreserve[2], dtrsv[2], crash[1];
+
+/* QEMU virt after an EFI boot: 2 RDs, tables in the memreserve list. */
+static void efi_machine(struct gk_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	memset(rds, 0, sizeof(rds));
+	f->gic = 3;
+	f->lpis_supported = 1;
+	f->evidence = GK_EVID_REGS;
+	f->efi = true;
+	f->mr = GK_MR_OK;
+	f->kexec_loaded = f->kexec_crash_loaded = f->kexec_load_disabled = -1;
+	for (int i = 0; i < 2; i++) {
+		rds[i] = (struct gk_rdfact){ .cpu = i, .base = 0x80a0000 + i * 0x20000,
+					     .regs = true, .lpis = true, .prop = PROP,
+					     .pend = i ? PEND1 : PEND0, .idbits = 16 };
+	}
+	f->rds = rds;
+	f->nrds = 2;
+	memreserve[0] = (struct gk_range){ PROP, PEND1 + 0xffff };
+	f->memreserve = memreserve;
+	f->nmemreserve = 1;
+}
+
+static void dt_machine(struct gk_facts *f)
+{
+	efi_machine(f);
+	f->efi = false;
+	f->mr = GK_MR_NONE;
+	f->nmemreserve = 0;
+}
+
+static struct gk_report judge(const struct gk_facts *f, enum gk_loader l)
+{
+	struct gk_report r;
+
+	assert_int_equal(gk_judge(f, l, &r), 0);
+	return r;
+}
+
+static bool has(const struct gk_report *r, const char *code, enum gk_sev kexec,
+		enum gk_sev kdump)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (!strcmp(r->findings[i].code, code) &&
+		    r->findings[i].sev[GK_KEXEC] == kexec &&
+		    r->findings[i].sev[GK_KDUMP] == kdump)
+			return true;
+	return false;
+}
+
+#define EXPECT(f, loader, vk, vd)                                    \
+	do {                                                         \
+		struct gk_report r_ = judge(f, loader);              \
+		assert_string_equal(gk_verdict_name(r_.verdict[GK_KEXEC]), \
+				    gk_verdict_name(vk));            \
+		assert_string_equal(gk_verdict_name(r_.verdict[GK_KDUMP]), \
+				    gk_verdict_name(vd));            \
+		gk_report_free(&r_);                                 \
+	} while (0)
+
+static void test_efi_reusable(void **state)
+{
+	struct gk_facts f;
+
+	(void)state;
+	efi_machine(&f);
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+}
+
+static void test_not_gicv3(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	efi_machine(&f);
+	f.gic = 2;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "NOT-GICV3", GK_SEV_INFO, GK_SEV_INFO));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_NOT_AFFECTED);
+	assert_int_equal(gk_verdict_exit(r.verdict[GK_KEXEC]), 0);
+	assert_int_equal(r.nfindings, 1);	/* nothing else ran */
+	gk_report_free(&r);
+}
+
+static void test_no_lpis(void **state)
+{
+	struct gk_facts f;
+
+	(void)state;
+	efi_machine(&f);
+	f.lpis_supported = 0;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_NOT_AFFECTED, GK_NOT_AFFECTED);
+	efi_machine(&f);
+	f.log.no_its = true;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_NOT_AFFECTED, GK_NOT_AFFECTED);
+}
+
+static void test_dt_kexec_tools(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	dt_machine(&f);
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "NON-EFI-BOOT", GK_SEV_INFO, GK_SEV_NONE));
+	assert_true(has(&r, "PROP-UNRESERVED", GK_SEV_FATAL, GK_SEV_NONE));
+	assert_true(has(&r, "PEND-UNRESERVED", GK_SEV_FATAL, GK_SEV_NONE));
+	/* a crash kernel skips the reserved-range check */
+	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_REUSABLE);
+	assert_int_equal(gk_verdict_exit(r.verdict[GK_KEXEC]), 2);
+	gk_report_free(&r);
+}
+
+static void test_dt_ours(void **state)
+{
+	struct gk_facts f;
+
+	(void)state;
+	dt_machine(&f);
+	EXPECT(&f, GK_LOADER_OURS, GK_REUSABLE, GK_REUSABLE);
+}
+
+/* kexec-tools copies /sys/firmware/fdt, /memreserve/ entries included */
+static void test_dt_memrsv(void **state)
+{
+	struct gk_facts f;
+
+	(void)state;
+	dt_machine(&f);
+	dtrsv[0] = (struct gk_range){ PROP, PROP + 0xffff };
+	dtrsv[1] = (struct gk_range){ PEND0, PEND1 + 0xffff }; /* merged */
+	f.dt_memrsv = dtrsv;
+	f.ndt_memrsv = 2;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+	f.ndt_memrsv = 1;	/* pending tables not covered */
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_WILL_FAIL, GK_REUSABLE);
+	f.ndt_memrsv = 0;
+	f.resmem = dtrsv;	/* a static /reserved-memory node does too */
+	f.nresmem = 2;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+}
+
+static void test_prop_mismatch(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	efi_machine(&f);
+	rds[1].prop = 0x50000000;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "PROP-MISMATCH", GK_SEV_FATAL, GK_SEV_FATAL));
+	assert_int_equal(r.findings[0].rd, 1);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_WILL_FAIL);
+	gk_report_free(&r);
+}
+
+static void test_too_small(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	efi_machine(&f);
+	memreserve[0] = (struct gk_range){ PROP, PROP + 0x7fff };
+	memreserve[1] = (struct gk_range){ PEND0, PEND1 + 0xffff };
+	f.nmemreserve = 2;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "RESERVATION-TOO-SMALL", GK_SEV_FATAL, GK_SEV_NONE));
+	gk_report_free(&r);
+	/* 20 ID bits: a 1 MiB property table; 64 KiB decide, 1 MiB cleared */
+	efi_machine(&f);
+	rds[0].idbits = rds[1].idbits = 20;
+	memreserve[0] = (struct gk_range){ PROP, PROP + 0xffff };
+	memreserve[1] = (struct gk_range){ PEND0, PEND0 + 0x1ffff };
+	f.nmemreserve = 2;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "RESERVATION-TOO-SMALL", GK_SEV_FATAL, GK_SEV_NONE));
+	assert_non_null(strstr(r.findings[0].msg, "1024 KiB"));
+	gk_report_free(&r);
+}
+
+static void test_crashkernel(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	efi_machine(&f);
+	crash[0] = (struct gk_range){ PEND1, PEND1 + 0xfffffff };
+	f.crash = crash;
+	f.ncrash = 1;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "TABLE-IN-CRASHKERNEL", GK_SEV_NONE, GK_SEV_FATAL));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_WILL_FAIL);
+	gk_report_free(&r);
+}
+
+static void test_memreserve_states(void **state)
+{
+	struct gk_facts f;
+
+	(void)state;
+	efi_machine(&f);
+	f.mr = GK_MR_CORRUPT;
+	strcpy(f.mr_why, "loop");
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_WILL_FAIL, GK_WILL_FAIL);
+	f.mr = GK_MR_UNREADABLE;	/* may hold them: at risk, not lost */
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_AT_RISK, GK_REUSABLE);
+	f.mr = GK_MR_NO_TABLE;
+	{
+		struct gk_report r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+
+		assert_true(has(&r, "KERNEL-WITHOUT-SUPPORT", GK_SEV_FATAL,
+				GK_SEV_NONE));
+		assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
+		gk_report_free(&r);
+	}
+	f.mr = GK_MR_OK;
+	f.mr_odd = 1;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+}
+
+static void test_lpis_disabled(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	dt_machine(&f);
+	rds[0].lpis = rds[1].lpis = false;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "LPIS-DISABLED", GK_SEV_INFO, GK_SEV_INFO));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_NOT_AFFECTED);
+	gk_report_free(&r);
+	rds[1].lpis = true;	/* the boot CPU's off, another on */
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "BOOT-RD-DISABLED", GK_SEV_FATAL, GK_SEV_WARN));
+	gk_report_free(&r);
+	rds[0].lpis = true;
+	rds[1].lpis = false;	/* a CPU never brought up */
+	f.ndt_memrsv = 0;
+	r = judge(&f, GK_LOADER_OURS);
+	assert_true(has(&r, "RDS-PARTIAL", GK_SEV_INFO, GK_SEV_INFO));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
+	gk_report_free(&r);
+}
+
+static void test_evidence(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	efi_machine(&f);
+	f.evidence = GK_EVID_NONE;
+	strcpy(f.regs_why, "/dev/mem: refused");
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_int_equal(r.verdict[GK_KEXEC], GK_UNKNOWN);
+	assert_int_equal(gk_verdict_exit(r.verdict[GK_KDUMP]), 3);
+	assert_non_null(strstr(r.findings[0].msg, "/dev/mem: refused"));
+	gk_report_free(&r);
+	/* from the log alone: still a verdict, and said so */
+	efi_machine(&f);
+	f.evidence = GK_EVID_KLOG;
+	rds[0].regs = rds[1].regs = false;
+	strcpy(f.regs_why, "mmap refused");
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "EVIDENCE-KLOG", GK_SEV_INFO, GK_SEV_INFO));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
+	gk_report_free(&r);
+	rds[0].pend = 0;	/* the log lost the boot CPU's pending table */
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_int_equal(r.verdict[GK_KEXEC], GK_UNKNOWN);
+	gk_report_free(&r);
+}
+
+static void test_previous_loss_and_state(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	efi_machine(&f);
+	f.log.expected_missing = true;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_AT_RISK, GK_AT_RISK);
+	efi_machine(&f);
+	strcpy(f.lockdown, "integrity");
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+	EXPECT(&f, GK_LOADER_OURS, GK_WILL_FAIL, GK_REUSABLE);
+	efi_machine(&f);
+	f.kexec_load_disabled = 1;
+	f.kexec_crash_loaded = 1;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "KEXEC-DISABLED", GK_SEV_FATAL, GK_SEV_INFO));
+	gk_report_free(&r);
+	efi_machine(&f);
+	f.kexec_crash_loaded = 0;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "KDUMP-NOT-LOADED", GK_SEV_NONE, GK_SEV_INFO));
+	gk_report_free(&r);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(gk_verdict_name(GK_WILL_FAIL), "WILL-FAIL");
+	assert_int_equal(gk_verdict_exit(GK_AT_RISK), 1);
+	assert_true(gk_check_count() > 10);
+	assert_string_equal(gk_check_code(0), "GIC");
+	assert_null(gk_check_code(gk_check_count()));
+	assert_string_equal(gk_target_name(GK_KDUMP), "kdump");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_efi_reusable),
+		cmocka_unit_test(test_not_gicv3),
+		cmocka_unit_test(test_no_lpis),
+		cmocka_unit_test(test_dt_kexec_tools),
+		cmocka_unit_test(test_dt_ours),
+		cmocka_unit_test(test_dt_memrsv),
+		cmocka_unit_test(test_prop_mismatch),
+		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_crashkernel),
+		cmocka_unit_test(test_memreserve_states),
+		cmocka_unit_test(test_lpis_disabled),
+		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_previous_loss_and_state),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
