@@ -22,6 +22,7 @@
 struct eft_ctx {
 	const struct sysroot *sr;
 	struct physmem *pm;
+	bool own_pm;
 	struct eft_reader rd;
 	struct gk_range *ram;
 	size_t nram;
@@ -83,16 +84,20 @@ static int load_ram(struct eft_ctx *ctx, struct gk_err *e)
 	return ret < 0 ? gk_fail(e, ret, "out of memory") : 0;
 }
 
-int eft_open(const struct sysroot *sr, struct eft_ctx **out, struct gk_err *e)
+static int open_ctx(const struct sysroot *sr, struct physmem *pm,
+		    struct eft_ctx **out, struct gk_err *e)
 {
 	struct eft_ctx *ctx;
-	int ret;
+	int ret = 0;
 
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
 	ctx->sr = sr;
-	ret = physmem_open(sr, 0, &ctx->pm, e);
+	ctx->pm = pm;
+	ctx->own_pm = !pm;
+	if (!pm)
+		ret = physmem_open(sr, 0, &ctx->pm, e);
 	if (ret == 0)
 		ret = load_ram(ctx, e);
 	if (ret < 0) {
@@ -110,11 +115,23 @@ int eft_open(const struct sysroot *sr, struct eft_ctx **out, struct gk_err *e)
 	return 0;
 }
 
+int eft_open(const struct sysroot *sr, struct eft_ctx **out, struct gk_err *e)
+{
+	return open_ctx(sr, NULL, out, e);
+}
+
+int eft_open_pm(const struct sysroot *sr, struct physmem *pm,
+		struct eft_ctx **out, struct gk_err *e)
+{
+	return open_ctx(sr, pm, out, e);
+}
+
 void eft_close(struct eft_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	physmem_close(ctx->pm);
+	if (ctx->own_pm)
+		physmem_close(ctx->pm);
 	free(ctx->ram);
 	free(ctx);
 }
@@ -269,7 +286,6 @@ static int root_from_log(struct eft_ctx *ctx, uint64_t *root, struct gk_err *e)
 		const char *p = strstr(l->text, "MEMRESERVE=0x") + 13;
 		char *end;
 
-		pos++;
 		if (strncmp(l->text, "efi:", 4))
 			continue;
 		errno = 0;

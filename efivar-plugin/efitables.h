@@ -224,6 +224,18 @@ struct eft_ctx;
  */
 int eft_open(const struct sysroot *sr, struct eft_ctx **out, struct gk_err *e);
 
+/**
+ * eft_open_pm - as eft_open(), reading through the caller's physmem
+ * @sr: the root
+ * @pm: physical memory, not owned: it must outlive the context
+ * @out: the context
+ * @e: failure detail, or NULL
+ *
+ * Lets a tool record everything read (gicdiag --dump).
+ */
+int eft_open_pm(const struct sysroot *sr, struct physmem *pm,
+		struct eft_ctx **out, struct gk_err *e);
+
 void eft_close(struct eft_ctx *ctx);
 
 /**

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <libfdt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,67 @@ int gk_fdt_memrsv(const struct gk_fdt *f, struct gk_range **out, size_t *n,
 			break;
 		if (gk_range_from_len(&r[k], base, size))
 			k++;
+	}
+	*out = r;
+	*n = k;
+	return 0;
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+	const char *st = fdt_getprop(fdt, node, "status", NULL);
+
+	return !st || !strcmp(st, "okay") || !strcmp(st, "ok");
+}
+
+static uint64_t cells_at(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 32 | fdt32_ld(p + i);
+	return v;
+}
+
+int gk_fdt_reserved_memory(const struct gk_fdt *f, struct gk_range **out,
+			   size_t *n, struct gk_err *e)
+{
+	int parent, child, ac, sc;
+	struct gk_range *r = NULL;
+	size_t k = 0;
+
+	*out = NULL;
+	*n = 0;
+	parent = fdt_path_offset(f->blob, "/reserved-memory");
+	if (parent < 0)
+		return 0;
+	ac = fdt_address_cells(f->blob, parent);
+	sc = fdt_size_cells(f->blob, parent);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return gk_fail(e, -GK_ERR_BADFDT,
+			       "%s: /reserved-memory: bad #address-cells or #size-cells",
+			       f->name);
+	fdt_for_each_subnode(child, f->blob, parent) {
+		const fdt32_t *reg;
+		int len, step = (ac + sc) * 4;
+
+		reg = fdt_getprop(f->blob, child, "reg", &len);
+		if (!reg || !node_enabled(f->blob, child) ||
+		    fdt_getprop(f->blob, child, "no-map", NULL))
+			continue;
+		for (int off = 0; off + step <= len; off += step) {
+			struct gk_range *nr = realloc(r, (k + 1) * sizeof(*r));
+			const fdt32_t *p = reg + off / 4;
+
+			if (!nr) {
+				free(r);
+				return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+			}
+			r = nr;
+			if (gk_range_from_len(&r[k], cells_at(p, ac),
+					      cells_at(p + ac, sc)))
+				k++;
+		}
 	}
 	*out = r;
 	*n = k;

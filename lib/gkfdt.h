@@ -81,4 +81,23 @@ int gk_fdt_get_u64(const struct gk_fdt *f, const char *node, const char *prop,
 int gk_fdt_memrsv(const struct gk_fdt *f, struct gk_range **out, size_t *n,
 		  struct gk_err *e);
 
+/**
+ * gk_fdt_reserved_memory - static /reserved-memory nodes the kernel
+ * memblock-reserves
+ * @f: the tree
+ * @out: their "reg" ranges (translated through /reserved-memory's cells),
+ *	 to be freed by the caller
+ * @n: how many
+ * @e: failure detail, or NULL
+ *
+ * Nodes with "no-map" are left out (the kernel removes that memory rather
+ * than reserving it, so its reserved-range check does not see it), and so
+ * are disabled nodes and dynamic ("size") ones.
+ *
+ * returns: 0 (also when there is no /reserved-memory), or a negative
+ * GK_ERR_* code
+ */
+int gk_fdt_reserved_memory(const struct gk_fdt *f, struct gk_range **out,
+			   size_t *n, struct gk_err *e);
+
 #endif

@@ -535,3 +535,33 @@ const char *gk_check_what(size_t i)
 {
 	return i < GK_ARRAY_SIZE(checks) ? checks[i].what : NULL;
 }
+
+static bool covered_by(const struct gk_range *r, size_t n, uint64_t start,
+		       uint64_t len)
+{
+	struct gk_range *m, want;
+	bool ok;
+
+	if (!n || !gk_range_from_len(&want, start, len))
+		return false;
+	m = malloc(n * sizeof(*m));
+	if (!m)
+		return false;
+	memcpy(m, r, n * sizeof(*m));
+	ok = gk_ranges_covers(m, gk_ranges_merge(m, n), &want, NULL);
+	free(m);
+	return ok;
+}
+
+const char *gk_reservation_of(const struct gk_facts *f, enum gk_loader loader,
+			      uint64_t start, uint64_t len)
+{
+	if (f->mr == GK_MR_OK &&
+	    covered_by(f->memreserve, f->nmemreserve, start, len))
+		return "memreserve";
+	if (covered_by(f->dt_memrsv, f->ndt_memrsv, start, len))
+		return "memreserve-dt";
+	if (covered_by(f->resmem, f->nresmem, start, len))
+		return "reserved-memory";
+	return loader == GK_LOADER_OURS ? "loader" : "none";
+}

@@ -70,6 +70,20 @@ const char *gk_target_name(enum gk_target t);	/* "kexec", "kdump" */
  */
 int gk_verdict_exit(enum gk_verdict v);
 
+/**
+ * gk_reservation_of - what keeps [@start, @start + @len) reserved for the
+ * next kernel
+ * @f: the facts
+ * @loader: who will load the next kernel
+ * @start: first address
+ * @len: length
+ *
+ * returns: "memreserve" (the EFI list), "memreserve-dt" (/memreserve/),
+ * "reserved-memory", "loader" (gic-kexec's kexec will pass it) or "none"
+ */
+const char *gk_reservation_of(const struct gk_facts *f, enum gk_loader loader,
+			      uint64_t start, uint64_t len);
+
 /* The table of checks, for --help and the man page. */
 size_t gk_check_count(void);
 const char *gk_check_code(size_t i);	/* NULL past the end */

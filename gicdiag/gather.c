@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acpi.h"
+#include "efitables.h"
+#include "gather.h"
+#include "gic.h"
+#include "gkfdt.h"
+#include "iomem.h"
+#include "klog.h"
+
+void gk_facts_free(struct gk_facts *f)
+{
+	free(f->rds);
+	free(f->memreserve);
+	free(f->dt_memrsv);
+	free(f->resmem);
+	free(f->crash);
+	lpilog_free(&f->log);
+	memset(f, 0, sizeof(*f));
+}
+
+/* ---- layout ------------------------------------------------------ */
+
+static bool is_gicv2(const struct gk_fdt *fdt)
+{
+	static const char *const v2[] = { "arm,gic-400", "arm,cortex-a15-gic",
+					  "arm,cortex-a9-gic", "arm,cortex-a7-gic" };
+
+	for (size_t i = 0; fdt->blob && i < GK_ARRAY_SIZE(v2); i++)
+		if (fdt_node_offset_by_compatible(fdt->blob, -1, v2[i]) >= 0)
+			return true;
+	return false;
+}
+
+/* The device tree's GIC node, else the MADT; neither is not an error. */
+static int find_layout(const struct sysroot *sr, const struct gk_fdt *fdt,
+		       struct gk_facts *f, struct gic_layout *lay,
+		       struct gk_err *e)
+{
+	struct madt *m;
+	int ret = -GK_ERR_NOTFOUND;
+
+	if (fdt->blob)
+		ret = gic_layout_from_fdt(fdt, lay, e);
+	if (ret != -GK_ERR_NOTFOUND)
+		return ret;
+	ret = madt_load(sr, &m, e);
+	if (ret == -GK_ERR_NOENT)
+		return -GK_ERR_NOTFOUND;
+	if (ret < 0)
+		return ret;
+	f->acpi = true;
+	if (m->gic_version == 2) {
+		madt_free(m);
+		return -GK_ERR_NOTFOUND;
+	}
+	ret = gic_layout_from_madt(m, lay, e);
+	madt_free(m);
+	return ret;
+}
+
+/* ---- registers --------------------------------------------------- */
+
+static int read_rd(struct physmem *pm, struct gk_rdfact *rd, struct gk_err *e)
+{
+	if (gic_read(pm, rd->base, GICR_CTLR, &rd->ctlr, e) < 0 ||
+	    gic_read(pm, rd->base, GICR_PROPBASER, &rd->propbaser, e) < 0 ||
+	    gic_read(pm, rd->base, GICR_PENDBASER, &rd->pendbaser, e) < 0)
+		return -1;
+	rd->regs = true;
+	rd->lpis = rd->ctlr & GICR_CTLR_ENABLE_LPIS;
+	if (rd->lpis) {
+		rd->prop = GICR_PROPBASER_ADDR(rd->propbaser);
+		rd->idbits = GICR_PROPBASER_IDBITS(rd->propbaser) + 1;
+		rd->pend = GICR_PENDBASER_ADDR(rd->pendbaser);
+	}
+	return 0;
+}
+
+static int read_regs(struct physmem *pm, const struct gic_layout *lay,
+		     struct gk_facts *f)
+{
+	struct gk_err e = { 0 };
+	struct gic_rd *walk = NULL;
+	uint64_t typer, pidr2;
+	bool plpis = false;
+	size_t n = 0;
+
+	if (!lay->dist || gic_read(pm, lay->dist, GICD_TYPER, &typer, &e) < 0 ||
+	    gic_read(pm, lay->dist, GICD_PIDR2, &pidr2, &e) < 0 ||
+	    gic_walk_rds(pm, lay, &walk, &n, &e) < 0 || !n)
+		goto fail;
+	f->rds = calloc(n, sizeof(*f->rds));
+	if (!f->rds)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		f->rds[i] = (struct gk_rdfact){ .cpu = -1, .base = walk[i].base,
+						.typer = walk[i].typer };
+		plpis |= walk[i].typer & GICR_TYPER_PLPIS;
+		if (read_rd(pm, &f->rds[i], &e) < 0)
+			goto fail;
+	}
+	f->nrds = n;
+	f->gic = GIC_PIDR2_ARCH(pidr2) == 4 ? 4 : 3;
+	f->lpis_supported = (typer & (1u << 17)) && plpis;
+	f->evidence = GK_EVID_REGS;
+	free(walk);
+	return 0;
+fail:
+	free(walk);
+	free(f->rds);
+	f->rds = NULL;
+	snprintf(f->regs_why, sizeof(f->regs_why), "%s",
+		 e.msg[0] ? e.msg : "no redistributor found");
+	return -1;
+}
+
+/* ---- the kernel log ------------------------------------------------ */
+
+static void read_log(const struct sysroot *sr, const char *file,
+		     struct gk_facts *f)
+{
+	struct gk_err e = { 0 };
+	struct klog *log;
+
+	if (klog_load(sr, file, &log, &e) < 0) {
+		snprintf(f->log_why, sizeof(f->log_why), "%s", e.msg);
+		return;
+	}
+	f->log_ok = lpilog_parse(log, &f->log, &e) == 0;
+	if (!f->log_ok)
+		snprintf(f->log_why, sizeof(f->log_why), "%s", e.msg);
+	klog_free(log);
+}
+
+/* CPU numbers from "CPUn: found redistributor" lines, matched by base. */
+static void log_into_rds(struct gk_facts *f)
+{
+	for (size_t i = 0; i < f->nrds; i++) {
+		for (size_t c = 0; c < f->log.ncpus; c++) {
+			const struct lpilog_cpu *lc = &f->log.cpus[c];
+
+			if (!lc->found || lc->rd_base != f->rds[i].base)
+				continue;
+			f->rds[i].cpu = (int)lc->cpu;
+			f->rds[i].pend_reused = lc->has_pend && lc->pend_reserved;
+		}
+	}
+}
+
+/* Without registers: one redistributor per CPU the log names. */
+static int rds_from_log(struct gk_facts *f)
+{
+	const struct lpilog *l = &f->log;
+
+	if (!l->has_prop || !l->ncpus)
+		return 0;
+	f->rds = calloc(l->ncpus, sizeof(*f->rds));
+	if (!f->rds)
+		return -GK_ERR_NOMEM;
+	for (size_t i = 0; i < l->ncpus; i++) {
+		const struct lpilog_cpu *c = &l->cpus[i];
+
+		f->rds[i] = (struct gk_rdfact){
+			.cpu = (int)c->cpu, .base = c->found ? c->rd_base : 0,
+			.lpis = c->has_pend, .prop = c->has_pend ? l->prop : 0,
+			.pend = c->pend, .pend_reused = c->pend_reserved };
+	}
+	f->nrds = l->ncpus;
+	f->evidence = GK_EVID_KLOG;
+	if (!f->gic)
+		f->gic = 3;
+	return 0;
+}
+
+/* ---- reservations -------------------------------------------------- */
+
+static void read_memreserve(const struct sysroot *sr, struct physmem *pm,
+			    struct gk_facts *f)
+{
+	enum eft_root_source src;
+	struct eft_memreserve *mr;
+	struct gk_err e = { 0 };
+	struct eft_ctx *ctx;
+	uint64_t root;
+	int ret;
+
+	ret = eft_open_pm(sr, pm, &ctx, &e);
+	if (ret == 0)
+		ret = eft_find_memreserve(ctx, &root, &src, &e);
+	if (ret == 0)
+		ret = eft_memreserve_walk(eft_ctx_reader(ctx), root, &mr, &e);
+	if (ret == 0) {
+		f->mr = GK_MR_OK;
+		f->memreserve = mr->merged;
+		f->nmemreserve = mr->nmerged;
+		f->mr_odd = mr->odd;
+		mr->merged = NULL;
+		eft_memreserve_free(mr);
+	} else {
+		f->mr = ret == -GK_ERR_NOTFOUND	? GK_MR_NO_TABLE
+			: ret == -GK_ERR_CORRUPT || ret == -GK_ERR_TOOBIG
+				? GK_MR_CORRUPT
+				: GK_MR_UNREADABLE;
+		snprintf(f->mr_why, sizeof(f->mr_why), "%s", e.msg);
+	}
+	eft_close(ctx);
+}
+
+static void read_iomem(const struct sysroot *sr, struct gk_facts *f)
+{
+	struct iomem *io;
+
+	if (iomem_load(sr, &io, NULL) < 0)
+		return;
+	f->iomem_ok = !iomem_zeroed(io);
+	if (f->iomem_ok)
+		iomem_find(io, "Crash kernel", &f->crash, &f->ncrash);
+	iomem_free(io);
+}
+
+/* ---- small files ----------------------------------------------------- */
+
+static int read_int(const struct sysroot *sr, const char *path)
+{
+	size_t len;
+	char *buf;
+	int v = -1;
+
+	if (sysroot_read_file(sr, path, 64, &buf, &len, NULL) < 0)
+		return -1;
+	if (len && buf[0] >= '0' && buf[0] <= '9')
+		v = atoi(buf);
+	free(buf);
+	return v;
+}
+
+static void read_line(const struct sysroot *sr, const char *path, char *out,
+		      size_t size)
+{
+	size_t len;
+	char *buf;
+
+	out[0] = '\0';
+	if (sysroot_read_file(sr, path, 4096, &buf, &len, NULL) < 0)
+		return;
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(out, size, "%s", buf);
+	free(buf);
+}
+
+/* "[none] integrity confidentiality": the bracketed one is in force */
+static void read_lockdown(const struct sysroot *sr, struct gk_facts *f)
+{
+	char line[128], *open, *close;
+
+	read_line(sr, "/sys/kernel/security/lockdown", line, sizeof(line));
+	open = strchr(line, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (open && close && (size_t)(close - open - 1) < sizeof(f->lockdown))
+		snprintf(f->lockdown, sizeof(f->lockdown), "%.*s",
+			 (int)(close - open - 1), open + 1);
+}
+
+static void read_state(const struct sysroot *sr, const struct gk_fdt *fdt,
+		       struct gk_facts *f)
+{
+	char cmdline[4096];
+	uint64_t v;
+
+	f->kexec_loaded = read_int(sr, "/sys/kernel/kexec_loaded");
+	f->kexec_crash_loaded = read_int(sr, "/sys/kernel/kexec_crash_loaded");
+	f->kexec_load_disabled =
+		read_int(sr, "/proc/sys/kernel/kexec_load_disabled");
+	read_lockdown(sr, f);
+	read_line(sr, "/proc/version", f->version, sizeof(f->version));
+	read_line(sr, "/proc/cmdline", cmdline, sizeof(cmdline));
+	f->kdump_kernel = strstr(cmdline, "elfcorehdr=") ||
+			  (fdt->blob && gk_fdt_get_u64(fdt, "/chosen",
+						       "linux,elfcorehdr", &v,
+						       NULL) != -GK_ERR_NOTFOUND);
+}
+
+static int read_fdt(const struct sysroot *sr, struct gk_fdt *fdt,
+		    struct gk_facts *f, struct gk_err *e)
+{
+	uint64_t v;
+	int ret;
+
+	ret = gk_fdt_load(sr, "/sys/firmware/fdt", fdt, e);
+	if (ret == -GK_ERR_NOENT)
+		return 0;	/* an x86 box, an old kernel: no DT facts */
+	if (ret < 0)
+		return ret;
+	f->efi = gk_fdt_get_u64(fdt, "/chosen", "linux,uefi-system-table", &v,
+				NULL) == 0;
+	ret = gk_fdt_memrsv(fdt, &f->dt_memrsv, &f->ndt_memrsv, e);
+	if (ret == 0)
+		ret = gk_fdt_reserved_memory(fdt, &f->resmem, &f->nresmem, e);
+	return ret;
+}
+
+int gk_gather(const struct sysroot *sr, struct physmem *pm,
+	      const struct gk_gather_opts *o, struct gk_facts *f,
+	      struct gk_err *e)
+{
+	struct gic_layout lay = { 0 };
+	struct gk_fdt fdt = { 0 };
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->lpis_supported = -1;
+	ret = read_fdt(sr, &fdt, f, e);
+	if (ret == 0)
+		ret = find_layout(sr, &fdt, f, &lay, e);
+	if (ret == -GK_ERR_NOTFOUND) {
+		f->gic = is_gicv2(&fdt) ? 2 : 0;
+		snprintf(f->regs_why, sizeof(f->regs_why),
+			 "no GICv3 in the device tree or the MADT");
+		ret = 0;
+	} else if (ret == 0) {
+		f->gic = 3;
+		snprintf(f->gic_source, sizeof(f->gic_source), "%s",
+			 lay.source);
+		read_regs(pm, &lay, f);
+	}
+	if (ret < 0)
+		goto out;
+	read_log(sr, o->kmsg, f);
+	if (f->evidence == GK_EVID_REGS)
+		log_into_rds(f);
+	else if (f->log_ok && f->gic != 2 && rds_from_log(f) < 0)
+		ret = gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	if (f->log.gicv3 && !f->gic)
+		f->gic = 3;
+	if (f->efi)
+		read_memreserve(sr, pm, f);
+	read_iomem(sr, f);
+	read_state(sr, &fdt, f);
+out:
+	gic_layout_free(&lay);
+	gk_fdt_free(&fdt);
+	if (ret < 0)
+		gk_facts_free(f);
+	return ret;
+}

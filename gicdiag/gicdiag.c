@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * gicdiag - will the GICv3 LPI tables survive kexec and kdump?
+ *
+ * main() parses options and wires: gather the facts (gather.c), judge
+ * them (lib/verdict), render (render.c).
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gather.h"
+#include "render.h"
+
+#define EXIT_DIAG_FAILED 3
+#define EXIT_USAGE 64
+
+enum loader_opt { LOADER_AUTO, LOADER_OURS, LOADER_KEXEC_TOOLS };
+
+struct opts {
+	const char *sysroot;
+	const char *kmsg;
+	const char *output;
+	bool json, output_all;
+	enum loader_opt loader;
+	struct render_opts r;
+};
+
+static void usage(void)
+{
+	const struct gk_col *cols;
+	const int *def;
+	size_t n, nd;
+
+	printf("Usage:\n"
+	       " gicdiag [options]\n\n"
+	       "Say, before a kexec or a crash, whether the next kernel will reuse the\n"
+	       "GICv3 LPI tables of this one and find them still reserved.\n\n"
+	       "Options:\n"
+	       " -J, --json               JSON output (schema: gicdiag(8))\n"
+	       " -r, --raw                raw redistributor table, no summary\n"
+	       " -n, --noheadings         redistributor table only, no headings\n"
+	       " -o, --output <list>      redistributor columns (+list adds)\n"
+	       "     --output-all         all columns\n"
+	       " -t, --target <t>         kexec, kdump or both (default)\n"
+	       " -l, --loader <l>         ours, kexec-tools or auto (default)\n"
+	       " -s, --sysroot <dir|tar>  diagnose a snapshot instead of this system\n"
+	       " -k, --kmsg <file>        kernel log to read (journalctl -k -b, dmesg)\n"
+	       " -v, --verbose            every register, decoded\n"
+	       " -h, --help               display this help\n"
+	       " -V, --version            display version\n\nColumns:\n");
+	cols = render_rd_cols(&n, false, &def, &nd);
+	gk_cols_usage(stdout, cols, n);
+	printf("\nChecks:\n");
+	for (size_t i = 0; i < gk_check_count(); i++)
+		printf(" %-15s %s\n", gk_check_code(i), gk_check_what(i));
+	printf("\nExit status: 0 safe, 1 at risk, 2 will fail, 3 could not diagnose,\n"
+	       "64 usage error; with --target both, the worse of the two.\n"
+	       "\nFor more details see gicdiag(8).\n");
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "gicdiag: %s%s\n", msg, arg ? arg : "");
+	fprintf(stderr, "Try 'gicdiag --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+static int parse_target(struct opts *o, const char *arg)
+{
+	bool kexec = !strcmp(arg, "kexec"), kdump = !strcmp(arg, "kdump");
+
+	if (!kexec && !kdump && strcmp(arg, "both"))
+		return usage_error("--target takes kexec, kdump or both: ", arg);
+	o->r.targets[GK_KEXEC] = !kdump;
+	o->r.targets[GK_KDUMP] = !kexec;
+	return 0;
+}
+
+static int parse_loader(struct opts *o, const char *arg)
+{
+	if (!strcmp(arg, "ours") || !strcmp(arg, "gic-kexec"))
+		o->loader = LOADER_OURS;
+	else if (!strcmp(arg, "kexec-tools"))
+		o->loader = LOADER_KEXEC_TOOLS;
+	else if (!strcmp(arg, "auto"))
+		o->loader = LOADER_AUTO;
+	else
+		return usage_error("--loader takes ours, kexec-tools or auto: ",
+				   arg);
+	return 0;
+}
+
+static int set_columns(struct opts *o)
+{
+	const struct gk_col *cols;
+	const int *def;
+	size_t n, nd;
+	struct gk_err e;
+
+	cols = render_rd_cols(&n, o->r.verbose, &def, &nd);
+	o->r.ncols = o->output_all ? n : nd;
+	for (size_t i = 0; i < o->r.ncols; i++)
+		o->r.cols[i] = o->output_all ? (int)i : def[i];
+	if (o->output && gk_cols_parse(o->output, cols, n, o->r.cols,
+				       &o->r.ncols, &e) < 0)
+		return usage_error(e.msg, NULL);
+	return 0;
+}
+
+static int parse_opts(struct opts *o, int argc, char **argv)
+{
+	enum { OPT_OUTPUT_ALL = 0x100 };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "target", required_argument, NULL, 't' },
+		{ "loader", required_argument, NULL, 'l' },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "kmsg", required_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, ret = 0;
+
+	o->r.targets[GK_KEXEC] = o->r.targets[GK_KDUMP] = true;
+	while (!ret && (c = getopt_long(argc, argv, "Jrno:t:l:s:k:vhV",
+					longopts, NULL)) >= 0) {
+		switch (c) {
+		case 'J': o->json = true; break;
+		case 'r': o->r.raw = true; break;
+		case 'n': o->r.noheadings = true; break;
+		case 'o': o->output = optarg; break;
+		case OPT_OUTPUT_ALL: o->output_all = true; break;
+		case 't': ret = parse_target(o, optarg); break;
+		case 'l': ret = parse_loader(o, optarg); break;
+		case 's': o->sysroot = optarg; break;
+		case 'k': o->kmsg = optarg; break;
+		case 'v': o->r.verbose = true; break;
+		case 'h': usage(); return -1;
+		case 'V':
+			printf("gicdiag from %s %s\n", PACKAGE_NAME,
+			       PACKAGE_VERSION);
+			return -1;
+		default:
+			fprintf(stderr,
+				"Try 'gicdiag --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (ret)
+		return ret;
+	if (optind < argc)
+		return usage_error("unexpected argument: ", argv[optind]);
+	if (o->json && (o->r.raw || o->r.noheadings))
+		return usage_error("--json does not go with --raw or --noheadings",
+				   NULL);
+	return set_columns(o);
+}
+
+/* auto: our kexec leaves a manifest when it loads an image */
+static enum gk_loader pick_loader(const struct opts *o,
+				  const struct sysroot *sr)
+{
+	int fd;
+
+	if (o->loader != LOADER_AUTO)
+		return o->loader == LOADER_OURS ? GK_LOADER_OURS
+						: GK_LOADER_KEXEC_TOOLS;
+	fd = sysroot_open(sr, "/run/gic-kexec/manifest", O_RDONLY, NULL);
+	if (fd < 0)
+		return GK_LOADER_KEXEC_TOOLS;
+	close(fd);
+	return GK_LOADER_OURS;
+}
+
+static int worst_exit(const struct gk_report *r, const struct opts *o)
+{
+	int worst = 0;
+
+	for (int t = 0; t < GK_NTARGETS; t++) {
+		int x = gk_verdict_exit(r->verdict[t]);
+
+		if (o->r.targets[t] && x > worst)
+			worst = x;
+	}
+	return worst;
+}
+
+static int diagnose(struct opts *o, const struct sysroot *sr)
+{
+	struct gk_gather_opts go = { .kmsg = o->kmsg };
+	struct physmem *pm;
+	struct gk_report r;
+	struct gk_facts f;
+	struct gk_err e;
+	int ret;
+
+	if (physmem_open(sr, 0, &pm, &e) < 0 ||
+	    gk_gather(sr, pm, &go, &f, &e) < 0) {
+		fprintf(stderr, "gicdiag: %s\n", e.msg);
+		physmem_close(pm);
+		return EXIT_DIAG_FAILED;
+	}
+	physmem_close(pm);
+	o->r.loader = pick_loader(o, sr);
+	if (gk_judge(&f, o->r.loader, &r) < 0) {
+		gk_facts_free(&f);
+		fprintf(stderr, "gicdiag: out of memory\n");
+		return EXIT_DIAG_FAILED;
+	}
+	ret = o->json ? render_json(stdout, &f, &r, &o->r)
+		      : render_text(stdout, &f, &r, &o->r);
+	if (fflush(stdout) || ret < 0) {
+		fprintf(stderr, "gicdiag: write error\n");
+		ret = EXIT_DIAG_FAILED;
+	} else {
+		ret = worst_exit(&r, o);
+	}
+	gk_report_free(&r);
+	gk_facts_free(&f);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct sysroot *sr;
+	struct gk_err e;
+	int ret;
+
+	ret = parse_opts(&o, argc, argv);
+	if (ret)
+		return ret < 0 ? EXIT_SUCCESS : ret;
+	if (sysroot_new(o.sysroot, 0, &sr, &e) < 0) {
+		fprintf(stderr, "gicdiag: %s\n", e.msg);
+		return EXIT_DIAG_FAILED;
+	}
+	ret = diagnose(&o, sr);
+	sysroot_free(sr);
+	return ret;
+}

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <libsmartcols.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cols.h"
+#include "json.h"
+#include "render.h"
+
+enum { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_PROP, RD_PEND, RD_RESERVED,
+       RD_REUSED, RD_TYPER, RD_CTLR, RD_PROPBASER, RD_PENDBASER };
+
+static const struct gk_col rd_cols[] = {
+	[RD_INDEX] = { "RD", 0, SCOLS_FL_RIGHT, 0, "redistributor, in walk order" },
+	[RD_CPU] = { "CPU", 0, SCOLS_FL_RIGHT, 0, "logical CPU (from the kernel log)" },
+	[RD_BASE] = { "BASE", 0, SCOLS_FL_RIGHT, 0, "RD_base physical address" },
+	[RD_LPIS] = { "LPIS", 0, 0, 0, "GICR_CTLR.EnableLPIs" },
+	[RD_PROP] = { "PROP", 0, SCOLS_FL_RIGHT, 0, "property table address" },
+	[RD_PEND] = { "PEND", 0, SCOLS_FL_RIGHT, 0, "pending table address" },
+	[RD_RESERVED] = { "RESERVED", 0, 0, 0,
+			  "what keeps the pending table reserved for the next kernel" },
+	[RD_REUSED] = { "REUSED", 0, 0, 0,
+			"this boot reused the table (using reserved)" },
+	[RD_TYPER] = { "TYPER", 0, SCOLS_FL_RIGHT, 0, "GICR_TYPER" },
+	[RD_CTLR] = { "CTLR", 0, SCOLS_FL_RIGHT, 0, "GICR_CTLR" },
+	[RD_PROPBASER] = { "PROPBASER", 0, SCOLS_FL_RIGHT, 0, "GICR_PROPBASER" },
+	[RD_PENDBASER] = { "PENDBASER", 0, SCOLS_FL_RIGHT, 0, "GICR_PENDBASER" },
+};
+static const int rd_default[] = { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_PROP,
+				  RD_PEND, RD_RESERVED };
+static const int rd_verbose[] = { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_TYPER,
+				  RD_CTLR, RD_PROPBASER, RD_PENDBASER,
+				  RD_RESERVED, RD_REUSED };
+
+const struct gk_col *render_rd_cols(size_t *n, bool verbose,
+				    const int **defaults, size_t *ndefaults)
+{
+	*n = GK_ARRAY_SIZE(rd_cols);
+	*defaults = verbose ? rd_verbose : rd_default;
+	*ndefaults = verbose ? GK_ARRAY_SIZE(rd_verbose)
+			     : GK_ARRAY_SIZE(rd_default);
+	return rd_cols;
+}
+
+static const char *evidence_name(enum gk_evidence ev)
+{
+	return ev == GK_EVID_REGS ? "registers" :
+	       ev == GK_EVID_KLOG ? "kernel-log" : "none";
+}
+
+static const char *mr_name(enum gk_mr_state s)
+{
+	static const char *const n[] = { "none", "ok", "no-table",
+					 "unreadable", "corrupt" };
+
+	return (unsigned int)s < GK_ARRAY_SIZE(n) ? n[s] : "?";
+}
+
+static const char *rd_pend_reservation(const struct gk_facts *f,
+				       const struct gk_rdfact *rd,
+				       enum gk_loader loader, unsigned int bits)
+{
+	if (!rd->lpis || !rd->pend)
+		return "";
+	return gk_reservation_of(f, loader, rd->pend, gk_pend_size(bits));
+}
+
+static unsigned int boot_bits(const struct gk_facts *f)
+{
+	for (size_t i = 0; i < f->nrds; i++)
+		if (f->rds[i].cpu == 0 && f->rds[i].idbits)
+			return f->rds[i].idbits;
+	return f->nrds && f->rds[0].idbits ? f->rds[0].idbits : 16;
+}
+
+static void hex(char *buf, size_t n, uint64_t v, bool known)
+{
+	if (known)
+		snprintf(buf, n, "0x%llx", (unsigned long long)v);
+	else
+		buf[0] = '\0';
+}
+
+static void rd_cells(const struct gk_facts *f, size_t i,
+		     const struct render_opts *o, char v[][40])
+{
+	const struct gk_rdfact *rd = &f->rds[i];
+
+	snprintf(v[RD_INDEX], 40, "%zu", i);
+	if (rd->cpu >= 0)
+		snprintf(v[RD_CPU], 40, "%d", rd->cpu);
+	else
+		v[RD_CPU][0] = '\0';
+	hex(v[RD_BASE], 40, rd->base, rd->base);
+	snprintf(v[RD_LPIS], 40, "%s", rd->lpis ? "yes" : "no");
+	hex(v[RD_PROP], 40, rd->prop, rd->prop);
+	hex(v[RD_PEND], 40, rd->pend, rd->pend);
+	snprintf(v[RD_RESERVED], 40, "%s",
+		 rd_pend_reservation(f, rd, o->loader, boot_bits(f)));
+	snprintf(v[RD_REUSED], 40, "%s", rd->pend_reused ? "yes" : "no");
+	hex(v[RD_TYPER], 40, rd->typer, rd->regs);
+	hex(v[RD_CTLR], 40, rd->ctlr, rd->regs);
+	hex(v[RD_PROPBASER], 40, rd->propbaser, rd->regs);
+	hex(v[RD_PENDBASER], 40, rd->pendbaser, rd->regs);
+}
+
+static int rd_table(FILE *out, const struct gk_facts *f,
+		    const struct render_opts *o)
+{
+	struct libscols_table *tb = scols_new_table();
+	char v[GK_ARRAY_SIZE(rd_cols)][40];
+	int ret = 0;
+
+	if (!tb)
+		return -1;
+	scols_table_set_stream(tb, out);
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	for (size_t c = 0; c < o->ncols; c++)
+		if (!scols_table_new_column(tb, rd_cols[o->cols[c]].name, 0,
+					    rd_cols[o->cols[c]].flags))
+			ret = -1;
+	for (size_t i = 0; i < f->nrds && !ret; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		rd_cells(f, i, o, v);
+		for (size_t c = 0; ln && c < o->ncols; c++)
+			scols_line_set_data(ln, c, v[o->cols[c]]);
+		ret = ln ? 0 : -1;
+	}
+	if (!ret && f->nrds)
+		ret = scols_print_table(tb);
+	scols_unref_table(tb);
+	return ret;
+}
+
+static void summary(FILE *out, const struct gk_facts *f,
+		    const struct gk_report *r, const struct render_opts *o)
+{
+	size_t on = 0;
+
+	for (size_t i = 0; i < f->nrds; i++)
+		on += f->rds[i].lpis;
+	if (f->gic >= 3)
+		fprintf(out, "GIC:       GICv%u%s%s, %zu redistributors (%zu with LPIs on)\n",
+			f->gic, f->gic_source[0] ? ", " : "", f->gic_source,
+			f->nrds, on);
+	else
+		fprintf(out, "GIC:       %s\n",
+			f->gic == 2 ? "GICv2" : "no GICv3 found");
+	fprintf(out, "Evidence:  %s\n", evidence_name(f->evidence));
+	fprintf(out, "Boot:      %s%s, memreserve list: %s\n",
+		f->efi ? "EFI" : "device tree", f->acpi ? " + ACPI" : "",
+		mr_name(f->mr));
+	fprintf(out, "Loader:    %s\n",
+		o->loader == GK_LOADER_OURS ? "gic-kexec" : "kexec-tools");
+	for (int t = 0; t < GK_NTARGETS; t++)
+		if (o->targets[t])
+			fprintf(out, "%s:%*s%s\n",
+				gk_target_name((enum gk_target)t), 5, "",
+				gk_verdict_name(r->verdict[t]));
+}
+
+static bool concerns(const struct gk_finding *fd, const struct render_opts *o)
+{
+	for (int t = 0; t < GK_NTARGETS; t++)
+		if (o->targets[t] && fd->sev[t] != GK_SEV_NONE)
+			return true;
+	return false;
+}
+
+static void findings(FILE *out, const struct gk_report *r,
+		     const struct render_opts *o)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct gk_finding *fd = &r->findings[i];
+
+		if (!concerns(fd, o))
+			continue;
+		if (!any)
+			fputs("\nFindings:\n", out);
+		any = true;
+		fprintf(out, "  %-22s kexec %-5s kdump %-5s %s\n", fd->code,
+			gk_sev_name(fd->sev[GK_KEXEC]),
+			gk_sev_name(fd->sev[GK_KDUMP]), fd->msg);
+	}
+}
+
+int render_text(FILE *out, const struct gk_facts *f,
+		const struct gk_report *r, const struct render_opts *o)
+{
+	if (!o->raw && !o->noheadings) {
+		summary(out, f, r, o);
+		fputc('\n', out);
+	}
+	if (rd_table(out, f, o) < 0)
+		return -1;
+	if (!o->raw && !o->noheadings)
+		findings(out, r, o);
+	return 0;
+}
+
+/* ---- JSON: gicdiag(8) documents every key ------------------------- */
+
+static void json_ranges(struct gk_json *j, const char *key,
+			const struct gk_range *r, size_t n)
+{
+	gk_json_open(j, key, '[');
+	for (size_t i = 0; i < n; i++) {
+		gk_json_open(j, NULL, '{');
+		gk_json_addr(j, "start", r[i].start);
+		gk_json_addr(j, "end", r[i].end);
+		gk_json_close(j, '}');
+	}
+	gk_json_close(j, ']');
+}
+
+static void json_rd(struct gk_json *j, const struct gk_facts *f, size_t i,
+		    const struct render_opts *o)
+{
+	const struct gk_rdfact *rd = &f->rds[i];
+
+	gk_json_open(j, NULL, '{');
+	gk_json_int(j, "index", (long long)i);
+	rd->cpu >= 0 ? gk_json_int(j, "cpu", rd->cpu) : gk_json_null(j, "cpu");
+	rd->base ? gk_json_addr(j, "base", rd->base) : gk_json_null(j, "base");
+	gk_json_bool(j, "lpis", rd->lpis);
+	rd->prop ? gk_json_addr(j, "prop", rd->prop) : gk_json_null(j, "prop");
+	rd->pend ? gk_json_addr(j, "pend", rd->pend) : gk_json_null(j, "pend");
+	gk_json_str(j, "reserved",
+		    rd_pend_reservation(f, rd, o->loader, boot_bits(f)));
+	gk_json_bool(j, "reused", rd->pend_reused);
+	if (rd->regs) {
+		gk_json_open(j, "registers", '{');
+		gk_json_addr(j, "typer", rd->typer);
+		gk_json_addr(j, "ctlr", rd->ctlr);
+		gk_json_addr(j, "propbaser", rd->propbaser);
+		gk_json_addr(j, "pendbaser", rd->pendbaser);
+		gk_json_close(j, '}');
+	} else {
+		gk_json_null(j, "registers");
+	}
+	gk_json_close(j, '}');
+}
+
+static void json_findings(struct gk_json *j, const struct gk_report *r)
+{
+	gk_json_open(j, "findings", '[');
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct gk_finding *fd = &r->findings[i];
+
+		gk_json_open(j, NULL, '{');
+		gk_json_str(j, "code", fd->code);
+		gk_json_str(j, "kexec", gk_sev_name(fd->sev[GK_KEXEC]));
+		gk_json_str(j, "kdump", gk_sev_name(fd->sev[GK_KDUMP]));
+		fd->rd >= 0 ? gk_json_int(j, "rd", fd->rd) : gk_json_null(j, "rd");
+		gk_json_str(j, "message", fd->msg);
+		gk_json_close(j, '}');
+	}
+	gk_json_close(j, ']');
+}
+
+static void json_system(struct gk_json *j, const struct gk_facts *f)
+{
+	gk_json_open(j, "gic", '{');
+	gk_json_int(j, "version", f->gic);
+	gk_json_str(j, "source", f->gic_source);
+	if (f->lpis_supported < 0)
+		gk_json_null(j, "lpis_supported");
+	else
+		gk_json_bool(j, "lpis_supported", f->lpis_supported);
+	gk_json_close(j, '}');
+	gk_json_str(j, "evidence", evidence_name(f->evidence));
+	gk_json_str(j, "registers_unread", f->regs_why);
+	gk_json_open(j, "boot", '{');
+	gk_json_bool(j, "efi", f->efi);
+	gk_json_bool(j, "acpi", f->acpi);
+	gk_json_bool(j, "kdump_kernel", f->kdump_kernel);
+	gk_json_str(j, "kernel", f->version);
+	gk_json_close(j, '}');
+	gk_json_open(j, "reservations", '{');
+	gk_json_str(j, "memreserve_state", mr_name(f->mr));
+	gk_json_str(j, "memreserve_why", f->mr_why);
+	json_ranges(j, "memreserve", f->memreserve, f->nmemreserve);
+	json_ranges(j, "memreserve_dt", f->dt_memrsv, f->ndt_memrsv);
+	json_ranges(j, "reserved_memory", f->resmem, f->nresmem);
+	json_ranges(j, "crash_kernel", f->crash, f->ncrash);
+	gk_json_close(j, '}');
+}
+
+int render_json(FILE *out, const struct gk_facts *f,
+		const struct gk_report *r, const struct render_opts *o)
+{
+	struct gk_json j;
+
+	gk_json_init(&j, out);
+	gk_json_open(&j, NULL, '{');
+	gk_json_int(&j, "version", GICDIAG_JSON_VERSION);
+	gk_json_open(&j, "targets", '{');
+	for (int t = 0; t < GK_NTARGETS; t++) {
+		if (!o->targets[t])
+			continue;
+		gk_json_open(&j, gk_target_name((enum gk_target)t), '{');
+		gk_json_str(&j, "verdict", gk_verdict_name(r->verdict[t]));
+		gk_json_int(&j, "exit", gk_verdict_exit(r->verdict[t]));
+		gk_json_close(&j, '}');
+	}
+	gk_json_close(&j, '}');
+	gk_json_str(&j, "loader",
+		    o->loader == GK_LOADER_OURS ? "gic-kexec" : "kexec-tools");
+	json_system(&j, f);
+	gk_json_open(&j, "redistributors", '[');
+	for (size_t i = 0; i < f->nrds; i++)
+		json_rd(&j, f, i, o);
+	gk_json_close(&j, ']');
+	json_findings(&j, r);
+	gk_json_close(&j, '}');
+	return ferror(out) ? -1 : 0;
+}
