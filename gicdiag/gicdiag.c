@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dump.h"
 #include "gather.h"
 #include "render.h"
 
@@ -24,6 +25,7 @@ struct opts {
 	const char *sysroot;
 	const char *kmsg;
 	const char *output;
+	const char *dump;
 	bool json, output_all;
 	enum loader_opt loader;
 	struct render_opts r;
@@ -50,6 +52,7 @@ static void usage(void)
 	       " -s, --sysroot <dir|tar>  diagnose a snapshot instead of this system\n"
 	       " -k, --kmsg <file>        kernel log to read (journalctl -k -b, dmesg)\n"
 	       " -v, --verbose            every register, decoded\n"
+	       "     --dump <dir|tar.gz>  also write a snapshot of what was read\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\nColumns:\n");
 	cols = render_rd_cols(&n, false, &def, &nd);
@@ -125,6 +128,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "sysroot", required_argument, NULL, 's' },
 		{ "kmsg", required_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "dump", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -132,7 +136,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	int c, ret = 0;
 
 	o->r.targets[GK_KEXEC] = o->r.targets[GK_KDUMP] = true;
-	while (!ret && (c = getopt_long(argc, argv, "Jrno:t:l:s:k:vhV",
+	while (!ret && (c = getopt_long(argc, argv, "Jrno:t:l:s:k:vd:hV",
 					longopts, NULL)) >= 0) {
 		switch (c) {
 		case 'J': o->json = true; break;
@@ -145,6 +149,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 's': o->sysroot = optarg; break;
 		case 'k': o->kmsg = optarg; break;
 		case 'v': o->r.verbose = true; break;
+		case 'd': o->dump = optarg; break;
 		case 'h': usage(); return -1;
 		case 'V':
 			printf("gicdiag from %s %s\n", PACKAGE_NAME,
@@ -195,39 +200,77 @@ static int worst_exit(const struct gk_report *r, const struct opts *o)
 	return worst;
 }
 
-static int diagnose(struct opts *o, const struct sysroot *sr)
+static int render(const struct opts *o, const struct sysroot *sr,
+		  const struct gk_facts *f, const struct gk_report *r)
 {
-	struct gk_gather_opts go = { .kmsg = o->kmsg };
-	struct physmem *pm;
-	struct gk_report r;
-	struct gk_facts f;
-	struct gk_err e;
+	char *text = NULL, *plain;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
 	int ret;
 
-	if (physmem_open(sr, 0, &pm, &e) < 0 ||
-	    gk_gather(sr, pm, &go, &f, &e) < 0) {
-		fprintf(stderr, "gicdiag: %s\n", e.msg);
-		physmem_close(pm);
-		return EXIT_DIAG_FAILED;
+	if (!mem)
+		return -1;
+	ret = o->json ? render_json(mem, f, r, &o->r)
+		      : render_text(mem, f, r, &o->r);
+	if (fclose(mem) || ret < 0) {
+		free(text);
+		return -1;
 	}
-	physmem_close(pm);
+	/* a replay prints what the live run printed (DESIGN §5) */
+	plain = sysroot_unname(sr, text);
+	free(text);
+	if (!plain)
+		return -1;
+	fputs(plain, stdout);
+	free(plain);
+	return fflush(stdout) || ferror(stdout) ? -1 : 0;
+}
+
+static int judge_and_render(struct opts *o, const struct sysroot *sr,
+			    const struct gk_facts *f)
+{
+	struct gk_report r;
+	int ret;
+
 	o->r.loader = pick_loader(o, sr);
-	if (gk_judge(&f, o->r.loader, &r) < 0) {
-		gk_facts_free(&f);
+	if (gk_judge(f, o->r.loader, &r) < 0) {
 		fprintf(stderr, "gicdiag: out of memory\n");
 		return EXIT_DIAG_FAILED;
 	}
-	ret = o->json ? render_json(stdout, &f, &r, &o->r)
-		      : render_text(stdout, &f, &r, &o->r);
-	if (fflush(stdout) || ret < 0) {
+	if (render(o, sr, f, &r) < 0) {
 		fprintf(stderr, "gicdiag: write error\n");
 		ret = EXIT_DIAG_FAILED;
 	} else {
 		ret = worst_exit(&r, o);
 	}
 	gk_report_free(&r);
-	gk_facts_free(&f);
 	return ret;
+}
+
+static int diagnose(struct opts *o, const struct sysroot *sr)
+{
+	struct gk_gather_opts go = { .kmsg = o->kmsg };
+	struct physmem *pm = NULL;
+	struct gk_facts f;
+	struct gk_err e;
+	int ret;
+
+	if (physmem_open(sr, 0, &pm, &e) < 0)
+		goto fail;
+	physmem_record(pm, o->dump != NULL);
+	if (gk_gather(sr, pm, &go, &f, &e) < 0)
+		goto fail;
+	physmem_record(pm, false);
+	ret = judge_and_render(o, sr, &f);
+	gk_facts_free(&f);
+	if (o->dump && gk_dump(sr, pm, o->kmsg, o->dump, &e) < 0)
+		goto fail;
+	physmem_close(pm);
+	return ret;
+fail:
+	fprintf(stderr, "gicdiag: %s\n", e.msg);
+	physmem_close(pm);
+	return EXIT_DIAG_FAILED;
 }
 
 int main(int argc, char **argv)

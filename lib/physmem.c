@@ -24,6 +24,9 @@ struct physmem {
 	bool rec_lost; /* out of memory while recording */
 	struct gk_range *rec; /* what was read while recording */
 	size_t nrec, caprec;
+	/* reads that failed while recording, or as a snapshot replays them */
+	struct pm_refusal *refused;
+	size_t nrefused;
 };
 
 const struct pm_piece *pm_find_piece(const struct pm_source *s, uint64_t pa)
@@ -180,6 +183,52 @@ static void open_live(struct physmem *pm, const struct sysroot *sr,
 	commit_source(pm, s, fd > 0 ? 0 : -GK_ERR_FORMAT, &why);
 }
 
+/* "START-END CODE REASON" per line: refusals the live run met. */
+static int load_refusals(struct physmem *pm, const struct sysroot *sr,
+			 struct gk_err *e)
+{
+	char name[PATH_MAX], *text, *line, *save = NULL;
+	unsigned int lineno = 0;
+	size_t len;
+	int ret;
+
+	ret = sysroot_read_file(sr, "/dev/mem.refused", 4u << 20, &text, &len,
+				e);
+	if (ret == -GK_ERR_NOENT)
+		return 0;
+	if (ret < 0)
+		return ret;
+	sysroot_name(sr, "/dev/mem.refused", name, sizeof(name));
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long start, end;
+		int code, off = 0;
+		struct pm_refusal *r;
+
+		lineno++;
+		if (sscanf(line, "%llx-%llx %d %n", &start, &end, &code, &off) !=
+			    3 || !off || start > end || code <= 0 ||
+		    code >= GK_ERR_MAX_) {
+			free(text);
+			return gk_fail(e, -GK_ERR_FORMAT,
+				       "%s:%u: not START-END CODE REASON", name,
+				       lineno);
+		}
+		r = realloc(pm->refused, (pm->nrefused + 1) * sizeof(*r));
+		if (!r || !(line = strdup(line + off))) {
+			if (r)
+				pm->refused = r;
+			free(text);
+			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+		}
+		pm->refused = r;
+		pm->refused[pm->nrefused++] = (struct pm_refusal){
+			.r = { start, end }, .code = -code, .why = line };
+	}
+	free(text);
+	return 0;
+}
+
 int physmem_open(const struct sysroot *sr, unsigned int flags,
 		 struct physmem **out, struct gk_err *e)
 {
@@ -193,6 +242,8 @@ int physmem_open(const struct sysroot *sr, unsigned int flags,
 		open_live(pm, sr, flags);
 	else
 		ret = open_snapshot(pm, sr, flags, e);
+	if (ret == 0 && !sysroot_is_live(sr))
+		ret = load_refusals(pm, sr, e);
 	if (ret < 0) {
 		physmem_close(pm);
 		return ret;
@@ -261,6 +312,9 @@ void physmem_close(struct physmem *pm)
 {
 	if (!pm)
 		return;
+	for (size_t i = 0; i < pm->nrefused; i++)
+		free(pm->refused[i].why);
+	free(pm->refused);
 	free(pm->rec);
 	for (size_t i = 0; i < pm->nsrc; i++)
 		source_close(&pm->src[i]);
@@ -292,18 +346,58 @@ static void record(struct physmem *pm, uint64_t pa, size_t len)
 }
 
 /* Compose the one-line reason of a read that no source could serve. */
-static int read_failed(const struct physmem *pm, uint64_t pa, size_t len,
-		       int code, const char *why, struct gk_err *e)
+/* A refusal a snapshot recorded at @pa, to replay it word for word. */
+static const struct pm_refusal *replayed(const struct physmem *pm,
+					 uint64_t pa)
 {
-	const char *sep = *why && *pm->missing ? "; " : "";
+	for (size_t i = 0; i < pm->nrefused; i++)
+		if (pa >= pm->refused[i].r.start && pa <= pm->refused[i].r.end)
+			return &pm->refused[i];
+	return NULL;
+}
 
-	if (!pm->nsrc && !*pm->missing)
-		return gk_fail(e, -GK_ERR_UNMAPPED,
-			       "0x%llx: no physical memory source",
-			       (unsigned long long)pa);
-	return gk_fail(e, code ? code : -GK_ERR_UNMAPPED,
-		       "cannot read %zu bytes at 0x%llx: %s%s%s", len,
-		       (unsigned long long)pa, why, sep, pm->missing);
+static void record_refusal(struct physmem *pm, uint64_t pa, size_t len,
+			   int code, const char *why)
+{
+	struct pm_refusal *r;
+
+	if (!pm->recording || !len || replayed(pm, pa))
+		return;
+	r = realloc(pm->refused, (pm->nrefused + 1) * sizeof(*r));
+	if (!r || !(why = strdup(why))) {
+		if (r)
+			pm->refused = r;
+		pm->rec_lost = true;
+		return;
+	}
+	pm->refused = r;
+	r += pm->nrefused++;
+	r->r.start = pa;
+	r->r.end = pa + len - 1;
+	r->code = code;
+	r->why = (char *)why;
+}
+
+static int read_failed(struct physmem *pm, uint64_t pa, size_t len, int code,
+		       const char *why, struct gk_err *e)
+{
+	const struct pm_refusal *old = replayed(pm, pa);
+	char reason[2 * GK_ERR_MSG_MAX + 4];
+
+	if (old) {
+		snprintf(reason, sizeof(reason), "%s", old->why);
+		code = old->code;
+	} else if (!pm->nsrc && !*pm->missing) {
+		snprintf(reason, sizeof(reason), "no physical memory source");
+		code = -GK_ERR_UNMAPPED;
+	} else {
+		snprintf(reason, sizeof(reason), "%s%s%s", why,
+			 *why && *pm->missing ? "; " : "", pm->missing);
+		code = code ? code : -GK_ERR_UNMAPPED;
+	}
+	record_refusal(pm, pa, len, code, reason);
+	return gk_fail(e, code, "cannot read %zu bytes at 0x%llx: %s", len,
+		       (unsigned long long)pa, reason);
 }
 
 /* Read what the first willing source has at @pa; returns bytes or error. */
@@ -422,6 +516,12 @@ const struct gk_range *physmem_recorded(struct physmem *pm, size_t *n)
 	pm->nrec = gk_ranges_merge(pm->rec, pm->nrec);
 	*n = pm->nrec;
 	return pm->rec;
+}
+
+const struct pm_refusal *physmem_refused(const struct physmem *pm, size_t *n)
+{
+	*n = pm->nrefused;
+	return pm->refused;
 }
 
 const char *physmem_name(const struct physmem *pm)

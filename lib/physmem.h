@@ -115,6 +115,26 @@ int physmem_read(struct physmem *pm, uint64_t pa, void *buf, size_t len,
 int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
 		     uint64_t *val, struct gk_err *e);
 
+/* A read that failed: a snapshot keeps it so that a replay fails alike. */
+struct pm_refusal {
+	struct gk_range r;
+	int code;	/* negative GK_ERR_* */
+	char *why;	/* the reason, as the live run gave it */
+};
+
+/**
+ * physmem_refused - the reads that failed while recording
+ * @pm: the physmem
+ * @n: how many
+ *
+ * Written by gicdiag --dump as dev/mem.refused; a snapshot's physmem
+ * reads that file back and fails those reads with the same code and
+ * words, so a replay prints what the live run printed.
+ *
+ * returns: the refusals, owned by @pm
+ */
+const struct pm_refusal *physmem_refused(const struct physmem *pm, size_t *n);
+
 /**
  * physmem_name - the file that served the last successful read
  * @pm: the physmem

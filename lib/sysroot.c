@@ -292,3 +292,22 @@ out:
 	close(fd);
 	return ret;
 }
+
+char *sysroot_unname(const struct sysroot *sr, const char *text)
+{
+	const char *dir = sysroot_dir(sr), *p = text, *hit;
+	size_t n = strlen(dir), len = 0;
+	char *out = malloc(strlen(text) + 1);
+
+	if (!out)
+		return NULL;
+	while (n && (hit = strstr(p, dir))) {
+		size_t keep = (size_t)(hit - p) + (hit[n] == '/' ? 0 : n);
+
+		memcpy(out + len, p, keep);
+		len += keep;
+		p = hit + n;
+	}
+	strcpy(out + len, p);
+	return out;
+}

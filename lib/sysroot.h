@@ -86,6 +86,18 @@ const char *sysroot_name(const struct sysroot *sr, const char *path, char *buf,
 			 size_t size);
 
 /**
+ * sysroot_unname - @text with the snapshot's name taken out of its paths
+ * @sr: the root
+ * @text: output that may name files of the snapshot
+ *
+ * "SNAP/dev/kmsg" and "SNAP.tar.gz:/dev/kmsg" become "/dev/kmsg", as a
+ * live run names them: a replay prints what the live run printed.
+ *
+ * returns: a new string (the caller frees it), or NULL when out of memory
+ */
+char *sysroot_unname(const struct sysroot *sr, const char *text);
+
+/**
  * sysroot_dir - the snapshot directory as given, or "" when live
  */
 const char *sysroot_dir(const struct sysroot *sr);

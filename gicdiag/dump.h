@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * gicdiag --dump: a snapshot (DESIGN §5) of exactly what a diagnosis read,
+ * replayable with --sysroot on any machine.
+ */
+#ifndef GK_DUMP_H
+#define GK_DUMP_H
+
+#include "gkerr.h"
+#include "physmem.h"
+#include "sysroot.h"
+
+/**
+ * gk_dump - write the snapshot
+ * @sr: the system diagnosed
+ * @pm: its physical memory, recorded during the diagnosis
+ * @kmsg: the kernel log file used (--kmsg), or NULL for the root's own
+ * @dest: a directory that does not exist yet, or FILE.tar[.gz]
+ * @e: failure detail, or NULL
+ *
+ * Written to a temporary name and renamed into place: never a partial
+ * snapshot under @dest.
+ *
+ * returns: 0, or a negative GK_ERR_* code
+ */
+int gk_dump(const struct sysroot *sr, struct physmem *pm, const char *kmsg,
+	    const char *dest, struct gk_err *e);
+
+#endif
