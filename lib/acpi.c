@@ -343,8 +343,8 @@ static int layout_from_gicr(const struct madt *m, struct gic_layout *lay)
  * No GICR structures: as gic_acpi_count_gicr_regions() and
  * gic_acpi_parse_madt_gicc(), each enabled GICC names its CPU's RD. The
  * kernel sizes it from GICD_PIDR2, which is out of reach here; the GICD
- * structure's version stands in, and a GICv3-sized region is enough for
- * the one RD_base frame the walk reads when it does not say.
+ * structure's version stands in. When that is 0, a GICv3-sized region
+ * still holds the RD_base frame, the only one the walk reads.
  */
 static int layout_from_gicc(const struct madt *m, struct gic_layout *lay,
 			    struct gk_err *e)
@@ -358,13 +358,14 @@ static int layout_from_gicc(const struct madt *m, struct gic_layout *lay,
 	for (size_t i = 0; i < m->ngicc; i++) {
 		const struct madt_gicc *g = &m->gicc[i];
 
-		/* a CPU not yet online has no RD the kernel can reach */
-		if (!(g->flags & MADT_GICC_ENABLED))
+		/*
+		 * A disabled CPU (online capable or not) has no RD the kernel
+		 * can reach. An enabled one without a GICR base made the
+		 * whole GIC probe fail until Linux 6.11 (fa2dabe57220); now
+		 * only that CPU goes without ("has no re-distributor!").
+		 */
+		if (!(g->flags & MADT_GICC_ENABLED) || !g->gicr_base)
 			continue;
-		if (!g->gicr_base)
-			return bad_at(e, -GK_ERR_CORRUPT, m->name, g->offset,
-				      "GICC of CPU interface %u is enabled but has no GICR base, and there are no GICR structures: the kernel finds no redistributors",
-				      g->cpu_iface);
 		r = &lay->rdregions[lay->nrdregions];
 		if (!gk_range_from_len(r, g->gicr_base, size))
 			return bad_at(e, -GK_ERR_RANGE, m->name, g->offset,
@@ -375,7 +376,7 @@ static int layout_from_gicc(const struct madt *m, struct gic_layout *lay,
 	}
 	if (!lay->nrdregions)
 		return gk_fail(e, -GK_ERR_NOTFOUND,
-			       "%s: no redistributors: no GICR structure and no enabled GICC",
+			       "%s: no redistributors: no GICR structure and no enabled GICC with a GICR base",
 			       m->name);
 	lay->rd_per_region = true;
 	return 0;

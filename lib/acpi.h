@@ -95,11 +95,11 @@ void madt_free(struct madt *m);
  * With GICR structures, their discovery ranges are the regions, walked by
  * stride until GICR_TYPER.Last. Without, each enabled GICC gives its CPU's
  * RD_base and the region holds that RD alone (rd_per_region): 128 KiB, or
- * 256 KiB when the GICD says GICv4. Like the kernel, an enabled GICC
- * without a GICR base is then fatal, and a disabled one is ignored.
+ * 256 KiB when the GICD says GICv4. Disabled GICCs and those without a
+ * GICR base give no region.
  *
  * returns: 0, -GK_ERR_NOTFOUND when the GIC is not a GICv3/v4 or has no
- * redistributors, -GK_ERR_CORRUPT, -GK_ERR_RANGE or -GK_ERR_NOMEM
+ * redistributors, -GK_ERR_RANGE or -GK_ERR_NOMEM
  */
 int gic_layout_from_madt(const struct madt *m, struct gic_layout *lay,
 			 struct gk_err *e);

@@ -175,10 +175,23 @@ static int rd_regions(const void *fdt, int gic, struct gic_layout *lay)
 	return 0;
 }
 
+/* node names may hold any byte: keep messages on one line */
+static const char *safe_name(const void *fdt, int node, char *buf, size_t n)
+{
+	const char *s = fdt_get_name(fdt, node, NULL);
+	size_t i;
+
+	for (i = 0; s && s[i] && i + 1 < n; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	buf[i] = 0;
+	return buf;
+}
+
 int gic_layout_from_fdt(const struct gk_fdt *f, struct gic_layout *lay,
 			struct gk_err *e)
 {
 	struct gk_range d;
+	char nb[64];
 	int gic, ret;
 
 	memset(lay, 0, sizeof(*lay));
@@ -200,10 +213,10 @@ int gic_layout_from_fdt(const struct gk_fdt *f, struct gic_layout *lay,
 			return gk_fail(e, ret, "out of memory");
 		return gk_fail(e, ret,
 			       "%s: GIC node %s: bad reg, #redistributor-regions or redistributor-stride",
-			       f->name, fdt_get_name(f->blob, gic, NULL));
+			       f->name, safe_name(f->blob, gic, nb, sizeof(nb)));
 	}
 	snprintf(lay->source, sizeof(lay->source), "device tree /%s",
-		 fdt_get_name(f->blob, gic, NULL));
+		 safe_name(f->blob, gic, nb, sizeof(nb)));
 	return 0;
 }
 

@@ -7,6 +7,59 @@
 
 #include "gkfdt.h"
 
+/*
+ * libfdt before 1.7.0 (Debian 12 has 1.6.1) lets a property length near
+ * 2^32 wrap fdt_next_tag()'s offset back onto the same tag, and
+ * fdt_check_full() then loops forever. Walk the structure block first
+ * with the lengths bounded, so that it only ever sees walks that end.
+ */
+static bool struct_walk_ends(const void *fdt)
+{
+	const uint8_t *p;
+	uint32_t off = 0, size, len;
+
+	if (fdt_check_header(fdt))
+		return true;	/* fdt_check_full() will say what is wrong */
+	if (fdt_version(fdt) < 16)
+		return false;	/* props 8-aligned: walks differ; none today */
+	p = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+	size = fdt_version(fdt) >= 17 ? fdt_size_dt_struct(fdt) :
+		fdt_totalsize(fdt) - fdt_off_dt_struct(fdt);
+	while (size - off >= 4) {
+		uint32_t tag = fdt32_ld((const fdt32_t *)(p + off));
+
+		off += 4;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			len = (uint32_t)strnlen((const char *)p + off,
+						size - off);
+			if (len == size - off)
+				return false;
+			off = ((off + len + 1) + 3) & ~3u;
+			break;
+		case FDT_PROP:
+			if (size - off < 8)
+				return false;
+			len = fdt32_ld((const fdt32_t *)(p + off));
+			off += 8;
+			if (len > size - off)
+				return false;
+			off = ((off + len) + 3) & ~3u;
+			break;
+		case FDT_END:
+			return true;
+		case FDT_END_NODE:
+		case FDT_NOP:
+			break;
+		default:
+			return false;
+		}
+		if (off > size)
+			return false;
+	}
+	return false;
+}
+
 int gk_fdt_from_buf(void *buf, size_t size, const char *name, struct gk_fdt *f,
 		    struct gk_err *e)
 {
@@ -18,6 +71,8 @@ int gk_fdt_from_buf(void *buf, size_t size, const char *name, struct gk_fdt *f,
 		err = -FDT_ERR_TRUNCATED;
 	else if (fdt_totalsize(buf) > size)
 		err = -FDT_ERR_TRUNCATED;
+	else if (!struct_walk_ends(buf))
+		err = -FDT_ERR_BADSTRUCTURE;
 	else
 		err = fdt_check_full(buf, size);
 	if (err) {

@@ -219,8 +219,11 @@ ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf, size_t len,
 	ssize_t n;
 
 	if (!p)
-		return gk_fail(e, -GK_ERR_UNMAPPED, "%s: 0x%llx not captured",
-			       s->name, (unsigned long long)pa);
+		return gk_fail(e, -GK_ERR_UNMAPPED, "%s: 0x%llx %s", s->name,
+			       (unsigned long long)pa,
+			       strcmp(s->ops->kind, "elfcore")
+				       ? "not captured"
+				       : "is in none of its memory segments");
 	avail = p->r.end - pa + 1;
 	if (avail < len)
 		len = (size_t)avail;

@@ -53,20 +53,13 @@ if [[ ! -f $B/config.status || ! -f $B/.conf-stamp || $(cat "$B/.conf-stamp") !=
 	echo "$want" >"$B/.conf-stamp"
 fi
 
-# efitables is required; the test tools are built when the tree has them.
+# The tools the guest runs, and where they go in the initramfs.
 declare -A DEST=(
 	[efitables]=usr/sbin/efitables
+	[gicdiag/gicdiag]=usr/sbin/gicdiag
 	[tests/tools/gkpeek]=usr/libexec/gk/gkpeek
-	[tests/tools/gk-snapshot]=usr/libexec/gk/gk-snapshot
 )
-targets=()
-for t in efitables tests/tools/gkpeek tests/tools/gk-snapshot; do
-	if [[ $t == efitables ]] || make -C "$B" -n "$t" >/dev/null 2>&1; then
-		targets+=("$t")
-	else
-		log "skipping $t (no such target in this tree)"
-	fi
-done
+targets=(efitables gicdiag/gicdiag tests/tools/gkpeek)
 make -C "$B" -s -j"$(nproc)" "${targets[@]}" || die "make ${targets[*]} failed"
 
 rm -rf "$OUT"

@@ -4,7 +4,7 @@
 #
 #   /init                  tests/e2e/init.sh (PROTOCOL.md)
 #   /bin/busybox           busybox-static (applet links made at boot)
-#   /usr/sbin/efitables, /usr/libexec/gk/{gkpeek,gk-snapshot}  cross-out/
+#   /usr/sbin/{efitables,gicdiag}, /usr/libexec/gk/gkpeek      cross-out/
 #   /usr/libexec/gk/lab-*  tests/e2e/lab-* helper scripts
 #   /sbin/kexec, /sbin/vmcore-dmesg, /usr/sbin/makedumpfile   Debian's
 #   /lib/ld-linux-aarch64.so.1, /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu

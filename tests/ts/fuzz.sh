@@ -5,11 +5,20 @@
 TS_COMPONENT=fuzz
 . "$top_srcdir/tests/ts/functions.sh"
 
-targets="memreserve systab iomem kmsg"
+targets="memreserve systab iomem kmsg madt gicdt"
 seeds="$TS_OUT/seeds"
 rm -rf "$seeds"
 mkdir -p "$seeds"
 "$top_builddir/tests/fuzz/mkseeds" "$seeds" || exit 1
+# the MADT and device trees of the real snapshots seed the table parsers
+mkdir -p "$seeds/madt" "$seeds/gicdt"
+for t in "$top_srcdir"/tests/data/*.tar.gz; do
+	n=${t##*/}
+	tar -xzOf "$t" --wildcards '*/sys/firmware/acpi/tables/APIC' \
+		>"$seeds/madt/$n" 2>/dev/null || rm -f "$seeds/madt/$n"
+	tar -xzOf "$t" --wildcards '*/sys/firmware/fdt' \
+		>"$seeds/gicdt/$n" 2>/dev/null || rm -f "$seeds/gicdt/$n"
+done
 
 set -- $targets
 ts_plan $#

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# gicdiag on real snapshots from the lab and on generated machines: text,
+# JSON, options, usage errors; and --dump, whose replay is byte-identical.
+TS_COMPONENT=gicdiag
+. "$top_srcdir/tests/ts/functions.sh"
+
+GD="$top_builddir/gicdiag/gicdiag"
+MK="$top_builddir/tests/tools/mkmachine"
+D="$top_srcdir/tests/data"
+M="$top_srcdir/tests/tools/machines"
+TS_SNAPDIR="$TS_OUT/snap"
+rm -rf "$TS_SNAPDIR"
+mkdir -p "$TS_SNAPDIR"
+S=$TS_SNAPDIR
+
+real="qemu-efi-acpi-debian12 qemu-efi-dt-debian12 qemu-dt-debian12 qemu-dt-strict-debian12"
+gen=""
+for m in "$M"/gic-*.machine; do
+	[ -f "$m" ] || continue
+	n=${m##*/}
+	n=${n%.machine}
+	"$MK" "$m" "$S/$n" >/dev/null && gen="$gen $n"
+done
+set -- $real
+nreal=$#
+set -- $gen
+ngen=$#
+ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2))
+
+for r in $real; do
+	ts_cmd "$r" "$GD" -s "$D/$r.tar.gz"
+	ts_cmd "$r-json" "$GD" -s "$D/$r.tar.gz" --json
+	ts_cmd "$r-verbose" "$GD" -s "$D/$r.tar.gz" -v
+done
+for g in $gen; do
+	ts_cmd "$g" "$GD" -s "$S/$g"
+	ts_cmd "$g-json" "$GD" -s "$S/$g" -J
+done
+
+R="$D/qemu-dt-debian12.tar.gz"
+ts_cmd target-kexec "$GD" -s "$R" --target kexec
+ts_cmd target-kdump "$GD" -s "$R" --target kdump
+ts_cmd loader-ours "$GD" -s "$R" --loader ours
+ts_cmd raw-cols "$GD" -s "$R" -r -o RD,BASE,PROP,PEND
+ts_cmd noheadings "$GD" -s "$R" -n -o +REUSED
+ts_cmd output-all "$GD" -s "$R" --output-all
+ts_cmd usage-target "$GD" -s "$R" --target both-ways
+ts_cmd usage-loader "$GD" -s "$R" --loader mine
+ts_cmd usage-column "$GD" -s "$R" -o RD,NOPE
+ts_cmd usage-json-raw "$GD" -s "$R" -J -r
+ts_cmd usage-extra "$GD" -s "$R" frobnicate
+ts_cmd bad-sysroot "$GD" -s "$S/does-not-exist"
+ts_cmd kmsg-file "$GD" -s "$D/qemu-efi-acpi-debian12.tar.gz" \
+	--kmsg "$top_srcdir/tests/data/qemu-dt-boot.dmesg" --target kexec
+
+# --dump: a snapshot of what was read; the replay prints the same bytes
+replay() {	# NAME SYSROOT DEST
+	local a b
+	a=$("$GD" -s "$2" -J --dump "$3"; echo "exit $?")
+	b=$("$GD" -s "$3" -J; echo "exit $?")
+	[ "$a" = "$b" ] || { diff -u <(echo "$a") <(echo "$b") >"$TS_OUT/$1.diff"; return 1; }
+}
+replay dump-dir "$D/qemu-efi-dt-debian12.tar.gz" "$S/dump1"
+ts_ok "dump to a directory replays byte for byte" $? "$TS_OUT/dump-dir.diff"
+replay dump-tar "$S/dump1" "$S/dump2.tar.gz"
+ts_ok "dump to a tar.gz replays byte for byte" $? "$TS_OUT/dump-tar.diff"
+"$GD" -s "$S/dump1" --dump "$S/dump1" >/dev/null 2>"$TS_OUT/exists.err"
+[ $? = 3 ] && grep -q "exists already" "$TS_OUT/exists.err" &&
+	[ "$(ls "$S" | grep -c 'dump1.tmp')" = 0 ]
+ts_ok "refuses an existing destination, leaves nothing behind" $? "$TS_OUT/exists.err"
+cmp -s <(tar -xzOf "$D/qemu-efi-dt-debian12.tar.gz" --wildcards '*/sys/firmware/fdt') \
+	"$S/dump1/sys/firmware/fdt"
+ts_ok "the device tree is copied as it is" $?
+ts_finish
