@@ -12,9 +12,10 @@
  * Usage: mkmachine [-d] DESC OUTDIR
  *
  * The language has one statement per line. A '#' that starts a word starts a
- * comment, except in cmdline, model and kmsg, whose text runs verbatim to the
- * end of the line. Numbers are C integers (0x.., 0.., decimal), with an
- * optional K, M, G or T suffix (powers of 1024). A quoted "string" is one word.
+ * comment, except in cmdline, model, kmsg and version, whose text runs
+ * verbatim to the end of the line. Numbers are C integers (0x.., 0.., decimal),
+ * with an optional K, M, G or T suffix (powers of 1024). A quoted "string" is
+ * one word.
  *
  *   ram START SIZE                 System RAM (4 KiB aligned)
  *   reserved START SIZE            "reserved" child of System RAM
@@ -39,13 +40,40 @@
  *   capture START SIZE             add a captured range
  *   uncapture START SIZE           remove a captured range
  *   poke ADDR HEX...               raw bytes, written after everything else
+ *   version TEXT                   /proc/version
+ *   kexec [loaded 0|1] [crash-loaded 0|1] [crash-size N]
+ *                                  sys/kernel/kexec_{loaded,crash_loaded,
+ *                                  crash_size}; crash-size defaults to the
+ *                                  first crashkernel line's size, else 0
+ *   lockdown none|integrity|confidentiality
+ *                                  sys/kernel/security/lockdown
+ *   reserved-memory BASE SIZE [NAME] [no-map]
+ *                                  static /reserved-memory/NAME@BASE child
+ *                                  (reg), NAME defaults to "reserved"
+ *   gic [version 3|4] dist ADDR [redist ADDR SIZE]... [stride N] [no-dt]
+ *       [madt] [gicc-rd] [regs captured|hidden]
+ *                                  a GICv3/v4 (default 3): its DT node
+ *                                  unless no-dt, an ACPI MADT with madt
+ *                                  (gicc-rd: each GICC names its RD_base,
+ *                                  no GICR structure), its register frames
+ *   rds COUNT [lpis on|off] [prop ADDR] [idbits N] [pend BASE [STEP]]
+ *       [log allocated|reserved|none] [preallocated]
+ *                                  COUNT redistributors, CPU i's pending
+ *                                  table at BASE + i*STEP (64 KiB steps)
+ *   rd INDEX [lpis on|off] [prop ADDR] [pend ADDR] [idbits N]
+ *       [log allocated|reserved|none]
+ *                                  change one redistributor of rds
+ *   its ADDR [cmdq ADDR]           an ITS (its command queue, default in the
+ *                                  top 64 KiB pages of the first ram range)
  *
  * The order of lines matters only for table (the array's order), block (the
  * list order from the root), entry/entries (they go to the block above),
- * kmsg, poke and capture/uncapture. A block's count defaults to its entries,
- * its next to the following block (the last one ends the list, as does
- * `next end`); the root's next to the first block. The kernel pushes new
- * blocks at the head, so list order is newest first.
+ * kmsg, poke, capture/uncapture, rds (its kernel log lines go where it
+ * stands among the kmsg lines), rd (a later line wins) and its (ITS order). A
+ * block's count defaults to its entries, its next to the following block (the
+ * last one ends the list, as does `next end`); the root's next to the first
+ * block. The kernel pushes new blocks at the head, so list order is newest
+ * first.
  *
  * Defaults for the EFI layout: the vendor string ("EDK II") right after the
  * 120-byte system table, the config array after it and the memory map after
@@ -53,9 +81,31 @@
  * per ram line and, with `config ... virt`, a runtime one that maps the
  * array's pages from VADDR back to ADDR.
  *
+ * The GIC is a QEMU virt one. The default redistributor region starts at
+ * dist + 0xa0000 and holds the RDs; several redist regions are filled in
+ * turn, one RD every stride (default 128 KiB, 256 KiB on GICv4), the last
+ * of each region with GICR_TYPER.Last. CPU i has Aff0 = i % 16, Aff1 =
+ * (i / 16) % 256, Aff2 = i / 4096. An RD has LPIs on by default; with LPIs
+ * on it needs prop and pend, PROPBASER is prop | 0x780 | (idbits - 1)
+ * (idbits default 16) and PENDBASER pend | 0x780 (InnerShareable, RaWaWb,
+ * as Linux programs them); with LPIs off both are 0. `preallocated` is
+ * `log reserved`. The kernel's lines: per RD, "GICv3: CPUi: found
+ * redistributor MPIDR region R:0xBASE" and, with LPIs on, its pending
+ * table line ("allocated" or "reserved"); after CPU0's found line the
+ * property table line, and before it, with reserved, "GICv3: Using
+ * preallocated redistributor tables". `log none` leaves out that CPU's
+ * lines (all lines on rds). R counts the GICC entries with gicc-rd.
+ *
+ * Register frames are captured whole: GICD 64 KiB, each RD its 128 KiB or
+ * 256 KiB, each ITS its 64 KiB control frame; the registers the fixtures
+ * leave out read 0. `regs hidden` keeps the GICD and GICR frames out of
+ * the captured ranges (as a kernel that claims them refuses /dev/mem); the
+ * ITS frames, which no kernel claims, stay captured.
+ *
  * Captured ranges are the bytes written (structures, blocks with all their
- * slots, pokes), merged, then capture and uncapture in the order given.
- * Only captured bytes reach dev/mem or dev/mem.d; OUTDIR must be empty.
+ * slots, GIC frames, pokes), merged, then capture and uncapture in the order
+ * given. Only captured bytes reach dev/mem or dev/mem.d; OUTDIR must be
+ * empty.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -97,8 +147,32 @@ typedef uint64_t u64;
 #define MAX_ENTRIES 10000000U /* over all blocks: 160 MB of entries */
 #define MAX_HEADER 65536U     /* header-size bytes actually laid out */
 #define MAX_FDT (64 << 20)
+#define GIC_FRAME 0x10000ULL	     /* one 64 KiB register frame */
+#define GIC_REDIST_OFFSET 0xa0000ULL /* QEMU virt: redist region - dist */
+#define GIC_ITS_SIZE 0x20000ULL	     /* control + translation frames */
+#define GIC_PA_LIMIT (1ULL << 52)    /* BASER addresses end at bit 51 */
+#define GIC_BASER_ATTR 0x780ULL	     /* InnerShareable | RaWaWb, as Linux */
+#define GIC_IIDR 0x43bU		     /* Arm as implementer, as QEMU */
+#define GIC_PIDR2 0xffe8U
+#define GICD_CTLR_VALUE 0x53U	    /* ARE_NS etc., as QEMU after boot */
+#define GICD_TYPER_VALUE 0x7a0007U  /* IDbits 15, LPIS, ITLinesNumber 7 */
+#define GITS_CTLR_VALUE 0x80000001U /* Quiescent | Enabled */
+#define GITS_TYPER_VALUE 0x1ef71ULL /* Devbits 15, IDbits 15, ITT 7, PLPIS */
+#define GITS_CBASER_ATTR 0xb80000000000040fULL /* Valid, RaWaWb, IS, 64K */
+#define MAX_RDS 65536U /* GICR_TYPER.Processor_Number has 16 bits */
+#define DEFAULT_IDBITS 16U
+#define MADT_HEADER 44
+#define MADT_GICC 80 /* ACPI 6.3 */
+#define MADT_GICD 24
+#define MADT_GICR 16
+#define MADT_ITS 20
+#define MADT_REVISION 5
 
 static const char memreserve_guid[] = "888eb0c6-8ede-4ff5-a8f0-9aee5cb977c2";
+
+/* sys/kernel/security/lockdown, in the kernel's order */
+static const char *const lockdown_modes[] = {"none", "integrity",
+					     "confidentiality"};
 
 static const struct {
 	const char *name;
@@ -187,8 +261,9 @@ struct capop {
 struct chunk { /* bytes written to physical memory */
 	u64 addr;
 	size_t len;
-	u8 *data;
+	u8 *data; /* NULL: LEN bytes that read 0, left as a hole */
 	unsigned int line;
+	bool hidden; /* not captured unless a capture line says so */
 };
 
 struct systab {
@@ -216,6 +291,72 @@ struct root {
 	struct link next;
 };
 
+struct rsvmem { /* a /reserved-memory child */
+	struct span r;
+	char *name;
+	bool no_map;
+	unsigned int line;
+};
+
+enum lpi_log { LOG_ALLOCATED, LOG_RESERVED, LOG_NONE };
+
+/* What an rd line sets (rds sets them all). */
+enum { RD_LPIS = 1, RD_PROP = 2, RD_PEND = 4, RD_IDBITS = 8, RD_LOG = 16 };
+
+struct rdconf { /* one redistributor's settings, or what an rd line gives */
+	unsigned int line; /* the last line that set any of them */
+	unsigned int set;  /* RD_* */
+	u64 index;
+	bool lpis;
+	u64 prop;
+	u64 pend;
+	unsigned int idbits;
+	enum lpi_log log;
+};
+
+struct rdinfo { /* one redistributor as laid out */
+	struct rdconf c;
+	u64 base; /* RD_base */
+	size_t region;
+	bool last;
+};
+
+struct its {
+	u64 addr;
+	bool cmdq_set;
+	u64 cmdq;
+	unsigned int line;
+};
+
+struct gic {
+	unsigned int line; /* 0: the machine has no GIC */
+	unsigned int version;
+	u64 dist;
+	ARRAY(struct pair) regions; /* base, size; one default if none given */
+	bool stride_set;
+	u64 stride;
+	bool no_dt;
+	bool madt;
+	bool gicc_rd;
+	bool hidden;
+	ARRAY(struct its) its;
+	unsigned int rds_line; /* 0: no redistributor laid out */
+	u64 count;
+	struct rdconf dflt; /* the rds options */
+	u64 pend_step;
+	size_t kmsg_at; /* the rds line stands before kmsg record kmsg_at */
+	ARRAY(struct rdconf) rd; /* the rd lines, in order */
+	struct rdinfo *rds;	 /* count of them, after check_gic() */
+};
+
+struct kexec {
+	unsigned int line;
+	bool loaded;
+	bool crash_loaded;
+	bool crash_size_set;
+	u64 crash_size;
+};
+
 struct machine {
 	const char *desc;
 	ARRAY(struct res) ram;
@@ -238,6 +379,13 @@ struct machine {
 	struct place mmap;
 	struct root root;
 	bool block_open; /* `entry` lines go to the last block */
+	char *version;
+	unsigned int version_line;
+	struct kexec kexec;
+	const char *lockdown;
+	unsigned int lockdown_line;
+	ARRAY(struct rsvmem) rsvmem;
+	struct gic gic;
 };
 
 /* Where the EFI structures ended up, for the DTB and the memory image. */
@@ -993,6 +1141,312 @@ static void parse_poke(struct machine *m, struct lexer *lx)
 		FAIL(lx, "bytes wrap past 2^64");
 }
 
+static void parse_version(struct machine *m, struct lexer *lx)
+{
+	once(lx, &m->version_line);
+	m->version = xstrdup(rest_text(lx));
+}
+
+static bool get_bool01(struct lexer *lx, const char *opt)
+{
+	const char *v = option_value(lx, opt);
+
+	if (strcmp(v, "0") && strcmp(v, "1"))
+		FAIL(lx, "%s must be 0 or 1, not '%s'", opt, v);
+	return v[0] == '1';
+}
+
+static void parse_kexec(struct machine *m, struct lexer *lx)
+{
+	struct kexec *k = &m->kexec;
+	const char *opt;
+
+	once(lx, &k->line);
+	while ((opt = next_token(lx))) {
+		if (!strcmp(opt, "loaded")) {
+			k->loaded = get_bool01(lx, opt);
+		} else if (!strcmp(opt, "crash-loaded")) {
+			k->crash_loaded = get_bool01(lx, opt);
+		} else if (!strcmp(opt, "crash-size")) {
+			k->crash_size = get_num(lx, opt);
+			k->crash_size_set = true;
+		} else {
+			FAIL(lx, "unknown option '%s'", opt);
+		}
+	}
+}
+
+static void parse_lockdown(struct machine *m, struct lexer *lx)
+{
+	const char *v = next_token(lx);
+	size_t i;
+
+	once(lx, &m->lockdown_line);
+	if (!v)
+		FAIL(lx, "missing none, integrity or confidentiality");
+	for (i = 0; i < sizeof(lockdown_modes) / sizeof(lockdown_modes[0]); i++)
+		if (!strcmp(v, lockdown_modes[i]))
+			m->lockdown = lockdown_modes[i];
+	if (!m->lockdown)
+		FAIL(lx, "'%s' is not none, integrity or confidentiality", v);
+	expect_end(lx);
+}
+
+/* A node name as the DT spec allows it: a letter, then [A-Za-z0-9,._+-]. */
+static bool node_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n <= 31 && isalpha((unsigned char)*s) &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789,._+-") == n;
+}
+
+static void parse_reserved_memory(struct machine *m, struct lexer *lx)
+{
+	struct span r = get_span(lx);
+	const char *name = "reserved";
+	const char *tok = next_token(lx);
+	struct rsvmem *rm;
+	size_t i;
+
+	if (tok && strcmp(tok, "no-map")) {
+		if (!node_name_ok(tok))
+			FAIL(lx, "'%s' is not a node name", tok);
+		name = tok;
+		tok = next_token(lx);
+	}
+	if (tok && strcmp(tok, "no-map"))
+		FAIL(lx, "unexpected '%s'", tok);
+	if (tok)
+		expect_end(lx);
+	/* libfdt would write two nodes of the same name */
+	for (i = 0; i < m->rsvmem.n; i++)
+		if (!strcmp(m->rsvmem.v[i].name, name) &&
+		    m->rsvmem.v[i].r.start == r.start)
+			FAIL(lx, "node %s@%llx already given at line %u", name,
+			     (unsigned long long)r.start, m->rsvmem.v[i].line);
+	rm = PUSH(m->rsvmem);
+	*rm = (struct rsvmem){r, xstrdup(name), tok != NULL, lx->line};
+}
+
+static u64 gic_frame_size(const struct gic *g)
+{
+	/* RD_base + SGI_base, and VLPI_base + a reserved frame on GICv4 */
+	return g->version == 4 ? 4 * GIC_FRAME : 2 * GIC_FRAME;
+}
+
+static u64 get_aligned(struct lexer *lx, const char *what, u64 align)
+{
+	u64 v = get_num(lx, what);
+
+	if (v & (align - 1))
+		FAIL(lx, "%s 0x%llx is not %llu KiB aligned", what,
+		     (unsigned long long)v, (unsigned long long)align >> 10);
+	return v;
+}
+
+static void parse_gic_option(struct gic *g, struct lexer *lx, const char *opt)
+{
+	const char *v;
+	struct pair *r;
+
+	if (!strcmp(opt, "version")) {
+		v = option_value(lx, opt);
+		if (strcmp(v, "3") && strcmp(v, "4"))
+			FAIL(lx, "version must be 3 or 4, not '%s'", v);
+		g->version = (unsigned int)(v[0] - '0');
+	} else if (!strcmp(opt, "dist")) {
+		g->dist = get_aligned(lx, "dist ADDR", GIC_FRAME);
+		if (g->dist > UINT64_MAX - (GIC_FRAME - 1))
+			FAIL(lx, "dist frame wraps past 2^64");
+	} else if (!strcmp(opt, "redist")) {
+		r = PUSH(g->regions);
+		r->base = get_aligned(lx, "redist ADDR", GIC_FRAME);
+		r->size = get_num(lx, "redist SIZE");
+		if (!r->size)
+			FAIL(lx, "redist SIZE must not be 0");
+		if (r->base > UINT64_MAX - (r->size - 1))
+			FAIL(lx, "redist region wraps past 2^64");
+	} else if (!strcmp(opt, "stride")) {
+		g->stride = get_aligned(lx, "stride", GIC_FRAME);
+		g->stride_set = true;
+	} else if (!strcmp(opt, "no-dt")) {
+		g->no_dt = true;
+	} else if (!strcmp(opt, "madt")) {
+		g->madt = true;
+	} else if (!strcmp(opt, "gicc-rd")) {
+		g->gicc_rd = true;
+	} else if (!strcmp(opt, "regs")) {
+		v = option_value(lx, opt);
+		if (strcmp(v, "captured") && strcmp(v, "hidden"))
+			FAIL(lx,
+			     "regs must be 'captured' or 'hidden', not '%s'",
+			     v);
+		g->hidden = !strcmp(v, "hidden");
+	} else {
+		FAIL(lx, "unknown option '%s'", opt);
+	}
+}
+
+static void parse_gic(struct machine *m, struct lexer *lx)
+{
+	struct gic *g = &m->gic;
+	const char *opt;
+	bool dist = false;
+
+	once(lx, &g->line);
+	g->version = 3;
+	while ((opt = next_token(lx))) {
+		dist |= !strcmp(opt, "dist");
+		parse_gic_option(g, lx, opt);
+	}
+	if (!dist)
+		FAIL(lx, "missing dist ADDR");
+	if (g->gicc_rd && !g->madt)
+		FAIL(lx, "gicc-rd needs madt");
+	if (g->stride_set && g->stride < gic_frame_size(g))
+		FAIL(lx,
+		     "stride 0x%llx is below the 0x%llx bytes of a GICv%u "
+		     "redistributor",
+		     (unsigned long long)g->stride,
+		     (unsigned long long)gic_frame_size(g), g->version);
+}
+
+/* A BASER address: ALIGN'ed and inside the 52-bit address field. */
+static u64 get_baser_addr(struct lexer *lx, const char *what, u64 align)
+{
+	u64 v = get_aligned(lx, what, align);
+
+	if (v >= GIC_PA_LIMIT)
+		FAIL(lx, "%s 0x%llx is past the 52 bits of the register", what,
+		     (unsigned long long)v);
+	return v;
+}
+
+static enum lpi_log get_log(struct lexer *lx, const char *opt)
+{
+	const char *v = option_value(lx, opt);
+
+	if (!strcmp(v, "allocated"))
+		return LOG_ALLOCATED;
+	if (!strcmp(v, "reserved"))
+		return LOG_RESERVED;
+	if (!strcmp(v, "none"))
+		return LOG_NONE;
+	FAIL(lx, "log must be allocated, reserved or none, not '%s'", v);
+}
+
+/*
+ * One option of rds (STEP non-NULL: pend takes an optional STEP) or rd.
+ * Returns the word after `pend BASE` when it is not a STEP, else NULL.
+ */
+static char *parse_rd_option(struct rdconf *c, u64 *step, struct lexer *lx,
+			     const char *opt)
+{
+	const char *v;
+	char *tok;
+	u64 n;
+
+	if (!strcmp(opt, "lpis")) {
+		v = option_value(lx, opt);
+		if (strcmp(v, "on") && strcmp(v, "off"))
+			FAIL(lx, "lpis must be 'on' or 'off', not '%s'", v);
+		c->lpis = !strcmp(v, "on");
+		c->set |= RD_LPIS;
+	} else if (!strcmp(opt, "prop")) {
+		c->prop = get_baser_addr(lx, "prop ADDR", PAGE_SIZE);
+		c->set |= RD_PROP;
+	} else if (!strcmp(opt, "idbits")) {
+		n = get_num(lx, opt);
+		if (n < 1 || n > 32)
+			FAIL(lx, "idbits %llu is not in 1-32",
+			     (unsigned long long)n);
+		c->idbits = (unsigned int)n;
+		c->set |= RD_IDBITS;
+	} else if (!strcmp(opt, "pend")) {
+		c->pend = get_baser_addr(lx, step ? "pend BASE" : "pend ADDR",
+					 GIC_FRAME);
+		c->set |= RD_PEND;
+		tok = step ? next_token(lx) : NULL;
+		if (!tok || !isdigit((unsigned char)*tok))
+			return tok;
+		if (!parse_u64(tok, step))
+			FAIL(lx, "bad number '%s' for pend STEP", tok);
+		if (*step & (GIC_FRAME - 1))
+			FAIL(lx, "pend STEP 0x%llx is not 64 KiB aligned",
+			     (unsigned long long)*step);
+	} else if (!strcmp(opt, "log")) {
+		c->log = get_log(lx, opt);
+		c->set |= RD_LOG;
+	} else if (step && !strcmp(opt, "preallocated")) {
+		c->log = LOG_RESERVED;
+		c->set |= RD_LOG;
+	} else {
+		FAIL(lx, "unknown option '%s'", opt);
+	}
+	return NULL;
+}
+
+static void parse_rd_options(struct rdconf *c, u64 *step, struct lexer *lx)
+{
+	char *opt = next_token(lx);
+	char *ahead;
+
+	while (opt) {
+		ahead = parse_rd_option(c, step, lx, opt);
+		opt = ahead ? ahead : next_token(lx);
+	}
+}
+
+static void parse_rds(struct machine *m, struct lexer *lx)
+{
+	struct gic *g = &m->gic;
+
+	once(lx, &g->rds_line);
+	g->count = get_num(lx, "COUNT");
+	if (!g->count || g->count > MAX_RDS)
+		FAIL(lx, "COUNT %llu is not in 1-%u",
+		     (unsigned long long)g->count, MAX_RDS);
+	g->dflt = (struct rdconf){.line = lx->line,
+				  .lpis = true,
+				  .idbits = DEFAULT_IDBITS,
+				  .log = LOG_ALLOCATED};
+	g->pend_step = GIC_FRAME;
+	g->kmsg_at = m->kmsg.n;
+	parse_rd_options(&g->dflt, &g->pend_step, lx);
+}
+
+static void parse_rd(struct machine *m, struct lexer *lx)
+{
+	struct rdconf *c = PUSH(m->gic.rd);
+
+	c->index = get_num(lx, "INDEX");
+	c->line = lx->line;
+	parse_rd_options(c, NULL, lx);
+	if (!c->set)
+		FAIL(lx, "nothing to change");
+}
+
+static void parse_its(struct machine *m, struct lexer *lx)
+{
+	struct its *its = PUSH(m->gic.its);
+	const char *tok;
+
+	its->addr = get_aligned(lx, "ADDR", GIC_FRAME);
+	its->line = lx->line;
+	if (its->addr > UINT64_MAX - (GIC_ITS_SIZE - 1))
+		FAIL(lx, "ITS frames wrap past 2^64");
+	tok = next_token(lx);
+	if (tok && strcmp(tok, "cmdq"))
+		FAIL(lx, "unexpected '%s'", tok);
+	if (tok) {
+		its->cmdq = get_baser_addr(lx, "cmdq ADDR", GIC_FRAME);
+		its->cmdq_set = true;
+		expect_end(lx);
+	}
+}
+
 static const struct keyword {
 	const char *name;
 	void (*parse)(struct machine *m, struct lexer *lx);
@@ -1019,6 +1473,14 @@ static const struct keyword {
 	{"capture", parse_capture},
 	{"uncapture", parse_capture},
 	{"poke", parse_poke},
+	{"version", parse_version},
+	{"kexec", parse_kexec},
+	{"lockdown", parse_lockdown},
+	{"reserved-memory", parse_reserved_memory},
+	{"gic", parse_gic},
+	{"rds", parse_rds},
+	{"rd", parse_rd},
+	{"its", parse_its},
 };
 
 static void parse_line(struct machine *m, struct lexer *lx, char *buf)
@@ -1109,6 +1571,184 @@ static void need_systab(const struct machine *m, unsigned int line,
 		die_at(m->desc, line, "%s needs a systab line", what);
 }
 
+static void need_gic(const struct machine *m, unsigned int line,
+		     const char *what)
+{
+	if (line && !m->gic.line)
+		die_at(m->desc, line, "%s needs a gic line", what);
+}
+
+/* How many RDs a region holds: the last one's frames must fit too. */
+static u64 region_room(const struct pair *r, u64 frame, u64 stride)
+{
+	return r->size < frame ? 0 : (r->size - frame) / stride + 1;
+}
+
+/* The regions are filled in turn, one RD every stride. */
+static void place_rds(struct machine *m)
+{
+	struct gic *g = &m->gic;
+	u64 frame = gic_frame_size(g);
+	u64 stride = g->stride_set ? g->stride : frame;
+	u64 room = 0, i = 0, k, n, size;
+	struct pair *r;
+	size_t j;
+
+	if (!g->regions.n) {
+		r = PUSH(g->regions);
+		if (__builtin_mul_overflow(g->count ? g->count - 1 : 0, stride,
+					   &size) ||
+		    __builtin_add_overflow(size, frame, &size) ||
+		    __builtin_add_overflow(g->dist, GIC_REDIST_OFFSET,
+					   &r->base) ||
+		    r->base > UINT64_MAX - (size - 1))
+			die_at(m->desc, g->line,
+			       "gic: the default redist region wraps past "
+			       "2^64");
+		r->size = size;
+	}
+	if (!g->rds_line)
+		return;
+	for (j = 0; j < g->regions.n; j++)
+		room += region_room(&g->regions.v[j], frame, stride);
+	if (room < g->count)
+		die_at(m->desc, g->rds_line,
+		       "rds: %llu redistributors do not fit in the redist "
+		       "regions (room for %llu, one every 0x%llx bytes)",
+		       (unsigned long long)g->count, (unsigned long long)room,
+		       (unsigned long long)stride);
+	g->rds = xcalloc(g->count * sizeof(*g->rds));
+	for (j = 0; j < g->regions.n; j++) {
+		r = &g->regions.v[j];
+		n = region_room(r, frame, stride);
+		if (n > g->count - i)
+			n = g->count - i;
+		if (!n)
+			die_at(m->desc, g->line,
+			       "gic: redist region %zu at 0x%llx gets no "
+			       "redistributor (%s)",
+			       j, (unsigned long long)r->base,
+			       i == g->count
+				       ? "the regions before it hold all"
+				       : "smaller than one redistributor");
+		for (k = 0; k < n; k++, i++) {
+			g->rds[i].base = r->base + k * stride;
+			g->rds[i].region = j;
+			g->rds[i].last = k + 1 == n;
+		}
+	}
+}
+
+static void apply_rd(struct rdconf *c, const struct rdconf *o)
+{
+	if (o->set & RD_LPIS)
+		c->lpis = o->lpis;
+	if (o->set & RD_PROP)
+		c->prop = o->prop;
+	if (o->set & RD_PEND)
+		c->pend = o->pend;
+	if (o->set & RD_IDBITS)
+		c->idbits = o->idbits;
+	if (o->set & RD_LOG)
+		c->log = o->log;
+	c->set |= o->set;
+	c->line = o->line;
+}
+
+/* Each RD's settings: those of rds, then the rd lines in order. */
+static void configure_rds(struct machine *m)
+{
+	struct gic *g = &m->gic;
+	const struct rdconf *o;
+	struct rdconf *c;
+	u64 i, off;
+	size_t j;
+
+	for (i = 0; i < g->count; i++) {
+		c = &g->rds[i].c;
+		*c = g->dflt;
+		if (!(c->set & RD_PEND))
+			continue;
+		if (__builtin_mul_overflow(i, g->pend_step, &off) ||
+		    __builtin_add_overflow(c->pend, off, &c->pend) ||
+		    c->pend >= GIC_PA_LIMIT)
+			die_at(m->desc, g->rds_line,
+			       "rds: the pending table of RD %llu is past the "
+			       "52 bits of PENDBASER",
+			       (unsigned long long)i);
+	}
+	for (j = 0; j < g->rd.n; j++) {
+		o = &g->rd.v[j];
+		if (!g->rds_line)
+			die_at(m->desc, o->line, "rd needs an rds line");
+		if (o->index >= g->count)
+			die_at(m->desc, o->line,
+			       "rd: INDEX %llu is past the %llu redistributors",
+			       (unsigned long long)o->index,
+			       (unsigned long long)g->count);
+		apply_rd(&g->rds[o->index].c, o);
+	}
+	for (i = 0; i < g->count; i++) {
+		c = &g->rds[i].c;
+		if (c->lpis && !(c->set & RD_PROP))
+			die_at(m->desc, c->line,
+			       "RD %llu has LPIs on but no prop ADDR",
+			       (unsigned long long)i);
+		if (c->lpis && !(c->set & RD_PEND))
+			die_at(m->desc, c->line,
+			       "RD %llu has LPIs on but no pend address",
+			       (unsigned long long)i);
+	}
+}
+
+/* By default the command queues sit in the top 64 KiB pages of RAM. */
+static void place_cmdqs(struct machine *m)
+{
+	const struct res *ram = m->ram.n ? &m->ram.v[0] : NULL;
+	struct its *its;
+	u64 top;
+	size_t k;
+
+	for (k = 0; k < m->gic.its.n; k++) {
+		its = &m->gic.its.v[k];
+		if (its->cmdq_set)
+			continue;
+		if (!ram || ram->end >= GIC_PA_LIMIT)
+			die_at(m->desc, its->line,
+			       "its: no ram below 2^52 for the command queue "
+			       "(give cmdq ADDR)");
+		top = (ram->end + 1) & ~(GIC_FRAME - 1);
+		if (top < ram->start || top - ram->start < (k + 1) * GIC_FRAME)
+			die_at(m->desc, its->line,
+			       "its: the first ram range has no room for the "
+			       "command queue (give cmdq ADDR)");
+		its->cmdq = top - (k + 1) * GIC_FRAME;
+	}
+}
+
+static void check_gic(struct machine *m)
+{
+	struct gic *g = &m->gic;
+	size_t j;
+
+	need_gic(m, g->rds_line, "rds");
+	if (g->rd.n)
+		need_gic(m, g->rd.v[0].line, "rd");
+	if (g->its.n)
+		need_gic(m, g->its.v[0].line, "its");
+	if (!g->line)
+		return;
+	place_rds(m);
+	configure_rds(m);
+	place_cmdqs(m);
+	for (j = 0; g->madt && !g->gicc_rd && j < g->regions.n; j++)
+		if (g->regions.v[j].size > UINT32_MAX)
+			die_at(m->desc, g->line,
+			       "gic: redist region %zu is too large for the "
+			       "32-bit length of a MADT GICR structure",
+			       j);
+}
+
 static void check_machine(struct machine *m)
 {
 	check_ram(m);
@@ -1117,25 +1757,30 @@ static void check_machine(struct machine *m)
 	need_systab(m, m->root.line, "memreserve");
 	if (m->tables.n)
 		need_systab(m, m->tables.v[0].line, "table");
+	check_gic(m);
 }
 
 /* ---- physical memory ------------------------------------------------- */
 
-/* Record a write; the image takes DATA (malloc'ed) over. */
-static void emit(const struct machine *m, struct image *img, unsigned int line,
-		 u64 addr, u8 *data, size_t len)
+/*
+ * Record a write; the image takes DATA (malloc'ed, or NULL for a hole) over.
+ * Returns the chunk, valid until the next write, or NULL when LEN is 0.
+ */
+static struct chunk *emit(const struct machine *m, struct image *img,
+			  unsigned int line, u64 addr, u8 *data, size_t len)
 {
 	struct chunk *c;
 
 	if (!len) {
 		free(data);
-		return;
+		return NULL;
 	}
 	if (addr > UINT64_MAX - (len - 1))
 		die_at(m->desc, line, "%zu bytes at 0x%llx wrap past 2^64", len,
 		       (unsigned long long)addr);
 	c = PUSH(img->c);
-	*c = (struct chunk){addr, len, data, line};
+	*c = (struct chunk){addr, len, data, line, false};
+	return c;
 }
 
 /* The 8-aligned address after LEN bytes at ADDR, for default placements. */
@@ -1298,6 +1943,83 @@ static void build_block(const struct machine *m, size_t i, struct image *img)
 	emit(m, img, bl->line, bl->addr, b, RSV_HEADER + RSV_ENTRY * slots);
 }
 
+/* CPU i's affinity as QEMU virt numbers CPUs: Aff2.Aff1.Aff0. */
+static u32 cpu_affinity(u64 i)
+{
+	return (u32)((i / 4096) << 16 | ((i / 16) % 256) << 8 | i % 16);
+}
+
+/*
+ * A register frame: SPAN bytes captured, of which LEN register bytes at
+ * its base and GICx_PIDR2 are written; the rest reads 0 and stays a hole.
+ */
+static void emit_frame(const struct machine *m, struct image *img,
+		       unsigned int line, u64 base, u64 span, u8 *regs,
+		       size_t len, bool hidden)
+{
+	u8 *pidr2 = xcalloc(4);
+
+	put_le32(pidr2, m->gic.version == 4 ? 0x4b : 0x3b);
+	emit(m, img, line, base, NULL, span)->hidden = hidden;
+	emit(m, img, line, base, regs, len)->hidden = hidden;
+	emit(m, img, line, base + GIC_PIDR2, pidr2, 4)->hidden = hidden;
+}
+
+static void build_rd(const struct machine *m, u64 i, struct image *img)
+{
+	const struct gic *g = &m->gic;
+	const struct rdinfo *rd = &g->rds[i];
+	u8 *b = xcalloc(0x80);
+	u64 typer = 1; /* PLPIS */
+
+	if (g->version == 4)
+		typer |= 1 << 1; /* VLPIS */
+	if (rd->last)
+		typer |= 1 << 4;
+	typer |= i << 8 | (u64)cpu_affinity(i) << 32;
+	put_le32(b + 0x00, rd->c.lpis); /* GICR_CTLR.EnableLPIs */
+	put_le32(b + 0x04, GIC_IIDR);
+	put_le64(b + 0x08, typer);
+	put_le32(b + 0x14, 0); /* GICR_WAKER: awake */
+	if (rd->c.lpis) {
+		put_le64(b + 0x70,
+			 rd->c.prop | GIC_BASER_ATTR | (rd->c.idbits - 1));
+		put_le64(b + 0x78, rd->c.pend | GIC_BASER_ATTR);
+	}
+	emit_frame(m, img, rd->c.line, rd->base, gic_frame_size(g), b, 0x80,
+		   g->hidden);
+}
+
+static void build_its(const struct machine *m, const struct its *its,
+		      struct image *img)
+{
+	u8 *b = xcalloc(0x88);
+
+	put_le32(b + 0x00, GITS_CTLR_VALUE);
+	put_le32(b + 0x04, GIC_IIDR);
+	put_le64(b + 0x08, GITS_TYPER_VALUE | (m->gic.version == 4) << 1);
+	put_le64(b + 0x80, its->cmdq | GITS_CBASER_ATTR);
+	/* the ITS is readable where the GICD and GICR are not (DESIGN 3) */
+	emit_frame(m, img, its->line, its->addr, GIC_FRAME, b, 0x88, false);
+}
+
+static void build_gic(const struct machine *m, struct image *img)
+{
+	const struct gic *g = &m->gic;
+	u8 *b = xcalloc(0x10);
+	size_t k;
+	u64 i;
+
+	put_le32(b + 0x00, GICD_CTLR_VALUE);
+	put_le32(b + 0x04, GICD_TYPER_VALUE);
+	put_le32(b + 0x08, GIC_IIDR);
+	emit_frame(m, img, g->line, g->dist, GIC_FRAME, b, 0x10, g->hidden);
+	for (i = 0; i < g->count; i++)
+		build_rd(m, i, img);
+	for (k = 0; k < g->its.n; k++)
+		build_its(m, &g->its.v[k], img);
+}
+
 static void build_pokes(struct machine *m, struct image *img)
 {
 	size_t i;
@@ -1324,6 +2046,8 @@ static void build_image(struct machine *m, struct layout *lo, struct image *img)
 		build_root(m, img);
 	for (i = 0; i < m->blocks.n; i++)
 		build_block(m, i, img);
+	if (m->gic.line)
+		build_gic(m, img);
 	build_pokes(m, img);
 }
 
@@ -1384,9 +2108,10 @@ static void capture(const struct machine *m, const struct image *img,
 	size_t i;
 
 	for (i = 0; i < img->c.n; i++)
-		*PUSH(cap->s) =
-			(struct span){img->c.v[i].addr,
-				      img->c.v[i].addr + (img->c.v[i].len - 1)};
+		if (!img->c.v[i].hidden)
+			*PUSH(cap->s) = (struct span){
+				img->c.v[i].addr,
+				img->c.v[i].addr + (img->c.v[i].len - 1)};
 	spans_normalize(cap);
 	for (i = 0; i < m->capops.n; i++) {
 		if (m->capops.v[i].add) {
@@ -1521,7 +2246,7 @@ static void put_span(int fd, const char *path, const struct image *img,
 	for (i = 0; i < img->c.n; i++) {
 		c = &img->c.v[i];
 		end = c->addr + (c->len - 1);
-		if (end < s.start || c->addr > s.end)
+		if (!c->data || end < s.start || c->addr > s.end)
 			continue;
 		lo = c->addr > s.start ? c->addr : s.start;
 		hi = end < s.end ? end : s.end;
@@ -1668,6 +2393,114 @@ static int fdt_chosen(void *fdt, const struct machine *m,
 	return err;
 }
 
+static int fdt_reserved_memory(void *fdt, const struct machine *m)
+{
+	const struct rsvmem *rm;
+	fdt64_t reg[2];
+	char name[64];
+	size_t i;
+	int err;
+
+	err = fdt_begin_node(fdt, "reserved-memory");
+	if (!err)
+		err = fdt_property_u32(fdt, "#address-cells", 2);
+	if (!err)
+		err = fdt_property_u32(fdt, "#size-cells", 2);
+	if (!err)
+		err = fdt_property(fdt, "ranges", NULL, 0);
+	for (i = 0; i < m->rsvmem.n && !err; i++) {
+		rm = &m->rsvmem.v[i];
+		snprintf(name, sizeof(name), "%s@%llx", rm->name,
+			 (unsigned long long)rm->r.start);
+		reg[0] = cpu_to_fdt64(rm->r.start);
+		reg[1] = cpu_to_fdt64(rm->r.end - rm->r.start + 1);
+		err = fdt_begin_node(fdt, name);
+		if (!err)
+			err = fdt_property(fdt, "reg", reg, sizeof(reg));
+		if (!err && rm->no_map)
+			err = fdt_property(fdt, "no-map", NULL, 0);
+		if (!err)
+			err = fdt_end_node(fdt);
+	}
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+static int fdt_its(void *fdt, const struct its *its)
+{
+	fdt64_t reg[2] = {cpu_to_fdt64(its->addr), cpu_to_fdt64(GIC_ITS_SIZE)};
+	char name[32];
+	int err;
+
+	snprintf(name, sizeof(name), "its@%llx", (unsigned long long)its->addr);
+	err = fdt_begin_node(fdt, name);
+	if (!err)
+		err = fdt_property_string(fdt, "compatible", "arm,gic-v3-its");
+	if (!err)
+		err = fdt_property(fdt, "reg", reg, sizeof(reg));
+	if (!err)
+		err = fdt_property(fdt, "msi-controller", NULL, 0);
+	if (!err)
+		err = fdt_property_u32(fdt, "#msi-cells", 1);
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+/* reg: the GICD frame, then each redistributor region. */
+static int fdt_gic_reg(void *fdt, const struct gic *g)
+{
+	size_t i, n = 2 * (1 + g->regions.n);
+	fdt64_t *reg = xcalloc(n * sizeof(*reg));
+	int err;
+
+	reg[0] = cpu_to_fdt64(g->dist);
+	reg[1] = cpu_to_fdt64(GIC_FRAME);
+	for (i = 0; i < g->regions.n; i++) {
+		reg[2 + 2 * i] = cpu_to_fdt64(g->regions.v[i].base);
+		reg[3 + 2 * i] = cpu_to_fdt64(g->regions.v[i].size);
+	}
+	err = fdt_property(fdt, "reg", reg, (int)(n * sizeof(*reg)));
+	free(reg);
+	return err;
+}
+
+static int fdt_gic(void *fdt, const struct machine *m)
+{
+	const struct gic *g = &m->gic;
+	char name[32];
+	size_t i;
+	int err;
+
+	snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)g->dist);
+	err = fdt_begin_node(fdt, name);
+	if (!err)
+		err = fdt_property_string(fdt, "compatible", "arm,gic-v3");
+	if (!err)
+		err = fdt_property_u32(fdt, "#interrupt-cells", 3);
+	if (!err)
+		err = fdt_property(fdt, "interrupt-controller", NULL, 0);
+	if (!err)
+		err = fdt_gic_reg(fdt, g);
+	if (!err && g->regions.n > 1)
+		err = fdt_property_u32(fdt, "#redistributor-regions",
+				       (u32)g->regions.n);
+	if (!err && g->stride_set)
+		err = fdt_property_u64(fdt, "redistributor-stride", g->stride);
+	if (!err)
+		err = fdt_property_u32(fdt, "#address-cells", 2);
+	if (!err)
+		err = fdt_property_u32(fdt, "#size-cells", 2);
+	if (!err)
+		err = fdt_property(fdt, "ranges", NULL, 0);
+	for (i = 0; i < g->its.n && !err; i++)
+		err = fdt_its(fdt, &g->its.v[i]);
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
 static int fdt_build(void *fdt, int size, const struct machine *m,
 		     const struct layout *lo)
 {
@@ -1696,6 +2529,10 @@ static int fdt_build(void *fdt, int size, const struct machine *m,
 		err = fdt_memory_nodes(fdt, m);
 	if (!err)
 		err = fdt_chosen(fdt, m, lo);
+	if (!err && m->rsvmem.n)
+		err = fdt_reserved_memory(fdt, m);
+	if (!err && m->gic.line && !m->gic.no_dt)
+		err = fdt_gic(fdt, m);
 	if (!err)
 		err = fdt_end_node(fdt);
 	if (!err)
@@ -1766,17 +2603,91 @@ static void put_kmsg_text(FILE *f, const char *s)
 	}
 }
 
+/* One /dev/kmsg record, numbered as it comes; with F NULL only counted. */
+static void put_record(FILE *f, size_t *seq, int prio, const char *text)
+{
+	if (f) {
+		fprintf(f, "%d,%zu,%llu,-;", prio, *seq,
+			(unsigned long long)*seq * 1000);
+		put_kmsg_text(f, text);
+		fputc('\n', f);
+	}
+	(*seq)++;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+put_gic_record(FILE *f, size_t *seq, const char *fmt, ...)
+{
+	char text[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	put_record(f, seq, 6, text);
+}
+
+/* The GIC driver's lines about the RDs, in boot order (kernel-facts A2). */
+static void put_gic_log(FILE *f, const struct machine *m, size_t *seq)
+{
+	const struct gic *g = &m->gic;
+	const struct rdinfo *rd;
+	u64 i;
+
+	for (i = 0; i < g->count; i++) {
+		rd = &g->rds[i];
+		if (rd->c.log == LOG_NONE)
+			continue;
+		/* the MPIDR, and one region per GICC entry with gicc-rd */
+		put_gic_record(
+			f, seq,
+			"GICv3: CPU%llu: found redistributor %x "
+			"region %llu:0x%016llx",
+			(unsigned long long)i, cpu_affinity(i),
+			(unsigned long long)(g->gicc_rd ? i : rd->region),
+			(unsigned long long)rd->base);
+		if (!rd->c.lpis)
+			continue;
+		if (!i && rd->c.log == LOG_RESERVED)
+			put_gic_record(f, seq,
+				       "GICv3: Using preallocated "
+				       "redistributor tables");
+		if (!i)
+			put_gic_record(
+				f, seq,
+				"GICv3: using LPI property table @0x%016llx",
+				(unsigned long long)rd->c.prop);
+		put_gic_record(f, seq,
+			       "GICv3: CPU%llu: using %s LPI pending table "
+			       "@0x%016llx",
+			       (unsigned long long)i,
+			       rd->c.log == LOG_RESERVED ? "reserved"
+							 : "allocated",
+			       (unsigned long long)rd->c.pend);
+	}
+}
+
+static size_t gic_log_lines(const struct machine *m)
+{
+	size_t n = 0;
+
+	put_gic_log(NULL, m, &n);
+	return n;
+}
+
+/* The GIC lines go where the rds line stood among the kmsg lines. */
 static void write_kmsg(const char *out, const struct machine *m)
 {
 	char *path = path_join(out, "dev/kmsg");
 	FILE *f = create_stream(path);
-	size_t i;
+	size_t i, seq = 0;
 
-	for (i = 0; i < m->kmsg.n; i++) {
-		fprintf(f, "%d,%zu,%llu,-;", m->kmsg.v[i].prio, i,
-			(unsigned long long)i * 1000);
-		put_kmsg_text(f, m->kmsg.v[i].text);
-		fputc('\n', f);
+	for (i = 0; i <= m->kmsg.n; i++) {
+		if (m->gic.rds_line && i == m->gic.kmsg_at)
+			put_gic_log(f, m, &seq);
+		if (i < m->kmsg.n)
+			put_record(f, &seq, m->kmsg.v[i].prio,
+				   m->kmsg.v[i].text);
 	}
 	close_stream(f, path);
 	free(path);
@@ -1792,6 +2703,127 @@ static void write_text(const char *out, const char *rel, const char *text)
 	free(path);
 }
 
+/* The ACPI table header, as QEMU writes it; the checksum comes last. */
+static void put_acpi_header(u8 *b, const char *sig, size_t len, u8 rev)
+{
+	memcpy(b, sig, 4);
+	put_le32(b + 4, (u32)len);
+	b[8] = rev;
+	memcpy(b + 10, "BOCHS ", 6);
+	memcpy(b + 16, "BXPC    ", 8);
+	put_le32(b + 24, 1); /* OEM revision */
+	memcpy(b + 28, "BXPC", 4);
+	put_le32(b + 32, 1); /* creator revision */
+}
+
+static void put_acpi_checksum(u8 *b, size_t len)
+{
+	u8 sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sum = (u8)(sum + b[i]);
+	b[9] = (u8)(b[9] - sum);
+}
+
+/*
+ * The MADT (ACPI 6.3, revision 5): GICD, a GICC per CPU, a GICR per
+ * redistributor region (none with gicc-rd) and an ITS structure per ITS.
+ */
+static void write_madt(const char *out, const struct machine *m)
+{
+	const struct gic *g = &m->gic;
+	size_t ngicr = g->gicc_rd ? 0 : g->regions.n;
+	size_t len = MADT_HEADER + MADT_GICD + MADT_GICC * g->count +
+		     MADT_GICR * ngicr + MADT_ITS * g->its.n;
+	u8 *b = xcalloc(len);
+	u8 *p = b + MADT_HEADER;
+	size_t i;
+
+	/* LocalInterruptControllerAddress and Flags stay 0 */
+	put_acpi_header(b, "APIC", len, MADT_REVISION);
+	p[0] = 0x0c; /* GICD */
+	p[1] = MADT_GICD;
+	put_le64(p + 8, g->dist);
+	p[20] = (u8)g->version;
+	p += MADT_GICD;
+	for (i = 0; i < g->count; i++, p += MADT_GICC) {
+		p[0] = 0x0b; /* GICC */
+		p[1] = MADT_GICC;
+		put_le32(p + 4, (u32)i); /* CPU interface number */
+		put_le32(p + 8, (u32)i); /* ACPI processor UID */
+		put_le32(p + 12, 1);	 /* Enabled */
+		put_le32(p + 20, 23);	 /* PMU interrupt: PPI 7, as QEMU */
+		put_le64(p + 60, g->gicc_rd ? g->rds[i].base : 0);
+		put_le64(p + 68, cpu_affinity(i)); /* MPIDR, Aff3 = 0 */
+	}
+	for (i = 0; i < ngicr; i++, p += MADT_GICR) {
+		p[0] = 0x0e; /* GICR */
+		p[1] = MADT_GICR;
+		put_le64(p + 4, g->regions.v[i].base);
+		put_le32(p + 12, (u32)g->regions.v[i].size);
+	}
+	for (i = 0; i < g->its.n; i++, p += MADT_ITS) {
+		p[0] = 0x0f; /* GIC ITS */
+		p[1] = MADT_ITS;
+		put_le32(p + 4, (u32)i);
+		put_le64(p + 8, g->its.v[i].addr);
+	}
+	put_acpi_checksum(b, len);
+	write_file(out, "sys/firmware/acpi/tables/APIC", b, len);
+	free(b);
+}
+
+static void write_number(const char *out, const char *rel, u64 v)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)v);
+	write_text(out, rel, text);
+}
+
+/* The size of the first crashkernel line, as kexec_crash_size shows it. */
+static u64 crash_size(const struct machine *m)
+{
+	size_t i;
+
+	if (m->kexec.crash_size_set)
+		return m->kexec.crash_size;
+	for (i = 0; i < m->sub.n; i++)
+		if (!strcmp(m->sub.v[i].name, "Crash kernel"))
+			return m->sub.v[i].end - m->sub.v[i].start + 1;
+	return 0;
+}
+
+static void write_kexec(const char *out, const struct machine *m)
+{
+	write_number(out, "sys/kernel/kexec_loaded", m->kexec.loaded);
+	write_number(out, "sys/kernel/kexec_crash_loaded",
+		     m->kexec.crash_loaded);
+	write_number(out, "sys/kernel/kexec_crash_size", crash_size(m));
+}
+
+/* As the kernel prints it: every mode, the active one in brackets. */
+static void write_lockdown(const char *out, const struct machine *m)
+{
+	char *path = path_join(out, "sys/kernel/security/lockdown");
+	FILE *f = create_stream(path);
+	size_t i;
+
+	for (i = 0; i < sizeof(lockdown_modes) / sizeof(lockdown_modes[0]);
+	     i++) {
+		if (i)
+			fputc(' ', f);
+		if (lockdown_modes[i] == m->lockdown)
+			fprintf(f, "[%s]", lockdown_modes[i]);
+		else
+			fputs(lockdown_modes[i], f);
+	}
+	fputc('\n', f);
+	close_stream(f, path);
+	free(path);
+}
+
 static void write_outputs(const char *out, bool memdir, const struct machine *m,
 			  const struct layout *lo, const struct image *img,
 			  const struct spans *cap)
@@ -1803,12 +2835,20 @@ static void write_outputs(const char *out, bool memdir, const struct machine *m,
 	else
 		write_mem_image(out, img, cap);
 	write_iomem(out, m);
-	if (m->kmsg.n)
+	if (m->kmsg.n || gic_log_lines(m))
 		write_kmsg(out, m);
 	if (m->cmdline)
 		write_text(out, "proc/cmdline", m->cmdline);
 	if (m->st.line)
 		write_text(out, "sys/firmware/efi/fw_platform_size", "64");
+	if (m->gic.madt)
+		write_madt(out, m);
+	if (m->version)
+		write_text(out, "proc/version", m->version);
+	if (m->kexec.line)
+		write_kexec(out, m);
+	if (m->lockdown)
+		write_lockdown(out, m);
 }
 
 static void free_machine(struct machine *m)
@@ -1834,6 +2874,14 @@ static void free_machine(struct machine *m)
 	free(m->cmdline);
 	free(m->model);
 	free(m->st.vendor);
+	free(m->version);
+	for (i = 0; i < m->rsvmem.n; i++)
+		free(m->rsvmem.v[i].name);
+	free(m->rsvmem.v);
+	free(m->gic.regions.v);
+	free(m->gic.its.v);
+	free(m->gic.rd.v);
+	free(m->gic.rds);
 }
 
 static void free_image(struct image *img)
