@@ -27,6 +27,7 @@ static const char *const files[] = {
 	"/proc/cmdline",
 	"/proc/version",
 	"/proc/sys/kernel/kexec_load_disabled",
+	"/proc/sys/kernel/tainted",
 	"/sys/kernel/kexec_loaded",
 	"/sys/kernel/kexec_crash_loaded",
 	"/sys/kernel/kexec_crash_size",

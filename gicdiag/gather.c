@@ -19,6 +19,7 @@ void gk_facts_free(struct gk_facts *f)
 	free(f->dt_memrsv);
 	free(f->resmem);
 	free(f->crash);
+	free(f->ram);
 	lpilog_free(&f->log);
 	memset(f, 0, sizeof(*f));
 }
@@ -218,8 +219,10 @@ static void read_iomem(const struct sysroot *sr, struct gk_facts *f)
 	if (iomem_load(sr, &io, NULL) < 0)
 		return;
 	f->iomem_ok = !iomem_zeroed(io);
-	if (f->iomem_ok)
+	if (f->iomem_ok) {
 		iomem_find(io, "Crash kernel", &f->crash, &f->ncrash);
+		iomem_find(io, "System RAM", &f->ram, &f->nram);
+	}
 	iomem_free(io);
 }
 

@@ -12,20 +12,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "confirm.h"
 #include "dump.h"
 #include "gather.h"
+#include "klog.h"
+#include "map.h"
+#include "prom.h"
 #include "render.h"
 
 #define EXIT_DIAG_FAILED 3
 #define EXIT_USAGE 64
 
 enum loader_opt { LOADER_AUTO, LOADER_OURS, LOADER_KEXEC_TOOLS };
+enum command { CMD_CHECK, CMD_CONFIRM, CMD_MAP };
 
 struct opts {
 	const char *sysroot;
 	const char *kmsg;
 	const char *output;
 	const char *dump;
+	const char *prometheus;
+	enum command cmd;
 	bool json, output_all;
 	enum loader_opt loader;
 	struct render_opts r;
@@ -38,7 +45,9 @@ static void usage(void)
 	size_t n, nd;
 
 	printf("Usage:\n"
-	       " gicdiag [options]\n\n"
+	       " gicdiag [options] [check]\n"
+	       " gicdiag [options] confirm\n"
+	       " gicdiag [options] map\n\n"
 	       "Say, before a kexec or a crash, whether the next kernel will reuse the\n"
 	       "GICv3 LPI tables of this one and find them still reserved.\n\n"
 	       "Options:\n"
@@ -53,6 +62,12 @@ static void usage(void)
 	       " -k, --kmsg <file>        kernel log to read (journalctl -k -b, dmesg)\n"
 	       " -v, --verbose            every register, decoded\n"
 	       "     --dump <dir|tar.gz>  also write a snapshot of what was read\n"
+	       "     --prometheus <file>  also write node_exporter textfile metrics\n"
+	       "\nCommands:\n"
+	       " check     the verdict before a jump (default)\n"
+	       " confirm   after a jump: did this boot reuse the tables or lose them?\n"
+	       " map       the physical address space: RAM, reservations, tables\n"
+	       "\nOptions:\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\nColumns:\n");
 	cols = render_rd_cols(&n, false, &def, &nd);
@@ -129,6 +144,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "kmsg", required_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "dump", required_argument, NULL, 'd' },
+		{ "prometheus", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -150,6 +166,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'k': o->kmsg = optarg; break;
 		case 'v': o->r.verbose = true; break;
 		case 'd': o->dump = optarg; break;
+		case 'P': o->prometheus = optarg; break;
 		case 'h': usage(); return -1;
 		case 'V':
 			printf("gicdiag from %s %s\n", PACKAGE_NAME,
@@ -163,8 +180,20 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	}
 	if (ret)
 		return ret;
-	if (optind < argc)
-		return usage_error("unexpected argument: ", argv[optind]);
+	if (optind < argc) {
+		static const char *const cmds[] = { "check", "confirm", "map" };
+		size_t i;
+
+		for (i = 0; i < GK_ARRAY_SIZE(cmds); i++)
+			if (!strcmp(argv[optind], cmds[i]))
+				break;
+		if (i == GK_ARRAY_SIZE(cmds))
+			return usage_error("unknown command: ", argv[optind]);
+		o->cmd = (enum command)i;
+		if (++optind < argc)
+			return usage_error("unexpected argument: ",
+					   argv[optind]);
+	}
 	if (o->json && (o->r.raw || o->r.noheadings))
 		return usage_error("--json does not go with --raw or --noheadings",
 				   NULL);
@@ -210,8 +239,11 @@ static int render(const struct opts *o, const struct sysroot *sr,
 
 	if (!mem)
 		return -1;
-	ret = o->json ? render_json(mem, f, r, &o->r)
-		      : render_text(mem, f, r, &o->r);
+	if (o->cmd == CMD_MAP)
+		ret = gk_map_text(mem, f, o->r.loader);
+	else
+		ret = o->json ? render_json(mem, f, r, &o->r)
+			      : render_text(mem, f, r, &o->r);
 	if (fclose(mem) || ret < 0) {
 		free(text);
 		return -1;
@@ -230,6 +262,7 @@ static int judge_and_render(struct opts *o, const struct sysroot *sr,
 			    const struct gk_facts *f)
 {
 	struct gk_report r;
+	struct gk_err e;
 	int ret;
 
 	o->r.loader = pick_loader(o, sr);
@@ -241,7 +274,11 @@ static int judge_and_render(struct opts *o, const struct sysroot *sr,
 		fprintf(stderr, "gicdiag: write error\n");
 		ret = EXIT_DIAG_FAILED;
 	} else {
-		ret = worst_exit(&r, o);
+		ret = o->cmd == CMD_MAP ? 0 : worst_exit(&r, o);
+	}
+	if (o->prometheus && gk_prom_write(o->prometheus, f, &r, &o->r, &e) < 0) {
+		fprintf(stderr, "gicdiag: %s\n", e.msg);
+		ret = EXIT_DIAG_FAILED;
 	}
 	gk_report_free(&r);
 	return ret;
@@ -273,6 +310,58 @@ fail:
 	return EXIT_DIAG_FAILED;
 }
 
+static long long read_tainted(const struct sysroot *sr)
+{
+	long long t = -1;
+	size_t len;
+	char *buf;
+
+	if (sysroot_read_file(sr, "/proc/sys/kernel/tainted", 64, &buf, &len,
+			      NULL) == 0) {
+		if (buf[0] >= '0' && buf[0] <= '9')
+			t = strtoll(buf, NULL, 10);
+		free(buf);
+	}
+	return t;
+}
+
+static int confirm(const struct opts *o, const struct sysroot *sr)
+{
+	char *text = NULL, *plain;
+	struct gk_confirm c;
+	struct lpilog ll;
+	struct klog *log;
+	struct gk_err e;
+	size_t len = 0;
+	FILE *mem;
+
+	if (klog_load(sr, o->kmsg, &log, &e) < 0 ||
+	    lpilog_parse(log, &ll, &e) < 0) {
+		fprintf(stderr, "gicdiag: %s\n", e.msg);
+		return EXIT_DIAG_FAILED;
+	}
+	klog_free(log);
+	gk_confirm(&ll, read_tainted(sr), &c);
+	mem = open_memstream(&text, &len);
+	if (mem) {
+		if (o->json)
+			gk_confirm_json(mem, &ll, &c);
+		else
+			gk_confirm_text(mem, &ll, &c);
+		fclose(mem);
+	}
+	lpilog_free(&ll);
+	plain = text ? sysroot_unname(sr, text) : NULL;
+	free(text);
+	if (!plain || fputs(plain, stdout) < 0 || fflush(stdout)) {
+		free(plain);
+		fprintf(stderr, "gicdiag: write error\n");
+		return EXIT_DIAG_FAILED;
+	}
+	free(plain);
+	return gk_outcome_exit(c.outcome);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -287,7 +376,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gicdiag: %s\n", e.msg);
 		return EXIT_DIAG_FAILED;
 	}
-	ret = diagnose(&o, sr);
+	ret = o.cmd == CMD_CONFIRM ? confirm(&o, sr) : diagnose(&o, sr);
 	sysroot_free(sr);
 	return ret;
 }

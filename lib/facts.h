@@ -83,6 +83,8 @@ struct gk_facts {
 
 	/* memory */
 	bool iomem_ok;
+	struct gk_range *ram;	/* "System RAM" */
+	size_t nram;
 	struct gk_range *crash;	/* "Crash kernel" */
 	size_t ncrash;
 

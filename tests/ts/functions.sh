@@ -5,6 +5,8 @@
 # (review the diff before committing them).
 
 : "${top_srcdir:?}" "${top_builddir:?}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
 TS_N=0
 TS_FAILED=0
 TS_COMPONENT=${TS_COMPONENT:-misc}

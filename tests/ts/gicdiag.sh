@@ -27,7 +27,7 @@ set -- $real
 nreal=$#
 set -- $gen
 ngen=$#
-ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1))
+ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11))
 
 for r in $real; do
 	ts_cmd "$r" "$GD" -s "$D/$r.tar.gz"
@@ -50,10 +50,26 @@ ts_cmd usage-target "$GD" -s "$R" --target both-ways
 ts_cmd usage-loader "$GD" -s "$R" --loader mine
 ts_cmd usage-column "$GD" -s "$R" -o RD,NOPE
 ts_cmd usage-json-raw "$GD" -s "$R" -J -r
-ts_cmd usage-extra "$GD" -s "$R" frobnicate
+ts_cmd usage-extra "$GD" -s "$R" map extra
 ts_cmd bad-sysroot "$GD" -s "$S/does-not-exist"
 ts_cmd kmsg-file "$GD" -s "$D/qemu-efi-acpi-debian12.tar.gz" \
 	--kmsg "$top_srcdir/tests/data/qemu-dt-boot.dmesg" --target kexec
+
+# map, confirm, prometheus
+ts_cmd map-dt "$GD" -s "$R" map
+ts_cmd map-efi "$GD" -s "$D/qemu-efi-dt-debian12.tar.gz" map
+ts_cmd map-crash "$GD" -s "$S/gic-kdump-crash-overlap" map
+ts_cmd map-memreserve-dt "$GD" -s "$S/gic-dt-noefi-memreserve" map
+ts_cmd confirm-fresh "$GD" -s "$R" confirm
+ts_cmd confirm-lost "$GD" -s "$R" --kmsg "$D/qemu-dt-lost.dmesg" confirm
+ts_cmd confirm-reused-json "$GD" -s "$R" --kmsg "$D/qemu-efi-reused.dmesg" -J confirm
+ts_cmd confirm-unknown "$GD" -s "$R" --kmsg "$D/qemu-dt-lost.dmesg.none" confirm
+"$GD" -s "$R" --prometheus "$S/gk.prom" >/dev/null
+rc=$?
+ts_cmd prometheus cat "$S/gk.prom"
+[ $rc = 2 ] && [ "$(ls "$S" | grep -c 'gk.prom.tmp')" = 0 ]
+ts_ok "prometheus file written whole, exit $rc" $?
+ts_cmd usage-command "$GD" -s "$R" frobnicate
 
 # 4096 redistributors in 4 regions: every one walked, mapped to its CPU
 # (MPIDR affinity beyond 16 CPUs) and found reserved

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* gicdiag map: the physical address space at a glance. */
+#ifndef GK_MAP_H
+#define GK_MAP_H
+
+#include <stdio.h>
+
+#include "verdict.h"
+
+#define GK_MAP_WIDTH 64	/* cells per RAM range */
+
+int gk_map_text(FILE *out, const struct gk_facts *f, enum gk_loader loader);
+
+#endif
