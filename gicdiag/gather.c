@@ -138,19 +138,41 @@ static void read_log(const struct sysroot *sr, const char *file,
 	klog_free(log);
 }
 
-/* CPU numbers from "CPUn: found redistributor" lines, matched by base. */
+static int by_base(const void *pa, const void *pb)
+{
+	const struct lpilog_cpu *a = *(const struct lpilog_cpu *const *)pa;
+	const struct lpilog_cpu *b = *(const struct lpilog_cpu *const *)pb;
+
+	return a->rd_base < b->rd_base ? -1 : a->rd_base > b->rd_base;
+}
+
+/*
+ * CPU numbers from "CPUn: found redistributor" lines, matched by base
+ * through a sorted index: servers have thousands of both.
+ */
 static void log_into_rds(struct gk_facts *f)
 {
-	for (size_t i = 0; i < f->nrds; i++) {
-		for (size_t c = 0; c < f->log.ncpus; c++) {
-			const struct lpilog_cpu *lc = &f->log.cpus[c];
+	const struct lpilog_cpu **idx, *key, **hit;
+	struct lpilog_cpu k;
+	size_t n = 0;
 
-			if (!lc->found || lc->rd_base != f->rds[i].base)
-				continue;
-			f->rds[i].cpu = (int)lc->cpu;
-			f->rds[i].pend_reused = lc->has_pend && lc->pend_reserved;
-		}
+	idx = calloc(f->log.ncpus + 1, sizeof(*idx));
+	if (!idx)
+		return;	/* CPU numbers are a nicety */
+	for (size_t c = 0; c < f->log.ncpus; c++)
+		if (f->log.cpus[c].found)
+			idx[n++] = &f->log.cpus[c];
+	qsort(idx, n, sizeof(*idx), by_base);
+	for (size_t i = 0; i < f->nrds; i++) {
+		k.rd_base = f->rds[i].base;
+		key = &k;
+		hit = bsearch(&key, idx, n, sizeof(*idx), by_base);
+		if (!hit)
+			continue;
+		f->rds[i].cpu = (int)(*hit)->cpu;
+		f->rds[i].pend_reused = (*hit)->has_pend && (*hit)->pend_reserved;
 	}
+	free(idx);
 }
 
 /* Without registers: one redistributor per CPU the log names. */

@@ -82,7 +82,8 @@ static void hex(char *buf, size_t n, uint64_t v, bool known)
 }
 
 static void rd_cells(const struct gk_facts *f, size_t i,
-		     const struct render_opts *o, char v[][40])
+		     const struct render_opts *o, unsigned int bits,
+		     char v[][40])
 {
 	const struct gk_rdfact *rd = &f->rds[i];
 
@@ -96,7 +97,7 @@ static void rd_cells(const struct gk_facts *f, size_t i,
 	hex(v[RD_PROP], 40, rd->prop, rd->prop);
 	hex(v[RD_PEND], 40, rd->pend, rd->pend);
 	snprintf(v[RD_RESERVED], 40, "%s",
-		 rd_pend_reservation(f, rd, o->loader, boot_bits(f)));
+		 rd_pend_reservation(f, rd, o->loader, bits));
 	snprintf(v[RD_REUSED], 40, "%s", rd->pend_reused ? "yes" : "no");
 	hex(v[RD_TYPER], 40, rd->typer, rd->regs);
 	hex(v[RD_CTLR], 40, rd->ctlr, rd->regs);
@@ -109,6 +110,7 @@ static int rd_table(FILE *out, const struct gk_facts *f,
 {
 	struct libscols_table *tb = scols_new_table();
 	char v[GK_ARRAY_SIZE(rd_cols)][40];
+	unsigned int bits = boot_bits(f);
 	int ret = 0;
 
 	if (!tb)
@@ -123,7 +125,7 @@ static int rd_table(FILE *out, const struct gk_facts *f,
 	for (size_t i = 0; i < f->nrds && !ret; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
-		rd_cells(f, i, o, v);
+		rd_cells(f, i, o, bits, v);
 		for (size_t c = 0; ln && c < o->ncols; c++)
 			scols_line_set_data(ln, c, v[o->cols[c]]);
 		ret = ln ? 0 : -1;
@@ -218,7 +220,7 @@ static void json_ranges(struct gk_json *j, const char *key,
 }
 
 static void json_rd(struct gk_json *j, const struct gk_facts *f, size_t i,
-		    const struct render_opts *o)
+		    const struct render_opts *o, unsigned int bits)
 {
 	const struct gk_rdfact *rd = &f->rds[i];
 
@@ -230,7 +232,7 @@ static void json_rd(struct gk_json *j, const struct gk_facts *f, size_t i,
 	rd->prop ? gk_json_addr(j, "prop", rd->prop) : gk_json_null(j, "prop");
 	rd->pend ? gk_json_addr(j, "pend", rd->pend) : gk_json_null(j, "pend");
 	gk_json_str(j, "reserved",
-		    rd_pend_reservation(f, rd, o->loader, boot_bits(f)));
+		    rd_pend_reservation(f, rd, o->loader, bits));
 	gk_json_bool(j, "reused", rd->pend_reused);
 	if (rd->regs) {
 		gk_json_open(j, "registers", '{');
@@ -313,7 +315,7 @@ int render_json(FILE *out, const struct gk_facts *f,
 	json_system(&j, f);
 	gk_json_open(&j, "redistributors", '[');
 	for (size_t i = 0; i < f->nrds; i++)
-		json_rd(&j, f, i, o);
+		json_rd(&j, f, i, o, boot_bits(f) /* cheap: stops at CPU 0 */);
 	gk_json_close(&j, ']');
 	json_findings(&j, r);
 	gk_json_close(&j, '}');

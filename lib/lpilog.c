@@ -46,11 +46,18 @@ static const char *cpu_prefix(const char *s, unsigned int *cpu)
 
 static struct lpilog_cpu *get_cpu(struct lpilog *ll, unsigned int cpu)
 {
+	size_t i = 0, hi = ll->ncpus;
 	struct lpilog_cpu *c;
-	size_t i;
 
-	for (i = 0; i < ll->ncpus && ll->cpus[i].cpu < cpu; i++)
-		;
+	/* bisect: thousands of CPUs log two lines each */
+	while (i < hi) {
+		size_t mid = i + (hi - i) / 2;
+
+		if (ll->cpus[mid].cpu < cpu)
+			i = mid + 1;
+		else
+			hi = mid;
+	}
 	if (i < ll->ncpus && ll->cpus[i].cpu == cpu)
 		return &ll->cpus[i];
 	c = realloc(ll->cpus, (ll->ncpus + 1) * sizeof(*c));

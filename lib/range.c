@@ -44,18 +44,28 @@ size_t gk_ranges_merge(struct gk_range *r, size_t n)
 bool gk_ranges_covers(const struct gk_range *r, size_t n,
 		      const struct gk_range *want, long *by)
 {
-	long first = -1;
+	size_t lo = 0, hi = n;
+	long hit = -1;
 
-	for (size_t i = 0; i < n; i++) {
-		if (gk_range_contains(&r[i], want)) {
-			if (by)
-				*by = (long)i;
-			return true;
-		}
-		if (first < 0 && gk_range_overlaps(&r[i], want))
-			first = (long)i;
+	/* the last range starting at or before want->start */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].start <= want->start)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo && gk_range_contains(&r[lo - 1], want)) {
+		if (by)
+			*by = (long)(lo - 1);
+		return true;
+	}
+	if (lo && gk_range_overlaps(&r[lo - 1], want))
+		hit = (long)(lo - 1);
+	else if (lo < n && gk_range_overlaps(&r[lo], want))
+		hit = (long)lo;
 	if (by)
-		*by = first;
+		*by = hit;
 	return false;
 }

@@ -63,7 +63,8 @@ size_t gk_ranges_merge(struct gk_range *r, size_t n);
 
 /**
  * gk_ranges_covers - whether sorted, merged ranges cover @want wholly
- * @r: ranges as left by gk_ranges_merge()
+ * @r: ranges as left by gk_ranges_merge() (sorted, disjoint): the
+ *     search is a bisection
  * @n: how many
  * @want: the range asked about
  * @by: if not NULL, set to the index of the covering range, or of the

@@ -556,8 +556,11 @@ static bool covered_by(const struct gk_range *r, size_t n, uint64_t start,
 const char *gk_reservation_of(const struct gk_facts *f, enum gk_loader loader,
 			      uint64_t start, uint64_t len)
 {
-	if (f->mr == GK_MR_OK &&
-	    covered_by(f->memreserve, f->nmemreserve, start, len))
+	struct gk_range want;
+
+	/* the memreserve ranges are merged already: no copy for 10,000 */
+	if (f->mr == GK_MR_OK && gk_range_from_len(&want, start, len) &&
+	    gk_ranges_covers(f->memreserve, f->nmemreserve, &want, NULL))
 		return "memreserve";
 	if (covered_by(f->dt_memrsv, f->ndt_memrsv, start, len))
 		return "memreserve-dt";

@@ -11,6 +11,7 @@
 
 #include "fuzz.h"
 #include "klog.h"
+#include "lpilog.h"
 
 static bool check_line(const struct klog *log, const struct klog_line *l,
 		       size_t size)
@@ -68,6 +69,22 @@ static bool check_grep(const struct klog *log, const char *needle)
 	return pos == log->n;
 }
 
+/* The LPI facts drawn from any log: CPUs sorted and unique. */
+static bool check_lpilog(const struct klog *log)
+{
+	struct lpilog ll;
+	bool ok = true;
+
+	if (lpilog_parse(log, &ll, NULL) < 0)
+		return true;	/* out of memory only */
+	for (size_t i = 1; i < ll.ncpus; i++)
+		ok &= ll.cpus[i - 1].cpu < ll.cpus[i].cpu;
+	for (size_t i = 0; i < ll.ncpus; i++)
+		ok &= lpilog_cpu(&ll, ll.cpus[i].cpu) == &ll.cpus[i];
+	lpilog_free(&ll);
+	return ok;
+}
+
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
 	struct gk_err e = {0};
@@ -82,7 +99,7 @@ bool gk_fuzz_one(const uint8_t *data, size_t size)
 	/* a needle from the input itself, so that some searches match */
 	memcpy(needle, data, size < 3 ? size : 3);
 	ok = check_lines(log, size) && check_grep(log, "GICv3") &&
-	     check_grep(log, needle);
+	     check_grep(log, needle) && check_lpilog(log);
 	klog_free(log);
 	return ok;
 }
