@@ -438,6 +438,24 @@ class StageRecord:
             msg = kernel_message(ln)
             yield ln if msg is None else msg
 
+    def gicdiag_verdict(self):
+        """gicdiag's own verdict in this stage, beside the kernel's lines:
+        from the first command that printed gicdiag's JSON document."""
+        for c in self.commands:
+            try:
+                doc = json.loads("\n".join(c.output))
+            except ValueError:
+                continue
+            if isinstance(doc, dict) and "targets" in doc and "evidence" in doc:
+                return {
+                    "command": c.id,
+                    "evidence": doc.get("evidence"),
+                    "targets": {t: v.get("verdict")
+                                for t, v in doc["targets"].items()},
+                    "findings": [f.get("code") for f in doc.get("findings", [])],
+                }
+        return None
+
     def to_json(self):
         """The result.json form: the stage's GIC/LPI/EFI lines, not its
         whole log (that is in stageN.log)."""
@@ -453,6 +471,7 @@ class StageRecord:
             "taint": self.taint,
             "commands": [dataclasses.asdict(c) for c in self.commands],
             "kernel": [ln for _, ln in self.log if GIC_RE.search(ln)],
+            "gicdiag": self.gicdiag_verdict(),
             "msi": self.msi,
             "msi_active": sum(1 for m in self.msi if msi_active(m)),
             "export": self.export,

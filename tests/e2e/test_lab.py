@@ -188,6 +188,26 @@ class TestConsole(unittest.TestCase):
         self.assertIn("[    0.000000] efi: UEFI not found.", j["kernel"])
         self.assertNotIn("[    0.427805] KASLR enabled", j["kernel"])
 
+    def test_gicdiag_verdict_beside_the_kernel_lines(self):
+        doc = ['{', '  "version": 1,', '  "targets": {',
+               '    "kexec": {', '      "verdict": "WILL-FAIL",',
+               '      "exit": 2', '    }', '  },',
+               '  "evidence": "kernel-log",', '  "findings": [',
+               '    {', '      "code": "PROP-UNRESERVED"', '    }', '  ]',
+               '}']
+        lines = ["@@LAB begin scenario=x stage=1 uptime=1.00",
+                 "@@LAB cmd-begin gicdiag"] + doc + [
+                 "@@LAB cmd-end gicdiag rc=2",
+                 "@@LAB end stage=1 uptime=2.00"]
+        j = lab.parse_console(stamped("\n".join(lines))).stages[1].to_json()
+        self.assertEqual(j["gicdiag"], {
+            "command": "gicdiag", "evidence": "kernel-log",
+            "targets": {"kexec": "WILL-FAIL"},
+            "findings": ["PROP-UNRESERVED"]})
+        # a stage without gicdiag's document has none
+        self.assertIsNone(lab.parse_console(stamped(DT_STRICT))
+                          .stages[1].to_json()["gicdiag"])
+
     def test_timings(self):
         p = lab.parse_console(stamped(DT_STRICT))
         self.assertEqual(p.first_kernel, 0.0)
