@@ -32,7 +32,8 @@ static const char *const files[] = {
 	"/sys/kernel/kexec_crash_loaded",
 	"/sys/kernel/kexec_crash_size",
 	"/sys/kernel/security/lockdown",
-	"/run/gic-kexec/manifest",
+	"/run/gic-kexec/kexec.json",
+	"/run/gic-kexec/crash.json",
 };
 
 struct out {

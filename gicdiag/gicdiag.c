@@ -200,7 +200,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	return set_columns(o);
 }
 
-/* auto: our kexec leaves a manifest when it loads an image */
+/* auto: our kexec leaves its manifest when it loads an image */
 static enum gk_loader pick_loader(const struct opts *o,
 				  const struct sysroot *sr)
 {
@@ -209,7 +209,9 @@ static enum gk_loader pick_loader(const struct opts *o,
 	if (o->loader != LOADER_AUTO)
 		return o->loader == LOADER_OURS ? GK_LOADER_OURS
 						: GK_LOADER_KEXEC_TOOLS;
-	fd = sysroot_open(sr, "/run/gic-kexec/manifest", O_RDONLY, NULL);
+	fd = sysroot_open(sr, "/run/gic-kexec/kexec.json", O_RDONLY, NULL);
+	if (fd < 0)
+		fd = sysroot_open(sr, "/run/gic-kexec/crash.json", O_RDONLY, NULL);
 	if (fd < 0)
 		return GK_LOADER_KEXEC_TOOLS;
 	close(fd);
