@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dtb.h"
+
+struct build {
+	void *fdt;
+	const struct kx_dtb_args *a;
+	const char *name;
+	struct gk_err *e;
+};
+
+static int fdt_fail(struct build *b, int err, const char *what)
+{
+	return gk_fail(b->e, -GK_ERR_BADFDT, "%s: %s: %s", b->name, what,
+		       fdt_strerror(err));
+}
+
+static int chosen(struct build *b)
+{
+	int off = fdt_path_offset(b->fdt, "/chosen");
+
+	if (off == -FDT_ERR_NOTFOUND)
+		off = fdt_add_subnode(b->fdt, 0, "chosen");
+	return off < 0 ? fdt_fail(b, off, "/chosen") : off;
+}
+
+/* A 64-bit value in the root's #address-cells/#size-cells. */
+static int put_cells(void *fdt, int node, const char *prop, uint64_t a,
+		     uint64_t s, bool append)
+{
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	fdt32_t cells[4];
+	int n = 0;
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
+	    (ac == 1 && a >> 32) || (sc == 1 && s >> 32))
+		return -FDT_ERR_BADNCELLS;
+	if (ac == 2)
+		cells[n++] = cpu_to_fdt32((uint32_t)(a >> 32));
+	cells[n++] = cpu_to_fdt32((uint32_t)a);
+	if (sc == 2)
+		cells[n++] = cpu_to_fdt32((uint32_t)(s >> 32));
+	cells[n++] = cpu_to_fdt32((uint32_t)s);
+	return append ? fdt_appendprop(fdt, node, prop, cells, n * 4)
+		      : fdt_setprop(fdt, node, prop, cells, n * 4);
+}
+
+/* Forget the reservations of what belongs to the running kernel only. */
+static int drop_own_rsv(struct build *b, int ch)
+{
+	static const char *const starts[] = { "linux,initrd-start",
+					      "linux,elfcorehdr" };
+	uint64_t own[2][2] = { { 0, 0 }, { 0, 0 } };
+	const fdt32_t *p;
+	int len, n;
+
+	p = fdt_getprop(b->fdt, ch, starts[0], &len);
+	if (p && (len == 4 || len == 8)) {
+		own[0][0] = len == 8 ? fdt64_ld((const fdt64_t *)p) : fdt32_ld(p);
+		p = fdt_getprop(b->fdt, ch, "linux,initrd-end", &len);
+		if (p && (len == 4 || len == 8))
+			own[0][1] = (len == 8 ? fdt64_ld((const fdt64_t *)p)
+					      : fdt32_ld(p)) - own[0][0];
+	}
+	p = fdt_getprop(b->fdt, ch, starts[1], &len);
+	if (p && len == 16) {
+		own[1][0] = fdt64_ld((const fdt64_t *)p);
+		own[1][1] = fdt64_ld((const fdt64_t *)(p + 2));
+	}
+	n = fdt_num_mem_rsv(b->fdt);
+	for (int i = n - 1; i >= 0; i--) {
+		uint64_t base, size;
+
+		if (fdt_get_mem_rsv(b->fdt, i, &base, &size) < 0)
+			continue;
+		for (int k = 0; k < 2; k++)
+			if (own[k][1] && base == own[k][0] &&
+			    size >= own[k][1] &&
+			    fdt_del_mem_rsv(b->fdt, i) == 0)
+				break;
+	}
+	fdt_delprop(b->fdt, ch, "linux,elfcorehdr");
+	fdt_delprop(b->fdt, ch, "linux,usable-memory-range");
+	return 0;
+}
+
+static int set_initrd(struct build *b, int ch)
+{
+	const struct kx_dtb_args *a = b->a;
+	int err;
+
+	if (!a->has_initrd) {
+		fdt_delprop(b->fdt, ch, "linux,initrd-start");
+		fdt_delprop(b->fdt, ch, "linux,initrd-end");
+		return 0;
+	}
+	err = fdt_setprop_u64(b->fdt, ch, "linux,initrd-start", a->initrd_start);
+	if (!err)
+		err = fdt_setprop_u64(b->fdt, ch, "linux,initrd-end",
+				      a->initrd_start + a->initrd_size);
+	return err ? fdt_fail(b, err, "linux,initrd") : 0;
+}
+
+static bool nokaslr(const char *cmdline)
+{
+	for (const char *p = cmdline; p && (p = strstr(p, "nokaslr")); p += 7)
+		if ((p == cmdline || p[-1] == ' ') && (!p[7] || p[7] == ' '))
+			return true;
+	return false;
+}
+
+/* kexec-tools refuses a non-zero seed with nokaslr; we honour nokaslr. */
+static int set_seeds(struct build *b, int ch)
+{
+	uint64_t seed = 0;
+	int err = 0;
+
+	if (b->a->seed && !nokaslr(b->a->cmdline))
+		memcpy(&seed, b->a->seed, 8);
+	if (fdt_getprop(b->fdt, ch, "kaslr-seed", NULL))
+		err = fdt_setprop_u64(b->fdt, ch, "kaslr-seed", seed);
+	if (!err && b->a->seed)
+		err = fdt_setprop(b->fdt, ch, "rng-seed", b->a->seed + 8, 64);
+	else if (!err)
+		fdt_delprop(b->fdt, ch, "rng-seed");
+	return err ? fdt_fail(b, err, "kaslr-seed") : 0;
+}
+
+static int set_crash(struct build *b, int ch)
+{
+	const struct kx_dtb_args *a = b->a;
+	int err;
+
+	if (!a->crash)
+		return 0;
+	err = put_cells(b->fdt, ch, "linux,elfcorehdr", a->elfcorehdr,
+			a->elfcorehdr_size, false);
+	/* the low range last, as the kernel expects (kernel-facts §B2) */
+	for (size_t i = a->nusable; !err && i-- > 0;)
+		err = put_cells(b->fdt, ch, "linux,usable-memory-range",
+				a->usable[i].start,
+				a->usable[i].end - a->usable[i].start + 1, true);
+	if (!err)
+		err = fdt_add_mem_rsv(b->fdt, a->elfcorehdr, a->elfcorehdr_size);
+	return err ? fdt_fail(b, err, "crash kernel properties") : 0;
+}
+
+/* Is [r] already inside one /memreserve/ entry? */
+static bool rsv_has(const void *fdt, const struct gk_range *r)
+{
+	int n = fdt_num_mem_rsv(fdt);
+
+	for (int i = 0; i < n; i++) {
+		uint64_t base, size;
+
+		if (!fdt_get_mem_rsv(fdt, i, &base, &size) && size &&
+		    base <= r->start && r->end <= base + size - 1)
+			return true;
+	}
+	return false;
+}
+
+static int reserved_memory(struct build *b)
+{
+	int off = fdt_path_offset(b->fdt, "/reserved-memory");
+	int err = 0;
+
+	if (off >= 0)
+		return off;
+	off = fdt_add_subnode(b->fdt, 0, "reserved-memory");
+	if (off < 0)
+		return off;
+	err = fdt_setprop_u32(b->fdt, off, "#address-cells",
+			      (uint32_t)fdt_address_cells(b->fdt, 0));
+	if (!err)
+		err = fdt_setprop_u32(b->fdt, off, "#size-cells",
+				      (uint32_t)fdt_size_cells(b->fdt, 0));
+	if (!err)
+		err = fdt_setprop(b->fdt, off, "ranges", NULL, 0);
+	return err ? err : off;
+}
+
+/*
+ * The live LPI tables: a /memreserve/ entry (every kernel reserves them)
+ * and a static /reserved-memory node (reserved before 6.12's dynamic
+ * regions are allocated). Never a zero-sized entry: it ends the
+ * kernel's loop.
+ */
+static int keep_tables(struct build *b)
+{
+	int rm, err;
+
+	if (!b->a->nkeep)
+		return 0;
+	rm = reserved_memory(b);
+	if (rm < 0)
+		return fdt_fail(b, rm, "/reserved-memory");
+	for (size_t i = 0; i < b->a->nkeep; i++) {
+		const struct gk_range *r = &b->a->keep[i];
+		uint64_t size = r->end - r->start + 1;
+		char name[48];
+		int node;
+
+		if (!size)
+			continue;
+		if (!rsv_has(b->fdt, r)) {
+			err = fdt_add_mem_rsv(b->fdt, r->start, size);
+			if (err)
+				return fdt_fail(b, err, "/memreserve/");
+		}
+		snprintf(name, sizeof(name), "gic-lpi@%llx",
+			 (unsigned long long)r->start);
+		node = fdt_subnode_offset(b->fdt, rm, name);
+		if (node < 0)
+			node = fdt_add_subnode(b->fdt, rm, name);
+		err = node < 0 ? node : put_cells(b->fdt, node, "reg", r->start,
+						  size, false);
+		if (err)
+			return fdt_fail(b, err, name);
+	}
+	return 0;
+}
+
+static int edit(struct build *b)
+{
+	int ch = chosen(b), err;
+
+	if (ch < 0)
+		return ch;
+	err = drop_own_rsv(b, ch);
+	if (!err && b->a->cmdline) {
+		int r = fdt_setprop_string(b->fdt, ch, "bootargs", b->a->cmdline);
+
+		err = r ? fdt_fail(b, r, "bootargs") : 0;
+	}
+	if (!err)
+		err = set_initrd(b, ch);
+	if (!err)
+		err = set_seeds(b, chosen(b));
+	if (!err)
+		err = set_crash(b, chosen(b));
+	if (!err)
+		err = keep_tables(b);
+	return err;
+}
+
+int kx_dtb_build(const struct gk_fdt *src, const struct kx_dtb_args *a,
+		 uint8_t **out, size_t *len, struct gk_err *e)
+{
+	struct build b = { .a = a, .name = src->name, .e = e };
+	size_t size = fdt_totalsize(src->blob) + 64 * 1024 + 32 * a->nkeep +
+		      (a->cmdline ? strlen(a->cmdline) : 0) +
+		      16 * a->nusable;
+	int err;
+
+	b.fdt = malloc(size);
+	if (!b.fdt)
+		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	err = fdt_open_into(src->blob, b.fdt, (int)size);
+	if (err)
+		err = fdt_fail(&b, err, "cannot open");
+	if (!err)
+		err = edit(&b);
+	if (!err && (err = fdt_pack(b.fdt)))
+		err = fdt_fail(&b, err, "cannot pack");
+	if (!err && fdt_totalsize(b.fdt) > KX_DTB_MAX)
+		err = gk_fail(e, -GK_ERR_TOOBIG,
+			      "%s: the next device tree is %u bytes, over 2 MiB",
+			      src->name, fdt_totalsize(b.fdt));
+	if (err) {
+		free(b.fdt);
+		return err;
+	}
+	*out = b.fdt;
+	*len = fdt_totalsize(b.fdt);
+	return 0;
+}

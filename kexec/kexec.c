@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kexec - load and boot another kernel on arm64, the way kexec-tools'
+ * kexec is called by systemd, kdump-utils and kdump-tools, keeping the
+ * GICv3 LPI tables of this kernel reserved for the next one.
+ *
+ * main() parses and wires: the plan (plan.c) is built whole in memory,
+ * then handed to the kernel (load.c) or written out (--dry-run).
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "load.h"
+#include "plan.h"
+#include "strutils.h"
+
+enum action { ACT_NONE, ACT_LOAD, ACT_UNLOAD, ACT_EXEC, ACT_STATUS };
+enum syscall_mode { SC_AUTO, SC_LOAD, SC_FILE };
+
+struct args {
+	struct kx_opts o;
+	enum action action;
+	enum syscall_mode sc;
+	const char *sysroot, *dry_run;
+	bool force, no_ifdown, no_sync, debug, load_and_exec, status;
+	uint8_t seed[72];
+};
+
+static void usage(void)
+{
+	printf("Usage: kexec [options] [kernel]\n\n"
+	       "Load a kernel to boot with kexec, or boot it, keeping the GICv3\n"
+	       "LPI tables of this kernel reserved for the next one.\n\n"
+	       "Options (as kexec-tools'):\n"
+	       " -l, --load                load the kernel for kexec -e\n"
+	       " -p, --load-panic          load it as the crash kernel (kdump)\n"
+	       " -u, --unload              unload (the crash kernel with -p)\n"
+	       " -e, --exec                boot the loaded kernel now\n"
+	       " -f, --force               load and boot at once, no shutdown\n"
+	       " -x, --no-ifdown           leave network interfaces up for -e\n"
+	       " -y, --no-sync             no sync before -e\n"
+	       " -i, --no-checks           no SHA-256 check in the purgatory\n"
+	       " -s, --kexec-file-syscall  use kexec_file_load\n"
+	       " -c, --kexec-syscall       use kexec_load\n"
+	       " -a, --kexec-syscall-auto  kexec_file_load where the tables allow, else kexec_load (default)\n"
+	       " -S, --status              exit 1 when a (crash, with -p) kernel is loaded\n"
+	       " -d, --debug               say what is done\n"
+	       " -t, --type <type>         ignored: the image's content decides\n"
+	       "     --initrd, --ramdisk <file>\n"
+	       "     --append, --command-line <string>\n"
+	       "     --reuse-cmdline       this kernel's command line (no BOOT_IMAGE=,\n"
+	       "                           no crashkernel= for -p), then --append\n"
+	       "     --dtb <file>          start from this device tree\n"
+	       "     --mem-min, --mem-max <addr>\n"
+	       " -v, --version, -h, --help\n\n"
+	       "Extensions:\n"
+	       "     --sysroot <dir|tar>   plan for a captured machine (with --dry-run)\n"
+	       "     --dry-run <dir>       write the segments, the DTB and manifest.json;\n"
+	       "                           no syscall\n\nSee kexec(8).\n");
+}
+
+static int fail_usage(const char *msg, const char *arg)
+{
+	fprintf(stderr, "kexec: %s%s\n", msg, arg ? arg : "");
+	return 1;
+}
+
+static int set_action(struct args *a, enum action act)
+{
+	if (a->action != ACT_NONE && a->action != act)
+		return fail_usage("conflicting actions (-l, -p, -u, -e, -S)", NULL);
+	a->action = act;
+	return 0;
+}
+
+static int parse_addr(const char *arg, uint64_t *v)
+{
+	return gk_parse_u64(arg, v) < 0 ? fail_usage("bad address: ", arg) : 0;
+}
+
+enum {
+	OPT_INITRD = 0x100, OPT_APPEND, OPT_REUSE, OPT_DTB, OPT_MEMMIN,
+	OPT_MEMMAX, OPT_SYSROOT, OPT_DRYRUN,
+};
+
+static const struct option longopts[] = {
+	{ "load", no_argument, NULL, 'l' },
+	{ "load-panic", no_argument, NULL, 'p' },
+	{ "unload", no_argument, NULL, 'u' },
+	{ "exec", no_argument, NULL, 'e' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "no-ifdown", no_argument, NULL, 'x' },
+	{ "no-sync", no_argument, NULL, 'y' },
+	{ "no-checks", no_argument, NULL, 'i' },
+	{ "kexec-file-syscall", no_argument, NULL, 's' },
+	{ "kexec-syscall", no_argument, NULL, 'c' },
+	{ "kexec-syscall-auto", no_argument, NULL, 'a' },
+	{ "status", no_argument, NULL, 'S' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "type", required_argument, NULL, 't' },
+	{ "version", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "ramdisk", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "command-line", required_argument, NULL, OPT_APPEND },
+	{ "reuse-cmdline", no_argument, NULL, OPT_REUSE },
+	{ "dtb", required_argument, NULL, OPT_DTB },
+	{ "mem-min", required_argument, NULL, OPT_MEMMIN },
+	{ "mem-max", required_argument, NULL, OPT_MEMMAX },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "dry-run", required_argument, NULL, OPT_DRYRUN },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int one_opt(struct args *a, int c)
+{
+	switch (c) {
+	case 'l': return set_action(a, ACT_LOAD);
+	case 'p': a->o.crash = true; return 0;
+	case 'u': return set_action(a, ACT_UNLOAD);
+	case 'e': return set_action(a, ACT_EXEC);
+	case 'S': a->status = true; return 0;
+	case 'f': a->force = true; return 0;
+	case 'x': a->no_ifdown = true; return 0;
+	case 'y': a->no_sync = true; return 0;
+	case 'i': a->o.no_checks = true; return 0;
+	case 's': a->sc = SC_FILE; return 0;
+	case 'c': a->sc = SC_LOAD; return 0;
+	case 'a': a->sc = SC_AUTO; return 0;
+	case 'd': a->debug = true; return 0;
+	case 't': return 0;
+	case OPT_INITRD: a->o.initrd = optarg; return 0;
+	case OPT_APPEND: a->o.append = optarg; return 0;
+	case OPT_REUSE: a->o.reuse_cmdline = true; return 0;
+	case OPT_DTB: a->o.dtb = optarg; return 0;
+	case OPT_MEMMIN: return parse_addr(optarg, &a->o.mem_min);
+	case OPT_MEMMAX: return parse_addr(optarg, &a->o.mem_max);
+	case OPT_SYSROOT: a->sysroot = optarg; return 0;
+	case OPT_DRYRUN: a->dry_run = optarg; return 0;
+	case 'v': printf("kexec from %s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		  return -1;
+	case 'h': usage(); return -1;
+	default: return 1;	/* getopt said what */
+	}
+}
+
+static int check_args(struct args *a, int argc, char **argv)
+{
+	if (a->status) {
+		/* -S alone asks about the crash kernel, -S -l the other */
+		a->o.crash = a->action != ACT_LOAD;
+		a->action = ACT_STATUS;
+		return optind < argc ? fail_usage("-S takes no kernel", NULL) : 0;
+	}
+	if (optind < argc)
+		a->o.kernel = argv[optind++];
+	if (optind < argc)
+		return fail_usage("unexpected argument: ", argv[optind]);
+	/* "kexec -p KERNEL" loads the crash kernel */
+	if (a->o.crash && a->action == ACT_NONE)
+		a->action = ACT_LOAD;
+	if (a->action == ACT_NONE && a->o.kernel) {
+		a->action = ACT_LOAD;
+		a->load_and_exec = true;	/* as kexec-tools: load, boot */
+	}
+	if (a->force && a->action == ACT_LOAD)
+		a->load_and_exec = !a->o.crash;
+	if (a->action == ACT_NONE)
+		return fail_usage("nothing to do: give -l, -p, -u, -e or -S", NULL);
+	if (a->action == ACT_LOAD && !a->o.kernel)
+		return fail_usage("no kernel to load", NULL);
+	if (a->action != ACT_LOAD && a->o.kernel)
+		return fail_usage("a kernel goes only with -l or -p: ", a->o.kernel);
+	if ((a->sysroot || a->dry_run) && (a->action != ACT_LOAD || !a->dry_run))
+		return fail_usage("--sysroot and --dry-run plan a load: give both with -l or -p",
+				  NULL);
+	if (a->sc == SC_FILE && a->dry_run)
+		return fail_usage("--dry-run plans kexec_load; kexec_file_load is the kernel's own",
+				  NULL);
+	return 0;
+}
+
+static int parse_args(struct args *a, int argc, char **argv)
+{
+	int c, ret;
+
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "h?vdfixyluet:pscaS", longopts,
+				NULL)) >= 0) {
+		if (c == '?')
+			return 1;
+		ret = one_opt(a, c);
+		if (ret)
+			return ret;
+	}
+	return check_args(a, argc, argv);
+}
+
+/* kexec-tools' -S: the exit status is what sysfs says, 1 when loaded */
+static int status(const struct args *a)
+{
+	FILE *f = fopen(a->o.crash ? "/sys/kernel/kexec_crash_loaded"
+				   : "/sys/kernel/kexec_loaded", "r");
+	int v = 0;
+
+	if (!f || fscanf(f, "%d", &v) != 1)
+		v = 0;
+	if (f)
+		fclose(f);
+	return v ? 1 : 0;
+}
+
+static void debug_plan(const struct kx_plan *p)
+{
+	fprintf(stderr, "kexec: entry 0x%llx, kernel 0x%llx, dtb 0x%llx\n",
+		(unsigned long long)p->entry, (unsigned long long)p->kernel,
+		(unsigned long long)p->dtb);
+	for (size_t i = 0; i < p->nseg; i++)
+		fprintf(stderr, "kexec: segment %zu %-10s 0x%llx+0x%llx (%zu bytes)\n",
+			i, p->seg[i].what, (unsigned long long)p->seg[i].mem,
+			(unsigned long long)p->seg[i].memsz, p->seg[i].bufsz);
+	for (size_t i = 0; i < p->nkeep; i++)
+		fprintf(stderr, "kexec: LPI table 0x%llx-0x%llx kept reserved\n",
+			(unsigned long long)p->keep[i].start,
+			(unsigned long long)p->keep[i].end);
+}
+
+/*
+ * kexec_file_load cannot carry our device tree: only where the kernel
+ * publishes the tables itself (EFI) and none must be added may it serve.
+ */
+static bool file_load_ok(const struct kx_plan *p, const struct sysroot *sr)
+{
+	int fd = sysroot_open(sr, "/sys/firmware/efi", O_RDONLY, NULL);
+
+	if (fd < 0)
+		return p->nkeep == 0;
+	close(fd);
+	return true;
+}
+
+static int do_load(struct args *a, const struct sysroot *sr)
+{
+	const char *how = "kexec_load";
+	struct kx_plan p;
+	struct gk_err e;
+	int ret;
+
+	ret = kx_plan_build(sr, &a->o, &p, &e);
+	if (ret < 0)
+		goto fail;
+	if (a->debug)
+		debug_plan(&p);
+	if (a->dry_run) {
+		ret = kx_dry_run(&p, &a->o, a->dry_run, &e);
+	} else if (a->sc == SC_FILE ||
+		   (a->sc == SC_AUTO && file_load_ok(&p, sr))) {
+		how = "kexec_file_load";
+		ret = kx_load_file(&a->o, p.cmdline, &e);
+		if (ret == -GK_ERR_NOTFOUND && a->sc == SC_AUTO) {
+			if (a->debug)
+				fprintf(stderr, "kexec: %s; falling back to kexec_load\n",
+					e.msg);
+			how = "kexec_load";
+			ret = kx_load(sr, &p, &e);
+		}
+	} else {
+		if (a->debug && a->sc == SC_AUTO)
+			fprintf(stderr, "kexec: kexec_load: the LPI tables must be passed in our device tree\n");
+		ret = kx_load(sr, &p, &e);
+	}
+	if (!ret && !a->dry_run)
+		kx_record(&p, &a->o, how, NULL);	/* for gicdiag; best effort */
+	kx_plan_free(&p);
+	if (ret < 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "kexec: %s\n", e.msg);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { .sc = SC_AUTO };
+	struct sysroot *sr;
+	struct gk_err e;
+	int ret;
+
+	ret = parse_args(&a, argc, argv);
+	if (ret)
+		return ret < 0 ? 0 : 1;
+	if (a.action == ACT_STATUS)
+		return status(&a);
+	if (a.action == ACT_UNLOAD) {
+		ret = kx_unload(a.o.crash, &e);
+		goto out;
+	}
+	if (a.action == ACT_EXEC) {
+		ret = kx_exec(!a.no_sync, !a.no_ifdown, &e);
+		goto out;
+	}
+	if (getrandom(a.seed, sizeof(a.seed), GRND_NONBLOCK) ==
+	    (ssize_t)sizeof(a.seed))
+		a.o.seed = a.seed;
+	if (sysroot_new(a.sysroot, 0, &sr, &e) < 0)
+		goto out_err;
+	ret = do_load(&a, sr);
+	sysroot_free(sr);
+	if (ret || !a.load_and_exec)
+		return ret;
+	ret = kx_exec(!a.no_sync, false, &e);
+out:
+	if (ret >= 0)
+		return 0;
+out_err:
+	fprintf(stderr, "kexec: %s\n", e.msg);
+	return 1;
+}

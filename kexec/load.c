@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kexec.h>
+#include <linux/reboot.h>
+#include <net/if.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "load.h"
+
+static void hexdigest(const uint8_t *d, char *out)
+{
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+static const char *format_name(enum kx_format f)
+{
+	return kx_format_name(f);
+}
+
+int kx_manifest(FILE *out, const struct kx_plan *p, const struct kx_opts *o,
+		const char *syscall_name)
+{
+	struct gk_json j;
+	char hex[65];
+
+	gk_json_init(&j, out);
+	gk_json_open(&j, NULL, '{');
+	gk_json_int(&j, "version", 1);
+	gk_json_str(&j, "type", p->crash ? "crash" : "kexec");
+	gk_json_str(&j, "syscall", syscall_name);
+	gk_json_addr(&j, "entry", p->entry);
+	gk_json_open(&j, "kernel", '{');
+	gk_json_str(&j, "file", o->kernel);
+	gk_json_str(&j, "format", format_name(p->format));
+	gk_json_str(&j, "compression", p->compression);
+	gk_json_addr(&j, "load", p->kernel);
+	gk_json_close(&j, '}');
+	o->initrd ? gk_json_str(&j, "initrd", o->initrd)
+		  : gk_json_null(&j, "initrd");
+	gk_json_addr(&j, "dtb", p->dtb);
+	gk_json_str(&j, "cmdline", p->cmdline);
+	gk_json_bool(&j, "checks", !o->no_checks);
+	gk_json_open(&j, "segments", '[');
+	for (size_t i = 0; i < p->nseg; i++) {
+		const struct kx_segment *s = &p->seg[i];
+
+		gk_json_open(&j, NULL, '{');
+		gk_json_str(&j, "what", s->what);
+		gk_json_addr(&j, "mem", s->mem);
+		gk_json_addr(&j, "memsz", s->memsz);
+		gk_json_int(&j, "bufsz", (long long)s->bufsz);
+		hexdigest(s->sha256, hex);
+		gk_json_str(&j, "sha256", hex);
+		gk_json_close(&j, '}');
+	}
+	gk_json_close(&j, ']');
+	gk_json_open(&j, "lpi_tables", '[');
+	for (size_t i = 0; i < p->nkeep; i++) {
+		gk_json_open(&j, NULL, '{');
+		gk_json_addr(&j, "start", p->keep[i].start);
+		gk_json_addr(&j, "end", p->keep[i].end);
+		gk_json_close(&j, '}');
+	}
+	gk_json_close(&j, ']');
+	gk_json_str(&j, "lpi_tables_why", p->lpi_why);
+	gk_json_close(&j, '}');
+	return ferror(out) ? -1 : 0;
+}
+
+static int write_file(const char *dir, const char *name, const void *buf,
+		      size_t len, struct gk_err *e)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wx");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+		return gk_fail(e, gk_errno(errno), "%s: %s", path,
+			       strerror(errno));
+	return 0;
+}
+
+int kx_dry_run(const struct kx_plan *p, const struct kx_opts *o,
+	       const char *dir, struct gk_err *e)
+{
+	char *json = NULL, name[96];
+	size_t len = 0;
+	FILE *mem;
+	int ret = 0;
+
+	if (mkdir(dir, 0755) < 0)
+		return gk_fail(e, gk_errno(errno), "%s: %s", dir,
+			       strerror(errno));
+	for (size_t i = 0; i < p->nseg && !ret; i++) {
+		snprintf(name, sizeof(name), "%zu-%s-%llx.bin", i,
+			 p->seg[i].what, (unsigned long long)p->seg[i].mem);
+		ret = write_file(dir, name, p->seg[i].buf, p->seg[i].bufsz, e);
+		if (!ret && !strcmp(p->seg[i].what, "dtb"))
+			ret = write_file(dir, "next.dtb", p->seg[i].buf,
+					 p->seg[i].bufsz, e);
+	}
+	mem = open_memstream(&json, &len);
+	if (!ret && mem && !kx_manifest(mem, p, o, "none (dry run)") &&
+	    !fclose(mem))
+		ret = write_file(dir, "manifest.json", json, len, e);
+	else if (!ret)
+		ret = gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	free(json);
+	return ret;
+}
+
+static bool locked_down(const struct sysroot *sr)
+{
+	size_t len;
+	char *buf;
+	bool locked;
+
+	if (sysroot_read_file(sr, "/sys/kernel/security/lockdown", 256, &buf,
+			      &len, NULL) < 0)
+		return false;
+	locked = !strstr(buf, "[none]");
+	free(buf);
+	return locked;
+}
+
+int kx_load(const struct sysroot *sr, const struct kx_plan *p,
+	    struct gk_err *e)
+{
+	struct kexec_segment segs[KX_MAX_SEGMENTS];
+	unsigned long flags = KEXEC_ARCH_DEFAULT;
+	long r;
+
+	for (size_t i = 0; i < p->nseg; i++)
+		segs[i] = (struct kexec_segment){
+			.buf = p->seg[i].buf, .bufsz = p->seg[i].bufsz,
+			.mem = (const void *)(uintptr_t)p->seg[i].mem,
+			.memsz = (size_t)p->seg[i].memsz };
+	if (p->crash)
+		flags |= KEXEC_ON_CRASH;
+	r = syscall(SYS_kexec_load, (unsigned long)p->entry, p->nseg, segs,
+		    flags);
+	if (r == 0)
+		return 0;
+	if (errno == EPERM && locked_down(sr))
+		return gk_fail(e, -GK_ERR_LOCKDOWN,
+			       "kexec_load: refused by kernel lockdown (Secure Boot): only signed images through kexec_file_load (-s)");
+	if (errno == EPERM)
+		return gk_fail(e, -GK_ERR_ACCESS,
+			       "kexec_load: permission denied (needs CAP_SYS_BOOT; kernel.kexec_load_disabled?)");
+	return gk_fail(e, gk_errno(errno), "kexec_load: %s", strerror(errno));
+}
+
+int kx_load_file(const struct kx_opts *o, const char *cmdline,
+		 struct gk_err *e)
+{
+	unsigned long flags = o->crash ? KEXEC_FILE_ON_CRASH : 0;
+	int kfd, ifd = -1;
+	long r;
+
+	kfd = open(o->kernel, O_RDONLY | O_CLOEXEC);
+	if (o->initrd)
+		ifd = open(o->initrd, O_RDONLY | O_CLOEXEC);
+	else
+		flags |= KEXEC_FILE_NO_INITRAMFS;
+	if (kfd < 0 || (o->initrd && ifd < 0)) {
+		int err = errno;
+
+		if (kfd >= 0)
+			close(kfd);
+		return gk_fail(e, gk_errno(err), "%s: %s",
+			       kfd < 0 ? o->kernel : o->initrd, strerror(err));
+	}
+	r = syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1,
+		    cmdline, flags);
+	close(kfd);
+	if (ifd >= 0)
+		close(ifd);
+	if (r == 0)
+		return 0;
+	return gk_fail(e, errno == ENOSYS ? -GK_ERR_NOTFOUND : gk_errno(errno),
+		       "kexec_file_load: %s", strerror(errno));
+}
+
+int kx_unload(bool crash, struct gk_err *e)
+{
+	unsigned long flags = KEXEC_ARCH_DEFAULT | (crash ? KEXEC_ON_CRASH : 0);
+
+	if (syscall(SYS_kexec_load, 0UL, 0UL, NULL, flags) == 0)
+		return 0;
+	return gk_fail(e, gk_errno(errno), "kexec_load (unload): %s",
+		       strerror(errno));
+}
+
+/* Take the network interfaces down, as kexec-tools does before -e. */
+static void ifdown_all(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/net");
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	while (d && s >= 0 && (de = readdir(d))) {
+		struct ifreq ifr = { 0 };
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "lo") ||
+		    strlen(de->d_name) >= IFNAMSIZ)
+			continue;
+		strcpy(ifr.ifr_name, de->d_name);
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0 &&
+		    (ifr.ifr_flags & IFF_UP)) {
+			ifr.ifr_flags &= ~IFF_UP;
+			ioctl(s, SIOCSIFFLAGS, &ifr);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (s >= 0)
+		close(s);
+}
+
+int kx_exec(bool sync_first, bool ifdown, struct gk_err *e)
+{
+	if (sync_first)
+		sync();
+	if (ifdown)
+		ifdown_all();
+	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+		LINUX_REBOOT_CMD_KEXEC, NULL);
+	return gk_fail(e, gk_errno(errno), "reboot(LINUX_REBOOT_CMD_KEXEC): %s",
+		       errno == EINVAL ? "no kernel is loaded"
+				       : strerror(errno));
+}
+
+int kx_record(const struct kx_plan *p, const struct kx_opts *o,
+	      const char *syscall_name, struct gk_err *e)
+{
+	const char *path = p->crash ? "/run/gic-kexec/crash.json"
+				    : "/run/gic-kexec/kexec.json";
+	char tmp[64];
+	FILE *f;
+
+	if (mkdir("/run/gic-kexec", 0755) < 0 && errno != EEXIST)
+		return gk_fail(e, gk_errno(errno), "/run/gic-kexec: %s",
+			       strerror(errno));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f || kx_manifest(f, p, o, syscall_name) < 0 || fclose(f) ||
+	    rename(tmp, path) < 0)
+		return gk_fail(e, gk_errno(errno), "%s: %s", path,
+			       strerror(errno));
+	return 0;
+}

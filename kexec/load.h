@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Handing a plan to the kernel, or writing it out (--dry-run). */
+#ifndef GK_KEXEC_LOAD_H
+#define GK_KEXEC_LOAD_H
+
+#include <stdbool.h>
+
+#include "plan.h"
+
+/**
+ * kx_manifest - the plan as JSON (version 1): addresses, sizes, digests,
+ * the command line, the LPI tables passed on
+ */
+int kx_manifest(FILE *out, const struct kx_plan *p, const struct kx_opts *o,
+		const char *syscall_name);
+
+/**
+ * kx_dry_run - write every segment, the DTB and manifest.json into @dir
+ * (created; it must not exist), without any syscall
+ */
+int kx_dry_run(const struct kx_plan *p, const struct kx_opts *o,
+	       const char *dir, struct gk_err *e);
+
+/**
+ * kx_load - kexec_load(2) the plan (KEXEC_ON_CRASH for a crash plan)
+ *
+ * On failure the kernel keeps what it had loaded before. EPERM under
+ * lockdown gets its own message.
+ */
+int kx_load(const struct sysroot *sr, const struct kx_plan *p,
+	    struct gk_err *e);
+
+/**
+ * kx_load_file - kexec_file_load(2): the kernel builds the DTB itself
+ */
+int kx_load_file(const struct kx_opts *o, const char *cmdline,
+		 struct gk_err *e);
+
+/* kexec -u: unload the image (the crash image with @crash) */
+int kx_unload(bool crash, struct gk_err *e);
+
+/* kexec -e: reboot into the loaded image; returns only on failure */
+int kx_exec(bool sync_first, bool ifdown, struct gk_err *e);
+
+/* write the manifest for gicdiag (/run/gic-kexec/{kexec,crash}.json) */
+int kx_record(const struct kx_plan *p, const struct kx_opts *o,
+	      const char *syscall_name, struct gk_err *e);
+
+#endif

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crashdump.h"
+#include "dtb.h"
+#include "gather.h"
+#include "iomem.h"
+#include "place.h"
+#include "plan.h"
+#include "purgatory/purgatory.h"
+
+/* The purgatory blob, embedded by kexec/purgatory/blob.S. */
+extern const uint8_t kx_purgatory_start[], kx_purgatory_end[];
+
+#define SZ_2M 0x200000ull
+#define KX_INITRD_MAX (4ull << 30)
+#define KX_IDMAP_SIZE 0x10000ull	/* the purgatory's page tables */
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* A whole host file, bounded. */
+static int read_host_file(const char *path, uint64_t max, uint8_t **buf,
+			  size_t *len, struct gk_err *e)
+{
+	struct stat st;
+	size_t n = 0;
+	uint8_t *p;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return gk_fail(e, gk_errno(err), "%s: %s", path, strerror(err));
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		close(fd);
+		return gk_fail(e, -GK_ERR_TOOBIG, "%s: %s", path,
+			       S_ISREG(st.st_mode) ? "too large"
+						   : "not a regular file");
+	}
+	p = malloc((size_t)st.st_size + 1);
+	while (p && n < (size_t)st.st_size) {
+		ssize_t r = read(fd, p + n, (size_t)st.st_size - n);
+
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!p || n != (size_t)st.st_size) {
+		free(p);
+		return gk_fail(e, p ? -GK_ERR_IO : -GK_ERR_NOMEM, "%s: %s", path,
+			       p ? "short read" : "out of memory");
+	}
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+/* --reuse-cmdline drops BOOT_IMAGE= and, for a crash kernel, crashkernel=. */
+static int make_cmdline(const struct sysroot *sr, const struct kx_opts *o,
+			char *out, struct gk_err *e)
+{
+	char *cur = NULL, *tok, *save = NULL;
+	size_t len, n = 0;
+	int ret = 0;
+
+	out[0] = '\0';
+	if (o->reuse_cmdline) {
+		ret = sysroot_read_file(sr, "/proc/cmdline", 65536, &cur, &len, e);
+		if (ret < 0)
+			return ret;
+		for (tok = strtok_r(cur, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			if (!strncmp(tok, "BOOT_IMAGE=", 11) ||
+			    (o->crash && !strncmp(tok, "crashkernel=", 12)))
+				continue;
+			n += (size_t)snprintf(out + n, KX_CMDLINE_MAX - n, "%s%s",
+					      n ? " " : "", tok);
+			if (n >= KX_CMDLINE_MAX)
+				break;
+		}
+		free(cur);
+	}
+	if (o->append && n < KX_CMDLINE_MAX)
+		n += (size_t)snprintf(out + n, KX_CMDLINE_MAX - n, "%s%s",
+				      n ? " " : "", o->append);
+	if (n >= KX_CMDLINE_MAX)
+		return gk_fail(e, -GK_ERR_TOOBIG,
+			       "command line longer than %d bytes",
+			       KX_CMDLINE_MAX - 1);
+	return 0;
+}
+
+static int add_seg(struct kx_plan *p, const char *what, uint8_t *buf,
+		   size_t bufsz, uint64_t mem, uint64_t memsz)
+{
+	struct kx_segment *s = &p->seg[p->nseg++];
+	struct sha256_ctx ctx;
+
+	*s = (struct kx_segment){ .what = what, .buf = buf, .bufsz = bufsz,
+				  .mem = mem,
+				  .memsz = align_up(memsz, KX_SEG_ALIGN) };
+	sha256_init(&ctx);
+	sha256_update(&ctx, bufsz, buf);
+	sha256_digest(&ctx, sizeof(s->sha256), s->sha256);
+	return 0;
+}
+
+/*
+ * The live LPI tables, to keep clear of and to pass on (the next issue's
+ * cause, our placement's basis): every redistributor with LPIs enabled,
+ * the sizes the next kernel touches.
+ */
+static void lpi_tables(const struct sysroot *sr, struct kx_plan *p)
+{
+	struct gk_gather_opts go = { 0 };
+	struct physmem *pm = NULL;
+	struct gk_facts f;
+	struct gk_err e = { 0 };
+	unsigned int bits = 16;
+
+	if (physmem_open(sr, 0, &pm, &e) < 0 || gk_gather(sr, pm, &go, &f, &e) < 0) {
+		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s", e.msg);
+		physmem_close(pm);
+		return;
+	}
+	physmem_close(pm);
+	p->keep = calloc(f.nrds + 1, sizeof(*p->keep));
+	for (size_t i = 0; p->keep && i < f.nrds; i++)
+		if (f.rds[i].lpis && f.rds[i].idbits)
+			bits = f.rds[i].idbits;
+	for (size_t i = 0; p->keep && i < f.nrds; i++) {
+		const struct gk_rdfact *rd = &f.rds[i];
+
+		if (!rd->lpis)
+			continue;
+		if (rd->prop && !p->nkeep)
+			gk_range_from_len(&p->keep[p->nkeep++], rd->prop,
+					  gk_prop_size(bits));
+		if (rd->pend)
+			gk_range_from_len(&p->keep[p->nkeep++], rd->pend,
+					  gk_pend_size(bits));
+	}
+	if (p->keep)
+		p->nkeep = gk_ranges_merge(p->keep, p->nkeep);
+	if (!p->nkeep)
+		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s",
+			 f.evidence == GK_EVID_NONE ? f.regs_why
+						    : "no redistributor has LPIs enabled");
+	gk_facts_free(&f);
+}
+
+struct ctx {
+	const struct sysroot *sr;
+	const struct kx_opts *o;
+	struct kx_plan *p;
+	struct kx_free fr;
+	struct iomem *io;
+	struct kx_image img;
+	struct gk_err *e;
+};
+
+static int place_kernel(struct ctx *c)
+{
+	uint64_t at;
+	uint64_t size = align_up(c->img.image_size, KX_SEG_ALIGN);
+	uint8_t *buf = malloc(c->img.size);
+
+	if (!buf)
+		return gk_fail(c->e, -GK_ERR_NOMEM, "out of memory");
+	memcpy(buf, c->img.data, c->img.size);
+	if (kx_alloc(&c->fr, size, SZ_2M, c->img.text_offset, 0, 0, false,
+		     &at) < 0) {
+		free(buf);
+		return gk_fail(c->e, -GK_ERR_NOTFOUND,
+			       "no room for the kernel (%llu bytes at %llu from a 2 MiB boundary)",
+			       (unsigned long long)size,
+			       (unsigned long long)c->img.text_offset);
+	}
+	c->p->kernel = at;
+	return add_seg(c->p, "kernel", buf, c->img.size, at, size);
+}
+
+static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
+{
+	uint8_t *buf;
+	size_t len;
+	uint64_t at;
+	int ret;
+
+	ret = read_host_file(c->o->initrd, KX_INITRD_MAX, &buf, &len, c->e);
+	if (ret < 0)
+		return ret;
+	/* above the kernel, within the 32 GiB the kernel maps (§B2) */
+	if (kx_alloc(&c->fr, align_up(len ? len : 1, KX_SEG_ALIGN),
+		     KX_SEG_ALIGN, 0, 0, c->p->kernel, false, &at) < 0 ||
+	    at + len > c->p->kernel + (32ull << 30)) {
+		free(buf);
+		return gk_fail(c->e, -GK_ERR_NOTFOUND,
+			       "%s: no room for the initrd (%zu bytes) within 32 GiB of the kernel",
+			       c->o->initrd, len);
+	}
+	*start = at;
+	*size = len;
+	return add_seg(c->p, "initrd", buf, len, at, len ? len : 1);
+}
+
+static int place_elfcorehdr(struct ctx *c, uint64_t *at, uint64_t *len)
+{
+	struct kx_crash_info ci = { 0 };
+	uint8_t *hdr;
+	size_t n;
+	int ret;
+
+	iomem_find(c->io, "Crash kernel", &ci.crash, &ci.ncrash);
+	iomem_find(c->io, "System RAM", &ci.ram, &ci.nram);
+	ret = kx_elfcorehdr(c->sr, &ci, &hdr, &n, c->e);
+	free(ci.crash);
+	free(ci.ram);
+	if (ret < 0)
+		return ret;
+	if (kx_alloc(&c->fr, align_up(n, KX_SEG_ALIGN), KX_SEG_ALIGN, 0, 0, 0,
+		     true, at) < 0) {
+		free(hdr);
+		return gk_fail(c->e, -GK_ERR_NOTFOUND,
+			       "no room for the ELF core header in the crash kernel's memory");
+	}
+	*len = n;
+	return add_seg(c->p, "elfcorehdr", hdr, n, *at, n);
+}
+
+static int place_dtb(struct ctx *c, struct kx_dtb_args *a)
+{
+	struct gk_fdt src;
+	uint8_t *blob;
+	size_t len;
+	uint64_t at;
+	int ret;
+
+	if (c->o->dtb) {
+		uint8_t *raw;
+
+		ret = read_host_file(c->o->dtb, KX_DTB_MAX * 4ull, &raw, &len,
+				     c->e);
+		if (!ret)
+			ret = gk_fdt_from_buf(raw, len, c->o->dtb, &src, c->e);
+	} else {
+		ret = gk_fdt_load(c->sr, "/sys/firmware/fdt", &src, c->e);
+	}
+	if (ret < 0)
+		return ret;
+	ret = kx_dtb_build(&src, a, &blob, &len, c->e);
+	gk_fdt_free(&src);
+	if (ret < 0)
+		return ret;
+	/* at most 2 MiB and not across a 2 MiB boundary (§A5) */
+	if (kx_alloc(&c->fr, align_up(len, KX_SEG_ALIGN), KX_SEG_ALIGN, 0,
+		     SZ_2M, c->p->kernel, false, &at) < 0) {
+		free(blob);
+		return gk_fail(c->e, -GK_ERR_NOTFOUND,
+			       "no room for the device tree");
+	}
+	c->p->dtb = at;
+	return add_seg(c->p, "dtb", blob, len, at, len);
+}
+
+static int place_purgatory(struct ctx *c)
+{
+	size_t blob = (size_t)(kx_purgatory_end - kx_purgatory_start);
+	uint64_t size = align_up(blob, KX_SEG_ALIGN) + KX_IDMAP_SIZE, at;
+	struct kx_purg_header *h;
+	uint8_t *buf;
+
+	if (blob < sizeof(*h))
+		return gk_fail(c->e, -GK_ERR_FORMAT, "purgatory: built empty");
+	buf = calloc(1, blob);
+	if (!buf)
+		return gk_fail(c->e, -GK_ERR_NOMEM, "out of memory");
+	memcpy(buf, kx_purgatory_start, blob);
+	h = (struct kx_purg_header *)buf;
+	if (h->magic != KX_PURG_MAGIC || c->p->nseg > KX_PURG_MAX_SEGMENTS ||
+	    kx_alloc(&c->fr, size, KX_SEG_ALIGN, 0, 0, c->p->kernel, false,
+		     &at) < 0) {
+		free(buf);
+		return gk_fail(c->e, -GK_ERR_NOTFOUND,
+			       "purgatory: bad blob or no room for it");
+	}
+	h->kernel_entry = c->p->kernel;
+	h->dtb = c->p->dtb;
+	h->flags = c->o->no_checks ? KX_PURG_NO_CHECKS : 0;
+	h->nr_segments = (uint32_t)c->p->nseg;
+	h->idmap = at + align_up(blob, KX_SEG_ALIGN);
+	h->idmap_size = KX_IDMAP_SIZE;
+	h->failed_segment = -1;
+	for (size_t i = 0; i < c->p->nseg; i++) {
+		h->seg[i].addr = c->p->seg[i].mem;
+		h->seg[i].size = c->p->seg[i].bufsz;
+		memcpy(h->seg[i].sha256, c->p->seg[i].sha256, 32);
+	}
+	c->p->entry = at + h->entry;
+	return add_seg(c->p, "purgatory", buf, blob, at, size);
+}
+
+static int read_kernel(struct ctx *c)
+{
+	uint8_t *raw;
+	size_t len;
+	int ret;
+
+	ret = read_host_file(c->o->kernel, KX_IMAGE_MAX, &raw, &len, c->e);
+	if (ret < 0)
+		return ret;
+	ret = kx_image_load(raw, len, c->o->kernel, &c->img, c->e);
+	free(raw);
+	if (ret == 0) {
+		c->p->format = c->img.format;
+		snprintf(c->p->compression, sizeof(c->p->compression), "%s",
+			 c->img.compression);
+	}
+	return ret;
+}
+
+static int plan(struct ctx *c)
+{
+	struct kx_dtb_args a = { .cmdline = c->p->cmdline, .seed = c->o->seed,
+				 .crash = c->o->crash };
+	int ret;
+
+	ret = read_kernel(c);
+	if (!ret)
+		ret = iomem_load(c->sr, &c->io, c->e);
+	if (ret < 0)
+		return ret;
+	lpi_tables(c->sr, c->p);
+	ret = kx_free_init(c->io, c->o->crash, c->o->mem_min,
+			   c->o->mem_max ? c->o->mem_max : UINT64_MAX,
+			   c->p->keep, c->p->nkeep, &c->fr, c->e);
+	if (!ret)
+		ret = place_kernel(c);
+	if (!ret && c->o->initrd) {
+		a.has_initrd = true;
+		ret = place_initrd(c, &a.initrd_start, &a.initrd_size);
+	}
+	if (!ret && c->o->crash) {
+		ret = place_elfcorehdr(c, &a.elfcorehdr, &a.elfcorehdr_size);
+		if (!ret)
+			iomem_find(c->io, "Crash kernel", (struct gk_range **)&a.usable,
+				   &a.nusable);
+	}
+	a.keep = c->p->keep;
+	a.nkeep = c->p->nkeep;
+	if (!ret)
+		ret = place_dtb(c, &a);
+	free((void *)a.usable);
+	if (!ret)
+		ret = place_purgatory(c);
+	return ret;
+}
+
+int kx_plan_build(const struct sysroot *sr, const struct kx_opts *o,
+		  struct kx_plan *p, struct gk_err *e)
+{
+	struct ctx c = { .sr = sr, .o = o, .p = p, .e = e };
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	p->crash = o->crash;
+	ret = make_cmdline(sr, o, p->cmdline, e);
+	if (!ret)
+		ret = plan(&c);
+	kx_image_free(&c.img);
+	kx_free_release(&c.fr);
+	iomem_free(c.io);
+	if (ret < 0)
+		kx_plan_free(p);
+	return ret;
+}
+
+void kx_plan_free(struct kx_plan *p)
+{
+	for (size_t i = 0; i < p->nseg; i++)
+		free(p->seg[i].buf);
+	free(p->keep);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A load, planned whole in memory before any syscall: the segments, where
+ * each goes, their digests, and the entry point. Nothing about the
+ * running system changes until kx_load() hands the plan to the kernel, so
+ * a failure anywhere leaves nothing loaded and the old image untouched.
+ */
+#ifndef GK_KEXEC_PLAN_H
+#define GK_KEXEC_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gkerr.h"
+#include "image.h"
+#include "range.h"
+#include "sysroot.h"
+
+#define KX_MAX_SEGMENTS 8
+#define KX_SEG_ALIGN 0x10000ull	/* any arm64 page size: 4K, 16K, 64K */
+#define KX_CMDLINE_MAX 2048
+
+struct kx_opts {
+	const char *kernel;	/* host file */
+	const char *initrd;	/* host file, or NULL */
+	const char *dtb;	/* --dtb host file, or NULL: the root's */
+	const char *append;	/* --append / --command-line */
+	bool reuse_cmdline;
+	bool crash;		/* -p */
+	bool no_checks;		/* -i */
+	uint64_t mem_min, mem_max;
+	const uint8_t *seed;	/* 72 random bytes, or NULL */
+};
+
+struct kx_segment {
+	const char *what;	/* "kernel", "initrd", "dtb", ... */
+	uint8_t *buf;		/* owned */
+	size_t bufsz;
+	uint64_t mem;
+	uint64_t memsz;
+	uint8_t sha256[32];
+};
+
+struct kx_plan {
+	bool crash;
+	struct kx_segment seg[KX_MAX_SEGMENTS];
+	size_t nseg;
+	uint64_t entry;		/* the purgatory's entry */
+	uint64_t kernel;	/* the Image's load address */
+	uint64_t dtb;
+	char cmdline[KX_CMDLINE_MAX];
+	enum kx_format format;
+	char compression[8];
+	struct gk_range *keep;	/* live LPI tables passed on */
+	size_t nkeep;
+	char lpi_why[GK_ERR_MSG_MAX];	/* why none, when none */
+};
+
+/**
+ * kx_plan_build - plan a load of @o on the system @sr
+ * returns: 0, or a negative GK_ERR_* code with a one-line reason in @e
+ */
+int kx_plan_build(const struct sysroot *sr, const struct kx_opts *o,
+		  struct kx_plan *p, struct gk_err *e);
+
+void kx_plan_free(struct kx_plan *p);
+
+#endif
