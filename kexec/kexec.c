@@ -190,11 +190,12 @@ static int parse_args(struct args *a, int argc, char **argv)
 {
 	int c, ret;
 
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "h?vdfixyluet:pscaS", longopts,
+	opterr = 0;	/* our own one-line message, named "kexec" */
+	while ((c = getopt_long(argc, argv, "hvdfixyluet:pscaS", longopts,
 				NULL)) >= 0) {
-		if (c == '?')
-			return 1;
+		if (c == '?' || c == ':')
+			return fail_usage("bad option or missing argument: ",
+					  argv[optind - 1]);
 		ret = one_opt(a, c);
 		if (ret)
 			return ret;

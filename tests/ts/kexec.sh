@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kexec --sysroot --dry-run on generated machines: where every segment
+# goes, the next device tree (read back with dtc), the manifest, and the
+# one-line errors. No syscall is made.
+TS_COMPONENT=kexec
+. "$top_srcdir/tests/ts/functions.sh"
+
+KX="$top_builddir/kexec/kexec"
+GD="$top_builddir/gicdiag/gicdiag"
+MK="$top_builddir/tests/tools/mkmachine"
+M="$top_srcdir/tests/tools/machines"
+S="$TS_OUT/snap"
+TS_SNAPDIR=$S
+rm -rf "$S"
+mkdir -p "$S"
+
+# An arm64 Image: the 64-byte header (text_offset 0, image_size 32 MiB +
+# 64 KiB, flags 4K pages + anywhere, magic "ARM\x64") and 1 MiB of code.
+mkimage() {
+	{
+		printf '\x10\x00\x00\x14\0\0\0\0'	# code0/1
+		printf '\0\0\0\0\0\0\0\0'		# text_offset
+		printf '\0\0\x01\x02\0\0\0\0'		# image_size
+		printf '\x0a\0\0\0\0\0\0\0'		# flags
+		printf '\0%.0s' $(seq 24)		# res2-4
+		printf 'ARM\x64\0\0\0\0'		# magic, res5
+		head -c 1048576 /dev/zero
+	} >"$1"
+}
+mkimage "$S/Image"
+printf '070701%.0s' $(seq 1000) >"$S/initrd"
+for m in gic-dt-noefi gic-dt-efi; do
+	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
+done
+
+ts_plan 19
+
+dry() {	# NAME MACHINE ARGS...: a dry run into $S/NAME
+	local name=$1 m=$2
+	shift 2
+	rm -rf "$S/$name"
+	"$KX" --sysroot "$S/$m" --dry-run "$S/$name" "$@" 2>"$TS_OUT/$name.err"
+}
+
+# the manifest without the digests that depend on the build and on
+# randomness (purgatory code, kaslr-seed and rng-seed in the DTB)
+manifest() {
+	sed -e '/"what": "\(dtb\|purgatory\)"/,/sha256/{s/"sha256": ".*"/"sha256": "-"/}' \
+		-e 's/"entry": "0x[0-9a-f]*"/"entry": "-"/' "$1/manifest.json"
+}
+
+dts() {
+	dtc -q -I dtb -O dts "$1/next.dtb"
+}
+
+# 1. a DT boot: the kernel goes elsewhere, the tables are passed on
+dry dt gic-dt-noefi -l "$S/Image" --initrd "$S/initrd" \
+	--append "console=ttyAMA0 root=/dev/vda2"
+ts_ok "dry run on a device-tree machine" $? "$TS_OUT/dt.err"
+manifest "$S/dt" >"$TS_OUT/dt.manifest"
+ts_cmd dt-manifest cat "$TS_OUT/dt.manifest"
+dts "$S/dt" >"$TS_OUT/dt.dts"
+grep -q '/memreserve/	0x0000000042590000 0x0000000000030000;' "$TS_OUT/dt.dts" &&
+	grep -q 'gic-lpi@42590000 {' "$TS_OUT/dt.dts" &&
+	grep -q 'reg = <0x00 0x42590000 0x00 0x30000>;' "$TS_OUT/dt.dts"
+ts_ok "the live LPI tables: /memreserve/ and a /reserved-memory node" $? "$TS_OUT/dt.dts"
+grep -q 'bootargs = "console=ttyAMA0 root=/dev/vda2";' "$TS_OUT/dt.dts" &&
+	grep -q 'linux,initrd-start = <0x00 0x42010000>;' "$TS_OUT/dt.dts" &&
+	grep -q 'linux,initrd-end = <0x00 0x42011770>;' "$TS_OUT/dt.dts"
+ts_ok "bootargs and the initrd in /chosen" $? "$TS_OUT/dt.dts"
+
+# no segment on a table or on anything /proc/iomem reserves
+python3 - "$S/gic-dt-noefi/proc/iomem" "$S/dt/manifest.json" >"$TS_OUT/overlap" 2>&1 <<'PY'
+import json, re, sys
+busy = [(0x42590000, 0x425bffff, "LPI tables")]
+for line in open(sys.argv[1]):
+    m = re.match(r"^  ([0-9a-f]+)-([0-9a-f]+) : (.*)$", line)
+    if m and not m.group(3).startswith("Kernel"):
+        busy.append((int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
+bad = 0
+for s in json.load(open(sys.argv[2]))["segments"]:
+    lo = int(s["mem"], 16); hi = lo + int(s["memsz"], 16) - 1
+    for b in busy:
+        if lo <= b[1] and hi >= b[0]:
+            print(s["what"], hex(lo), "overlaps", b[2], hex(b[0])); bad = 1
+sys.exit(bad)
+PY
+ts_ok "no segment on a live table or a reserved range" $? "$TS_OUT/overlap"
+
+# 2. with the manifest where our kexec leaves it, gicdiag knows the loader
+mkdir -p "$S/gic-dt-noefi/run/gic-kexec"
+cp "$S/dt/manifest.json" "$S/gic-dt-noefi/run/gic-kexec/kexec.json"
+"$GD" -s "$S/gic-dt-noefi" --target kexec -J >"$TS_OUT/gd.json"
+rc=$?
+rm -r "$S/gic-dt-noefi/run"
+[ $rc = 0 ] && grep -q '"loader": "gic-kexec"' "$TS_OUT/gd.json" &&
+	grep -q '"verdict": "REUSABLE"' "$TS_OUT/gd.json"
+ts_ok "gicdiag: with our loader the DT machine is REUSABLE (exit $rc)" $? "$TS_OUT/gd.json"
+
+# 3. an EFI machine keeps its /chosen linux,uefi-* properties
+dry efi gic-dt-efi -l "$S/Image" --reuse-cmdline
+ts_ok "dry run on an EFI machine" $? "$TS_OUT/efi.err"
+dts "$S/efi" >"$TS_OUT/efi.dts"
+grep -q 'linux,uefi-system-table' "$TS_OUT/efi.dts" &&
+	grep -q 'linux,uefi-mmap-start' "$TS_OUT/efi.dts" &&
+	! grep -q 'linux,initrd-start' "$TS_OUT/efi.dts" &&
+	grep -q 'bootargs = "root=/dev/vda2 ro console=ttyAMA0 crashkernel=256M";' "$TS_OUT/efi.dts"
+ts_ok "EFI /chosen kept, initrd gone, --reuse-cmdline without BOOT_IMAGE=" $? "$TS_OUT/efi.dts"
+
+# 4. nokaslr: the seed is set to 0, not refused (kexec-tools refuses)
+printf '/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>;\n  memory@40000000 { device_type = "memory"; reg = <0 0x40000000 0 0x40000000>; };\n  chosen { kaslr-seed = <0 0>; bootargs = "nokaslr"; };\n};\n' |
+	dtc -q -I dts -O dtb -o "$S/seed.dtb"
+dry nokaslr gic-dt-noefi -l "$S/Image" --dtb "$S/seed.dtb" --append "console=ttyAMA0 nokaslr"
+ts_ok "a kaslr-seed with nokaslr loads" $? "$TS_OUT/nokaslr.err"
+dtc -q -I dtb -O dts "$S/nokaslr/next.dtb" | grep -q 'kaslr-seed = <0x00 0x00>;'
+ts_ok "nokaslr: kaslr-seed 0" $?
+dry kaslr gic-dt-noefi -l "$S/Image" --dtb "$S/seed.dtb" --append "console=ttyAMA0"
+dtc -q -I dtb -O dts "$S/kaslr/next.dtb" | grep 'kaslr-seed' | grep -qv '<0x00 0x00>'
+ts_ok "without nokaslr: a fresh kaslr-seed" $?
+
+# 5. a deterministic plan: the same input, the same placement
+dry dt2 gic-dt-noefi -l "$S/Image" --initrd "$S/initrd" \
+	--append "console=ttyAMA0 root=/dev/vda2"
+manifest "$S/dt2" | cmp -s - "$TS_OUT/dt.manifest"
+ts_ok "the same input gives the same plan" $?
+
+# 6. bad input: one line, exit 1, nothing written
+ts_cmd bad-image "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x1" -l "$S/initrd"
+ts_cmd conflict "$KX" -l -u "$S/Image"
+ts_cmd sysroot-alone "$KX" --sysroot "$S/gic-dt-noefi" -l "$S/Image"
+ts_cmd no-kernel "$KX" -l
+ts_cmd bad-option "$KX" --frobnicate
+ts_cmd mem-max "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x2" -l "$S/Image" --mem-max 0x40100000
+[ ! -e "$S/x1" ] && [ ! -e "$S/x2" ]
+ts_ok "failed dry runs write nothing" $?
+ts_finish
