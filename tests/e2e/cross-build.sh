@@ -36,7 +36,7 @@ t0=$SECONDS
 # has none in Debian 12: configure's fallback finds it through the sysroot).
 LIBDIRS=$R/usr/lib/$HOST:$R/lib/$HOST
 CONF=(--host="$HOST" --disable-unit-tests --without-libarchive
-	CC="$HOST-gcc --sysroot=$R"
+	CC="$HOST-gcc --sysroot=$R" PURGATORY_CC="$HOST-gcc"
 	LDFLAGS="-Wl,-rpath-link,$LIBDIRS"
 	PKG_CONFIG=pkg-config
 	PKG_CONFIG_LIBDIR="$R/usr/lib/$HOST/pkgconfig:$R/usr/share/pkgconfig"
@@ -58,8 +58,9 @@ declare -A DEST=(
 	[efitables]=usr/sbin/efitables
 	[gicdiag/gicdiag]=usr/sbin/gicdiag
 	[tests/tools/gkpeek]=usr/libexec/gk/gkpeek
+	[kexec/kexec]=usr/sbin/gk-kexec
 )
-targets=(efitables gicdiag/gicdiag tests/tools/gkpeek)
+targets=(efitables gicdiag/gicdiag kexec/kexec tests/tools/gkpeek)
 make -C "$B" -s -j"$(nproc)" "${targets[@]}" || die "make ${targets[*]} failed"
 
 rm -rf "$OUT"

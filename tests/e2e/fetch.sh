@@ -27,7 +27,9 @@ HOST_PKGS=(qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu
 # fetched alone: its own dependencies are initramfs-tools, udev, ...).
 ARM64_PKGS=(busybox-static kexec-tools makedumpfile
 	libfdt-dev libefivar-dev libsmartcols-dev libelf-dev zlib1g-dev
-	libc6 libfdt1 libefivar1 libsmartcols1 libelf1 zlib1g)
+	nettle-dev libdeflate-dev libzstd-dev
+	libc6 libfdt1 libefivar1 libsmartcols1 libelf1 zlib1g
+	libnettle8 libdeflate0 libzstd1)
 
 log() { printf 'fetch: %s\n' "$*"; }
 die() {

@@ -135,8 +135,17 @@ printf '%s\n' "${order[@]}" >"$ST/lib/modules/load-order"
 cp -a "$LABDIR" "$ST/lab"
 
 mkdir -p "$(dirname "$OUT")"
-(cd "$ST" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) |
-	gzip -n -6 >"$OUT.tmp"
+pack() {	# OUT: the staging tree as a gzip'd newc cpio
+	(cd "$ST" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc --owner=0:0 --quiet) | gzip -n -6 >"$1"
+}
+# The kexec scenarios boot the same kernel again: the image carries it,
+# with a copy of itself (without /boot) as the next stage's initramfs.
+pack "$OUT.next.tmp"
+install -D -m 0644 "$W/kernel/Image" "$ST/boot/Image"
+install -m 0644 "$OUT.next.tmp" "$ST/boot/initrd.cpio.gz"
+rm -f "$OUT.next.tmp"
+pack "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 log "$OUT: $(du -k "$OUT" | cut -f1) KiB ($(du -sk "$ST" | cut -f1) KiB unpacked), $ndyn dynamic binaries, ${#done_lib[@]} libraries, modules: $(printf '%s ' "${order[@]##*/}")"
 log "done in $((SECONDS - t0)) s"
