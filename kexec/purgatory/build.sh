@@ -57,10 +57,15 @@ if $CC -nostdlib -Wl,--no-warn-rwx-segments -Wl,--help >/dev/null 2>&1; then
 	LDFLAGS="$LDFLAGS -Wl,--no-warn-rwx-segments"
 fi
 
-mkdir -p "$OUT/obj"
+# Objects in a directory of our own, removed on exit: OUTDIR ends up
+# with purgatory.elf and purgatory.bin only (make distcheck counts files).
+mkdir -p "$OUT" || die "cannot create $OUT"
+OBJDIR=$(mktemp -d "$OUT/.purgatory-obj.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$OBJDIR" "$OUT/purgatory.elf.tmp" "$OUT/purgatory.bin.tmp"' EXIT
 OBJS=
 for src in entry.S arch.S sha256-ce.S sha256.c idmap.c purgatory.c; do
-	obj=$OUT/obj/${src%.*}.o
+	obj=$OBJDIR/${src%.*}.o
+	# shellcheck disable=SC2086 # the flag lists split on purpose
 	case $src in
 	*.S) $CC $COMMON -c "$SRC/$src" -o "$obj" ;;
 	*.c) $CC $COMMON $CFLAGS -c "$SRC/$src" -o "$obj" ;;
@@ -95,11 +100,13 @@ magic=$(od -An -c -N8 "$OUT/purgatory.bin.tmp" | tr -d ' ')
 version=$(od -An -tu4 -j8 -N4 "$OUT/purgatory.bin.tmp" | tr -d ' ')
 entry=$(od -An -tu4 -j12 -N4 "$OUT/purgatory.bin.tmp" | tr -d ' ')
 [ "$version" = 1 ] || die "header version $version"
-[ "$entry" -ge 832 ] && [ "$entry" -lt "$size" ] && [ $((entry % 4)) = 0 ] ||
+if [ "$entry" -lt 832 ] || [ "$entry" -ge "$size" ] || [ $((entry % 4)) != 0 ]; then
 	die "implausible entry offset $entry (blob $size bytes)"
+fi
 end=$($READELF -sW "$OUT/purgatory.elf.tmp" | awk '$8 == "__purgatory_end" { print $2 }')
-[ -n "$end" ] && [ $((0x$end)) = "$size" ] ||
+if [ -z "$end" ] || [ $((0x$end)) != "$size" ]; then
 	die "blob is $size bytes, image ends at 0x$end: .bss not in the blob?"
+fi
 [ "$size" -le 65536 ] || die "blob is $size bytes, over 64 KiB"
 
 mv "$OUT/purgatory.elf.tmp" "$OUT/purgatory.elf"

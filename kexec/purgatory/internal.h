@@ -10,7 +10,7 @@
  * The diagnostic block sits right after the header, at blob offset
  * KX_DIAG_OFFSET (= sizeof(struct kx_purg_header)), 64-byte aligned. The
  * purgatory writes its progress there; after a hang, read it from memory
- * (QEMU monitor: xp /24wx BLOB+0x340). test_flags is an input for the
+ * (QEMU monitor: xp /22wx BLOB+0x340). test_flags is an input for the
  * tests only: the loader leaves it 0.
  */
 #define KX_DIAG_OFFSET 832

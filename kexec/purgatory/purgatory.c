@@ -107,6 +107,7 @@ static uint32_t mmu_on(struct kx_purg_header *h, struct kx_purg_diag *d,
 		leaf |= KX_PTE_AP1;
 
 	d->phase = KX_PHASE_TABLES;
+	m.used = 0;	/* also when init refuses the area */
 	rc = kx_idmap_init(&m, (void *)(uintptr_t)h->idmap, h->idmap,
 			   h->idmap_size, shift, leaf);
 	if (!rc)

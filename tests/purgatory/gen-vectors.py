@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""gen-vectors.py OUT.bin OUT.txt: random SHA-256 test messages.
+
+Every length 0..200 (all the padding cases: 55, 56, 63, 64, 119, 120, ...)
+and 300 random lengths up to 4096, random bytes from a fixed seed.
+OUT.bin holds the messages back to back; OUT.txt one line per message:
+"LENGTH SHA256-HEX", the digest from python's hashlib (OpenSSL's).
+"""
+import hashlib
+import random
+import sys
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    rng = random.Random(20261126)
+    lengths = list(range(201)) + [rng.randint(0, 4096) for _ in range(300)]
+    lengths += [4096, 4095, 4033, 4032, 4031]
+    with open(sys.argv[1], "wb") as fb, open(sys.argv[2], "w") as ft:
+        for n in lengths:
+            msg = rng.randbytes(n)
+            fb.write(msg)
+            ft.write("%d %s\n" % (n, hashlib.sha256(msg).hexdigest()))
+
+
+if __name__ == "__main__":
+    main()
