@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,19 +107,45 @@ static int make_cmdline(const struct sysroot *sr, const struct kx_opts *o,
 	return 0;
 }
 
+/* Segments are hashed later, all at once (hash_segments). */
 static int add_seg(struct kx_plan *p, const char *what, uint8_t *buf,
 		   size_t bufsz, uint64_t mem, uint64_t memsz)
 {
-	struct kx_segment *s = &p->seg[p->nseg++];
+	p->seg[p->nseg++] = (struct kx_segment){
+		.what = what, .buf = buf, .bufsz = bufsz, .mem = mem,
+		.memsz = align_up(memsz, KX_SEG_ALIGN) };
+	return 0;
+}
+
+static void *hash_one(void *arg)
+{
+	struct kx_segment *s = arg;
 	struct sha256_ctx ctx;
 
-	*s = (struct kx_segment){ .what = what, .buf = buf, .bufsz = bufsz,
-				  .mem = mem,
-				  .memsz = align_up(memsz, KX_SEG_ALIGN) };
 	sha256_init(&ctx);
-	sha256_update(&ctx, bufsz, buf);
+	sha256_update(&ctx, s->bufsz, s->buf);
 	sha256_digest(&ctx, sizeof(s->sha256), s->sha256);
-	return 0;
+	return NULL;
+}
+
+/*
+ * SHA-256 of every segment not hashed yet, the large ones each on its
+ * own thread: hashing the kernel and the initrd is most of a load.
+ */
+static void hash_segments(struct kx_plan *p, size_t from)
+{
+	pthread_t tid[KX_MAX_SEGMENTS];
+	bool started[KX_MAX_SEGMENTS] = { false };
+
+	for (size_t i = from; i < p->nseg; i++)
+		started[i] = p->seg[i].bufsz >= (1u << 20) &&
+			     !pthread_create(&tid[i], NULL, hash_one, &p->seg[i]);
+	for (size_t i = from; i < p->nseg; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			hash_one(&p->seg[i]);
+	}
 }
 
 /*
@@ -178,11 +206,9 @@ static int place_kernel(struct ctx *c)
 {
 	uint64_t at;
 	uint64_t size = align_up(c->img.image_size, KX_SEG_ALIGN);
-	uint8_t *buf = malloc(c->img.size);
+	uint8_t *buf = c->img.data;	/* the segment takes it: no copy */
 
-	if (!buf)
-		return gk_fail(c->e, -GK_ERR_NOMEM, "out of memory");
-	memcpy(buf, c->img.data, c->img.size);
+	c->img.data = NULL;
 	if (kx_alloc(&c->fr, size, SZ_2M, c->img.text_offset, 0, 0, false,
 		     &at) < 0) {
 		free(buf);
@@ -366,8 +392,12 @@ static int plan(struct ctx *c)
 	if (!ret)
 		ret = place_dtb(c, &a);
 	free((void *)a.usable);
-	if (!ret)
+	if (!ret) {
+		hash_segments(c->p, 0);
 		ret = place_purgatory(c);
+	}
+	if (!ret)
+		hash_segments(c->p, c->p->nseg - 1);	/* the purgatory */
 	return ret;
 }
 

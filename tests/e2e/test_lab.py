@@ -422,11 +422,12 @@ class TestScenario(Tmp):
 
     def test_shipped_scenarios(self):
         """Every file in scenarios/ loads, compiles, and stays within the
-        issue's boot budget."""
+        e2e budget of DESIGN §7 (45 minutes), even if every boot ran into
+        its time limit."""
         files = sorted((HERE / "scenarios").glob("*.scn"))
         self.assertTrue(files)
         scns = [lab.load_scenario(f) for f in files]
-        self.assertLessEqual(len(scns), 6)
+        self.assertLessEqual(sum(s.timeout for s in scns), 45 * 60)
         machines = {s.machine for s in scns}
         self.assertEqual(machines, set(lab.MACHINES))
         lab.compile_scenarios(scns, self.tmp / "lab")
