@@ -190,15 +190,37 @@ static int reserved_memory(struct build *b)
  * regions are allocated). Never a zero-sized entry: it ends the
  * kernel's loop.
  */
+/*
+ * An ACPI boot's device tree is the EFI stub's: /chosen alone. The kernel
+ * boots with ACPI only while it stays so (arm64 dt_is_stub()): a
+ * /reserved-memory node would switch it to a device-tree boot with no
+ * devices. There the /memreserve/ entries (and the EFI list) suffice.
+ */
+static bool is_stub(const void *fdt)
+{
+	int child;
+
+	fdt_for_each_subnode(child, fdt, 0) {
+		const char *name = fdt_get_name(fdt, child, NULL);
+
+		if (name && strcmp(name, "chosen") && strcmp(name, "hypervisor"))
+			return false;
+	}
+	return true;
+}
+
 static int keep_tables(struct build *b)
 {
-	int rm, err;
+	bool stub = is_stub(b->fdt);
+	int rm = -1, err;
 
 	if (!b->a->nkeep)
 		return 0;
-	rm = reserved_memory(b);
-	if (rm < 0)
-		return fdt_fail(b, rm, "/reserved-memory");
+	if (!stub) {
+		rm = reserved_memory(b);
+		if (rm < 0)
+			return fdt_fail(b, rm, "/reserved-memory");
+	}
 	for (size_t i = 0; i < b->a->nkeep; i++) {
 		const struct gk_range *r = &b->a->keep[i];
 		uint64_t size = r->end - r->start + 1;
@@ -212,6 +234,8 @@ static int keep_tables(struct build *b)
 			if (err)
 				return fdt_fail(b, err, "/memreserve/");
 		}
+		if (stub)
+			continue;
 		snprintf(name, sizeof(name), "gic-lpi@%llx",
 			 (unsigned long long)r->start);
 		node = fdt_subnode_offset(b->fdt, rm, name);

@@ -34,7 +34,7 @@ for m in gic-dt-noefi gic-dt-efi; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
 done
 
-ts_plan 19
+ts_plan 20
 
 dry() {	# NAME MACHINE ARGS...: a dry run into $S/NAME
 	local name=$1 m=$2
@@ -118,6 +118,17 @@ ts_ok "nokaslr: kaslr-seed 0" $?
 dry kaslr gic-dt-noefi -l "$S/Image" --dtb "$S/seed.dtb" --append "console=ttyAMA0"
 dtc -q -I dtb -O dts "$S/kaslr/next.dtb" | grep 'kaslr-seed' | grep -qv '<0x00 0x00>'
 ts_ok "without nokaslr: a fresh kaslr-seed" $?
+
+# 4b. an ACPI boot's stub tree stays a stub: /memreserve/ only, no node
+# (a /reserved-memory node would turn the next kernel's ACPI boot off)
+rm -rf "$S/acpi"
+"$KX" --sysroot "$top_srcdir/tests/data/qemu-efi-acpi-debian12.tar.gz" \
+	--dry-run "$S/acpi" -l "$S/Image" 2>"$TS_OUT/acpi.err" &&
+	dts "$S/acpi" >"$TS_OUT/acpi.dts" &&
+	grep -q '/memreserve/	0x00000000401b0000 0x0000000000030000;' "$TS_OUT/acpi.dts" &&
+	! grep -q 'reserved-memory' "$TS_OUT/acpi.dts" &&
+	[ "$(grep -c '^	[a-z].* {$' "$TS_OUT/acpi.dts")" = 1 ]
+ts_ok "ACPI boot: the tables as /memreserve/, the tree still /chosen alone" $? "$TS_OUT/acpi.dts"
 
 # 5. a deterministic plan: the same input, the same placement
 dry dt2 gic-dt-noefi -l "$S/Image" --initrd "$S/initrd" \
