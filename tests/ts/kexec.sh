@@ -34,7 +34,7 @@ for m in gic-dt-noefi gic-dt-efi; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
 done
 
-ts_plan 20
+ts_plan 23
 
 dry() {	# NAME MACHINE ARGS...: a dry run into $S/NAME
 	local name=$1 m=$2
@@ -129,6 +129,60 @@ rm -rf "$S/acpi"
 	! grep -q 'reserved-memory' "$TS_OUT/acpi.dts" &&
 	[ "$(grep -c '^	[a-z].* {$' "$TS_OUT/acpi.dts")" = 1 ]
 ts_ok "ACPI boot: the tables as /memreserve/, the tree still /chosen alone" $? "$TS_OUT/acpi.dts"
+
+# 4c. a crash load: every segment in the Crash kernel memory, an ELF core
+# header read back with readelf, the crash properties in the DTB
+C="$S/crash-machine"
+rm -rf "$C"
+cp -a "$S/gic-dt-efi" "$C"
+python3 - "$C" <<'PY'
+import os, struct, sys
+root = sys.argv[1]
+def put(rel, text):
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "w").write(text)
+put("sys/devices/system/cpu/possible", "0-1\n")
+for cpu, addr in ((0, 0x5dff0000), (1, 0x5dff1000)):
+    put(f"sys/devices/system/cpu/cpu{cpu}/crash_notes", f"{addr:x}\n")
+    put(f"sys/devices/system/cpu/cpu{cpu}/crash_notes_size", "424\n")
+info = ("OSRELEASE=6.1.0-28-arm64\nPAGESIZE=4096\nNUMBER(VA_BITS)=48\n"
+        "NUMBER(kimage_voffset)=0xffff800007e00000\n"
+        "NUMBER(PHYS_OFFSET)=0x40000000\nKERNELOFFSET=0\n").encode()
+note = struct.pack("<III", 11, len(info), 0) + b"VMCOREINFO\0\0" + info
+note += b"\0" * (-len(note) % 4)
+put("sys/kernel/vmcoreinfo", f"5dfe0000 {len(note):x}\n")
+with open(os.path.join(root, "dev/mem"), "r+b") as f:
+    f.seek(0x5dfe0000); f.write(note)
+with open(os.path.join(root, "dev/mem.ranges"), "a") as f:
+    f.write("%016x-%016x\n" % (0x5dfe0000, 0x5dfe0000 + len(note) - 1))
+PY
+rm -rf "$S/crash"
+"$KX" --sysroot "$C" --dry-run "$S/crash" -p "$S/Image" --initrd "$S/initrd" \
+	--reuse-cmdline 2>"$TS_OUT/crash.err"
+rc=$?
+python3 - "$S/crash/manifest.json" >"$TS_OUT/crash.check" 2>&1 <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+bad = [s["what"] for s in m["segments"]
+       if not (0x5e000000 <= int(s["mem"], 16) and
+               int(s["mem"], 16) + int(s["memsz"], 16) <= 0x6e000000)]
+print("outside the crash kernel's memory:", bad)
+assert m["type"] == "crash" and not bad and "crashkernel" not in m["cmdline"]
+PY
+pyrc=$?
+[ $rc = 0 ] && [ $pyrc = 0 ]
+ts_ok "crash load: every segment inside Crash kernel (exit $rc)" $? "$TS_OUT/crash.check"
+h=$(ls "$S"/crash/*-elfcorehdr-*.bin 2>/dev/null)
+readelf -lW "$h" >"$TS_OUT/crash.phdrs" 2>&1 &&
+	[ "$(grep -c '^  NOTE' "$TS_OUT/crash.phdrs")" = 3 ] &&
+	grep -q '^  LOAD .* 0xffff800048000000 0x0000000040200000 ' "$TS_OUT/crash.phdrs"
+ts_ok "elfcorehdr: 2 CPU notes + VMCOREINFO, text at kimage_voffset" $? "$TS_OUT/crash.phdrs"
+dts "$S/crash" >"$TS_OUT/crash.dts"
+grep -q 'linux,elfcorehdr = <0x00 0x6d' "$TS_OUT/crash.dts" &&
+	grep -q 'linux,usable-memory-range = <0x00 0x5e000000 0x00 0x10000000>;' "$TS_OUT/crash.dts" &&
+	grep -q '/memreserve/	0x000000006d' "$TS_OUT/crash.dts"
+ts_ok "crash DTB: linux,elfcorehdr, usable-memory-range, header reserved" $? "$TS_OUT/crash.dts"
 
 # 5. a deterministic plan: the same input, the same placement
 dry dt2 gic-dt-noefi -l "$S/Image" --initrd "$S/initrd" \
