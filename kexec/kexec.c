@@ -15,9 +15,11 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "gather.h"
 #include "load.h"
 #include "plan.h"
 #include "strutils.h"
+#include "verdict.h"
 
 enum action { ACT_NONE, ACT_LOAD, ACT_UNLOAD, ACT_EXEC, ACT_STATUS };
 enum syscall_mode { SC_AUTO, SC_LOAD, SC_FILE };
@@ -28,6 +30,7 @@ struct args {
 	enum syscall_mode sc;
 	const char *sysroot, *dry_run;
 	bool force, no_ifdown, no_sync, debug, load_and_exec, status;
+	bool ignore_preflight;
 	uint8_t seed[72];
 };
 
@@ -61,7 +64,11 @@ static void usage(void)
 	       "Extensions:\n"
 	       "     --sysroot <dir|tar>   plan for a captured machine (with --dry-run)\n"
 	       "     --dry-run <dir>       write the segments, the DTB and manifest.json;\n"
-	       "                           no syscall\n\nSee kexec(8).\n");
+	       "                           no syscall\n"
+	       "     --lpi-reserve <m>     auto (default), always or never: pass the live\n"
+	       "                           GICv3 LPI tables as /memreserve/ entries\n"
+	       "     --ignore-preflight    load (or -e) even when gicdiag's verdict is\n"
+	       "                           WILL-FAIL\n\nSee kexec(8).\n");
 }
 
 static int fail_usage(const char *msg, const char *arg)
@@ -85,7 +92,7 @@ static int parse_addr(const char *arg, uint64_t *v)
 
 enum {
 	OPT_INITRD = 0x100, OPT_APPEND, OPT_REUSE, OPT_DTB, OPT_MEMMIN,
-	OPT_MEMMAX, OPT_SYSROOT, OPT_DRYRUN,
+	OPT_MEMMAX, OPT_SYSROOT, OPT_DRYRUN, OPT_LPI, OPT_IGNORE,
 };
 
 static const struct option longopts[] = {
@@ -115,6 +122,8 @@ static const struct option longopts[] = {
 	{ "mem-max", required_argument, NULL, OPT_MEMMAX },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ "dry-run", required_argument, NULL, OPT_DRYRUN },
+	{ "lpi-reserve", required_argument, NULL, OPT_LPI },
+	{ "ignore-preflight", no_argument, NULL, OPT_IGNORE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -143,6 +152,18 @@ static int one_opt(struct args *a, int c)
 	case OPT_MEMMAX: return parse_addr(optarg, &a->o.mem_max);
 	case OPT_SYSROOT: a->sysroot = optarg; return 0;
 	case OPT_DRYRUN: a->dry_run = optarg; return 0;
+	case OPT_IGNORE: a->ignore_preflight = true; return 0;
+	case OPT_LPI:
+		if (!strcmp(optarg, "auto"))
+			a->o.lpi = KX_LPI_AUTO;
+		else if (!strcmp(optarg, "always"))
+			a->o.lpi = KX_LPI_ALWAYS;
+		else if (!strcmp(optarg, "never"))
+			a->o.lpi = KX_LPI_NEVER;
+		else
+			return fail_usage("--lpi-reserve takes auto, always or never: ",
+					  optarg);
+		return 0;
 	case 'v': printf("kexec from %s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		  return -1;
 	case 'h': usage(); return -1;
@@ -233,17 +254,60 @@ static void debug_plan(const struct kx_plan *p)
 }
 
 /*
- * kexec_file_load cannot carry our device tree: only where the kernel
- * publishes the tables itself (EFI) and none must be added may it serve.
+ * kexec_file_load starts from the boot DTB and adds no reservation: it
+ * serves only where the tables are reserved already (the EFI memreserve
+ * list, the boot DTB's /memreserve/ or /reserved-memory).
  */
-static bool file_load_ok(const struct kx_plan *p, const struct sysroot *sr)
+static bool file_load_ok(const struct kx_plan *p)
 {
-	int fd = sysroot_open(sr, "/sys/firmware/efi", O_RDONLY, NULL);
+	const struct gk_facts *f = &p->facts;
 
-	if (fd < 0)
-		return p->nkeep == 0;
-	close(fd);
-	return true;
+	for (size_t i = 0; i < p->nkeep; i++) {
+		const char *by = p->have_facts
+			? gk_reservation_of(f, GK_LOADER_KEXEC_TOOLS,
+					    p->keep[i].start,
+					    p->keep[i].end - p->keep[i].start + 1)
+			: "none";
+
+		if (!strcmp(by, "none"))
+			return false;
+	}
+	return p->have_facts || !p->nkeep;
+}
+
+/*
+ * gicdiag's verdict for this target, taking into account what this load
+ * passes: WILL-FAIL refuses (unless --ignore-preflight), AT-RISK warns.
+ */
+static int preflight(const struct args *a, const struct kx_plan *p,
+		     bool file_load)
+{
+	enum gk_target t = a->o.crash ? GK_KDUMP : GK_KEXEC;
+	enum gk_loader l = p->passed && !file_load ? GK_LOADER_OURS
+						   : GK_LOADER_KEXEC_TOOLS;
+	struct gk_report r;
+	enum gk_verdict v;
+
+	if (!p->have_facts || gk_judge(&p->facts, l, &r) < 0) {
+		fprintf(stderr, "kexec: preflight: could not diagnose the LPI tables (%s)\n",
+			p->lpi_why);
+		return 0;
+	}
+	v = r.verdict[t];
+	for (size_t i = 0; i < r.nfindings; i++) {
+		const struct gk_finding *fd = &r.findings[i];
+
+		if (fd->sev[t] >= GK_SEV_WARN ||
+		    (a->debug && fd->sev[t] == GK_SEV_INFO))
+			fprintf(stderr, "kexec: preflight: %s %s: %s\n",
+				gk_sev_name(fd->sev[t]), fd->code, fd->msg);
+	}
+	gk_report_free(&r);
+	if (v != GK_WILL_FAIL || a->ignore_preflight)
+		return 0;
+	fprintf(stderr, "kexec: preflight: %s for %s: not loading (--ignore-preflight to override)\n",
+		gk_verdict_name(v), gk_target_name(t));
+	return -1;
 }
 
 static int do_load(struct args *a, const struct sysroot *sr)
@@ -258,10 +322,19 @@ static int do_load(struct args *a, const struct sysroot *sr)
 		goto fail;
 	if (a->debug)
 		debug_plan(&p);
+	if (a->sc == SC_FILE && !file_load_ok(&p) && !a->ignore_preflight) {
+		fprintf(stderr, "kexec: -s: kexec_file_load cannot pass the live LPI tables on, and nothing reserves them on this boot\n");
+		kx_plan_free(&p);
+		return 1;
+	}
+	if (preflight(a, &p, a->sc == SC_FILE) < 0) {
+		kx_plan_free(&p);
+		return 1;
+	}
 	if (a->dry_run) {
 		ret = kx_dry_run(&p, &a->o, a->dry_run, &e);
 	} else if (a->sc == SC_FILE ||
-		   (a->sc == SC_AUTO && file_load_ok(&p, sr))) {
+		   (a->sc == SC_AUTO && file_load_ok(&p))) {
 		how = "kexec_file_load";
 		ret = kx_load_file(&a->o, p.cmdline, &e);
 		if (ret == -GK_ERR_NOTFOUND && a->sc == SC_AUTO) {

@@ -65,6 +65,7 @@ int kx_manifest(FILE *out, const struct kx_plan *p, const struct kx_opts *o,
 		gk_json_close(&j, '}');
 	}
 	gk_json_close(&j, ']');
+	gk_json_bool(&j, "lpi_tables_passed", p->passed);
 	gk_json_open(&j, "lpi_tables", '[');
 	for (size_t i = 0; i < p->nkeep; i++) {
 		gk_json_open(&j, NULL, '{');
@@ -74,6 +75,21 @@ int kx_manifest(FILE *out, const struct kx_plan *p, const struct kx_opts *o,
 	}
 	gk_json_close(&j, ']');
 	gk_json_str(&j, "lpi_tables_why", p->lpi_why);
+	/* the redistributors seen, for the check at the jump */
+	gk_json_open(&j, "redistributors", '[');
+	for (size_t i = 0; p->have_facts && i < p->facts.nrds; i++) {
+		const struct gk_rdfact *rd = &p->facts.rds[i];
+
+		gk_json_open(&j, NULL, '{');
+		rd->cpu >= 0 ? gk_json_int(&j, "cpu", rd->cpu)
+			     : gk_json_null(&j, "cpu");
+		gk_json_addr(&j, "base", rd->base);
+		gk_json_bool(&j, "lpis", rd->lpis);
+		rd->pend ? gk_json_addr(&j, "pend", rd->pend)
+			 : gk_json_null(&j, "pend");
+		gk_json_close(&j, '}');
+	}
+	gk_json_close(&j, ']');
 	gk_json_close(&j, '}');
 	return ferror(out) ? -1 : 0;
 }

@@ -148,31 +148,45 @@ static void hash_segments(struct kx_plan *p, size_t from)
 	}
 }
 
+/* Does the EFI memreserve list cover every range of @r? */
+static bool efi_covers(const struct gk_facts *f, const struct gk_range *r,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f->mr != GK_MR_OK ||
+		    !gk_ranges_covers(f->memreserve, f->nmemreserve, &r[i], NULL))
+			return false;
+	return n > 0;
+}
+
 /*
- * The live LPI tables, to keep clear of and to pass on (the next issue's
- * cause, our placement's basis): every redistributor with LPIs enabled,
- * the sizes the next kernel touches.
+ * The live LPI tables (gicdiag's facts: registers when readable, else the
+ * kernel log): never overwritten, and passed on in the next DTB unless
+ * --lpi-reserve says otherwise. Every redistributor with LPIs enabled, the
+ * sizes the next kernel touches.
  */
-static void lpi_tables(const struct sysroot *sr, struct kx_plan *p)
+static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
+		       struct kx_plan *p)
 {
 	struct gk_gather_opts go = { 0 };
+	struct gk_facts *f = &p->facts;
 	struct physmem *pm = NULL;
-	struct gk_facts f;
 	struct gk_err e = { 0 };
 	unsigned int bits = 16;
 
-	if (physmem_open(sr, 0, &pm, &e) < 0 || gk_gather(sr, pm, &go, &f, &e) < 0) {
+	if (physmem_open(sr, 0, &pm, &e) < 0 || gk_gather(sr, pm, &go, f, &e) < 0) {
 		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s", e.msg);
 		physmem_close(pm);
 		return;
 	}
 	physmem_close(pm);
-	p->keep = calloc(f.nrds + 1, sizeof(*p->keep));
-	for (size_t i = 0; p->keep && i < f.nrds; i++)
-		if (f.rds[i].lpis && f.rds[i].idbits)
-			bits = f.rds[i].idbits;
-	for (size_t i = 0; p->keep && i < f.nrds; i++) {
-		const struct gk_rdfact *rd = &f.rds[i];
+	p->have_facts = true;
+	p->keep = calloc(f->nrds + 1, sizeof(*p->keep));
+	for (size_t i = 0; p->keep && i < f->nrds; i++)
+		if (f->rds[i].lpis && f->rds[i].idbits)
+			bits = f->rds[i].idbits;
+	for (size_t i = 0; p->keep && i < f->nrds; i++) {
+		const struct gk_rdfact *rd = &f->rds[i];
 
 		if (!rd->lpis)
 			continue;
@@ -185,11 +199,16 @@ static void lpi_tables(const struct sysroot *sr, struct kx_plan *p)
 	}
 	if (p->keep)
 		p->nkeep = gk_ranges_merge(p->keep, p->nkeep);
+	p->passed = p->nkeep && o->lpi != KX_LPI_NEVER &&
+		    (o->lpi == KX_LPI_ALWAYS || !efi_covers(f, p->keep, p->nkeep));
 	if (!p->nkeep)
 		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s",
-			 f.evidence == GK_EVID_NONE ? f.regs_why
-						    : "no redistributor has LPIs enabled");
-	gk_facts_free(&f);
+			 f->evidence == GK_EVID_NONE ? f->regs_why
+						     : "no redistributor has LPIs enabled");
+	else if (!p->passed)
+		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s",
+			 o->lpi == KX_LPI_NEVER ? "not passed: --lpi-reserve=never"
+						: "not passed: the EFI memreserve list covers them");
 }
 
 struct ctx {
@@ -371,7 +390,7 @@ static int plan(struct ctx *c)
 		ret = iomem_load(c->sr, &c->io, c->e);
 	if (ret < 0)
 		return ret;
-	lpi_tables(c->sr, c->p);
+	lpi_tables(c->sr, c->o, c->p);
 	ret = kx_free_init(c->io, c->o->crash, c->o->mem_min,
 			   c->o->mem_max ? c->o->mem_max : UINT64_MAX,
 			   c->p->keep, c->p->nkeep, &c->fr, c->e);
@@ -388,7 +407,7 @@ static int plan(struct ctx *c)
 				   &a.nusable);
 	}
 	a.keep = c->p->keep;
-	a.nkeep = c->p->nkeep;
+	a.nkeep = c->p->passed ? c->p->nkeep : 0;
 	if (!ret)
 		ret = place_dtb(c, &a);
 	free((void *)a.usable);
@@ -425,5 +444,7 @@ void kx_plan_free(struct kx_plan *p)
 	for (size_t i = 0; i < p->nseg; i++)
 		free(p->seg[i].buf);
 	free(p->keep);
+	if (p->have_facts)
+		gk_facts_free(&p->facts);
 	memset(p, 0, sizeof(*p));
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "facts.h"
 #include "gkerr.h"
 #include "image.h"
 #include "range.h"
@@ -20,6 +21,13 @@
 #define KX_MAX_SEGMENTS 8
 #define KX_SEG_ALIGN 0x10000ull	/* any arm64 page size: 4K, 16K, 64K */
 #define KX_CMDLINE_MAX 2048
+
+/* --lpi-reserve: pass the live LPI tables to the next kernel's DTB */
+enum kx_lpi_mode {
+	KX_LPI_AUTO,	/* unless the EFI memreserve list covers them all */
+	KX_LPI_ALWAYS,
+	KX_LPI_NEVER,
+};
 
 struct kx_opts {
 	const char *kernel;	/* host file */
@@ -31,6 +39,7 @@ struct kx_opts {
 	bool no_checks;		/* -i */
 	uint64_t mem_min, mem_max;
 	const uint8_t *seed;	/* 72 random bytes, or NULL */
+	enum kx_lpi_mode lpi;
 };
 
 struct kx_segment {
@@ -52,9 +61,12 @@ struct kx_plan {
 	char cmdline[KX_CMDLINE_MAX];
 	enum kx_format format;
 	char compression[8];
-	struct gk_range *keep;	/* live LPI tables passed on */
+	struct gk_range *keep;	/* live LPI tables, never overwritten */
 	size_t nkeep;
+	bool passed;		/* ... and passed on in the DTB */
 	char lpi_why[GK_ERR_MSG_MAX];	/* why none, when none */
+	struct gk_facts facts;	/* as gicdiag gathers them, for preflight */
+	bool have_facts;
 };
 
 /**

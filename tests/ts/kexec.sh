@@ -30,11 +30,11 @@ mkimage() {
 }
 mkimage "$S/Image"
 printf '070701%.0s' $(seq 1000) >"$S/initrd"
-for m in gic-dt-noefi gic-dt-efi; do
+for m in gic-dt-noefi gic-dt-efi gic-prop-mismatch; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
 done
 
-ts_plan 23
+ts_plan 26
 
 dry() {	# NAME MACHINE ARGS...: a dry run into $S/NAME
 	local name=$1 m=$2
@@ -119,16 +119,31 @@ dry kaslr gic-dt-noefi -l "$S/Image" --dtb "$S/seed.dtb" --append "console=ttyAM
 dtc -q -I dtb -O dts "$S/kaslr/next.dtb" | grep 'kaslr-seed' | grep -qv '<0x00 0x00>'
 ts_ok "without nokaslr: a fresh kaslr-seed" $?
 
-# 4b. an ACPI boot's stub tree stays a stub: /memreserve/ only, no node
-# (a /reserved-memory node would turn the next kernel's ACPI boot off)
-rm -rf "$S/acpi"
-"$KX" --sysroot "$top_srcdir/tests/data/qemu-efi-acpi-debian12.tar.gz" \
-	--dry-run "$S/acpi" -l "$S/Image" 2>"$TS_OUT/acpi.err" &&
+# 4b. an ACPI boot: the EFI memreserve list covers the tables, so by
+# default nothing is added; with --lpi-reserve=always, /memreserve/ only:
+# the stub tree stays /chosen alone (a /reserved-memory node would turn
+# the next kernel's ACPI boot off)
+A="$top_srcdir/tests/data/qemu-efi-acpi-debian12.tar.gz"
+rm -rf "$S/acpi" "$S/acpi2"
+"$KX" --sysroot "$A" --dry-run "$S/acpi" -l "$S/Image" 2>"$TS_OUT/acpi.err" &&
 	dts "$S/acpi" >"$TS_OUT/acpi.dts" &&
+	! grep -q '/memreserve/' "$TS_OUT/acpi.dts" &&
+	grep -q '"lpi_tables_passed": false' "$S/acpi/manifest.json" &&
+	"$KX" --sysroot "$A" --dry-run "$S/acpi2" -l "$S/Image" --lpi-reserve=always \
+		2>>"$TS_OUT/acpi.err" &&
+	dts "$S/acpi2" >>"$TS_OUT/acpi.dts" &&
 	grep -q '/memreserve/	0x00000000401b0000 0x0000000000030000;' "$TS_OUT/acpi.dts" &&
 	! grep -q 'reserved-memory' "$TS_OUT/acpi.dts" &&
-	[ "$(grep -c '^	[a-z].* {$' "$TS_OUT/acpi.dts")" = 1 ]
-ts_ok "ACPI boot: the tables as /memreserve/, the tree still /chosen alone" $? "$TS_OUT/acpi.dts"
+	[ "$(dtc -q -I dtb -O dts "$S/acpi2/next.dtb" | grep -c '^	[a-z].* {$')" = 1 ]
+ts_ok "ACPI boot: covered by EFI, nothing added; always: /memreserve/, tree still a stub" $? "$TS_OUT/acpi.dts"
+
+# 4d. preflight: gicdiag's verdict for what this load passes
+ts_cmd preflight-mismatch "$KX" --sysroot "$S/gic-prop-mismatch" --dry-run "$S/x3" -l "$S/Image"
+rm -rf "$S/pf"
+"$KX" --sysroot "$S/gic-prop-mismatch" --dry-run "$S/pf" -l "$S/Image" \
+	--ignore-preflight 2>/dev/null
+ts_ok "--ignore-preflight loads anyway" $?
+ts_cmd preflight-never "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x4" -l "$S/Image" --lpi-reserve=never
 
 # 4c. a crash load: every segment in the Crash kernel memory, an ELF core
 # header read back with readelf, the crash properties in the DTB
@@ -197,6 +212,6 @@ ts_cmd sysroot-alone "$KX" --sysroot "$S/gic-dt-noefi" -l "$S/Image"
 ts_cmd no-kernel "$KX" -l
 ts_cmd bad-option "$KX" --frobnicate
 ts_cmd mem-max "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x2" -l "$S/Image" --mem-max 0x40100000
-[ ! -e "$S/x1" ] && [ ! -e "$S/x2" ]
+[ ! -e "$S/x1" ] && [ ! -e "$S/x2" ] && [ ! -e "$S/x3" ] && [ ! -e "$S/x4" ]
 ts_ok "failed dry runs write nothing" $?
 ts_finish
