@@ -62,7 +62,8 @@ static void usage(void)
 	       "     --mem-min, --mem-max <addr>\n"
 	       " -v, --version, -h, --help\n\n"
 	       "Extensions:\n"
-	       "     --sysroot <dir|tar>   plan for a captured machine (with --dry-run)\n"
+	       "     --sysroot <dir|tar>   plan for a captured machine (with --dry-run);\n"
+	       "                           with -e, only check its tables at the jump\n"
 	       "     --dry-run <dir>       write the segments, the DTB and manifest.json;\n"
 	       "                           no syscall\n"
 	       "     --lpi-reserve <m>     auto (default), always or never: pass the live\n"
@@ -198,8 +199,10 @@ static int check_args(struct args *a, int argc, char **argv)
 		return fail_usage("no kernel to load", NULL);
 	if (a->action != ACT_LOAD && a->o.kernel)
 		return fail_usage("a kernel goes only with -l or -p: ", a->o.kernel);
+	if (a->sysroot && a->action == ACT_EXEC && !a->dry_run)
+		return 0;	/* check a captured machine at the jump, no jump */
 	if ((a->sysroot || a->dry_run) && (a->action != ACT_LOAD || !a->dry_run))
-		return fail_usage("--sysroot and --dry-run plan a load: give both with -l or -p",
+		return fail_usage("--sysroot and --dry-run plan a load: give both with -l or -p (or --sysroot with -e)",
 				  NULL);
 	if (a->sc == SC_FILE && a->dry_run)
 		return fail_usage("--dry-run plans kexec_load; kexec_file_load is the kernel's own",
@@ -360,6 +363,64 @@ fail:
 	return 1;
 }
 
+/*
+ * At the jump: a CPU brought online since the load has a live pending
+ * table the loaded device tree does not reserve. Say so and refuse.
+ * Also run alone on a snapshot by "kexec -e --sysroot".
+ */
+static int check_at_jump(const struct args *a)
+{
+	struct gk_gather_opts go = { 0 };
+	struct physmem *pm = NULL;
+	struct sysroot *sr = NULL;
+	struct gk_range *r = NULL;
+	struct gk_facts f;
+	struct gk_err e;
+	bool passed;
+	size_t n;
+	int bad = 0;
+
+	if (sysroot_new(a->sysroot, 0, &sr, &e) < 0)
+		goto unknown;
+	if (kx_manifest_tables(sr, "/run/gic-kexec/kexec.json", &r, &n,
+			       &passed) < 0) {
+		sysroot_free(sr);
+		return 0;	/* not loaded by us: nothing to compare */
+	}
+	if (physmem_open(sr, 0, &pm, &e) < 0 || gk_gather(sr, pm, &go, &f, &e) < 0)
+		goto unknown;
+	for (size_t i = 0; i < f.nrds; i++) {
+		struct gk_range want;
+		const struct gk_rdfact *rd = &f.rds[i];
+
+		if (!rd->lpis || !rd->pend ||
+		    !gk_range_from_len(&want, rd->pend, gk_pend_size(rd->idbits)))
+			continue;
+		if (passed ? gk_ranges_covers(r, n, &want, NULL)
+			   : strcmp(gk_reservation_of(&f, GK_LOADER_KEXEC_TOOLS,
+						      want.start, GK_SZ_64K),
+				    "none"))
+			continue;
+		fprintf(stderr, "kexec: CPU%d's LPI pending table 0x%llx is live since the load and not reserved for the next kernel: load again%s\n",
+			rd->cpu, (unsigned long long)rd->pend,
+			a->ignore_preflight ? " (ignored)" : " (or --ignore-preflight)");
+		bad = 1;
+	}
+	gk_facts_free(&f);
+	physmem_close(pm);
+	sysroot_free(sr);
+	free(r);
+	return bad && !a->ignore_preflight ? -1 : 0;
+unknown:
+	/* cannot tell: do not stand in the way of a live jump */
+	fprintf(stderr, "kexec: cannot check the LPI tables at the jump: %s\n",
+		e.msg);
+	physmem_close(pm);
+	sysroot_free(sr);
+	free(r);
+	return a->sysroot ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = { .sc = SC_AUTO };
@@ -377,6 +438,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (a.action == ACT_EXEC) {
+		if (check_at_jump(&a) < 0)
+			return 1;
+		if (a.sysroot)
+			return 0;
 		ret = kx_exec(!a.no_sync, !a.no_ifdown, &e);
 		goto out;
 	}

@@ -34,7 +34,7 @@ for m in gic-dt-noefi gic-dt-efi gic-prop-mismatch; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
 done
 
-ts_plan 26
+ts_plan 29
 
 dry() {	# NAME MACHINE ARGS...: a dry run into $S/NAME
 	local name=$1 m=$2
@@ -93,10 +93,25 @@ mkdir -p "$S/gic-dt-noefi/run/gic-kexec"
 cp "$S/dt/manifest.json" "$S/gic-dt-noefi/run/gic-kexec/kexec.json"
 "$GD" -s "$S/gic-dt-noefi" --target kexec -J >"$TS_OUT/gd.json"
 rc=$?
-rm -r "$S/gic-dt-noefi/run"
 [ $rc = 0 ] && grep -q '"loader": "gic-kexec"' "$TS_OUT/gd.json" &&
 	grep -q '"verdict": "REUSABLE"' "$TS_OUT/gd.json"
 ts_ok "gicdiag: with our loader the DT machine is REUSABLE (exit $rc)" $? "$TS_OUT/gd.json"
+
+# 2b. at the jump: the loaded DTB must still reserve every live pending
+# table; a table outside it (a CPU onlined since the load) stops -e
+"$KX" -e --sysroot "$S/gic-dt-noefi" 2>"$TS_OUT/jump.err"
+ts_ok "kexec -e check: tables reserved by the load" $? "$TS_OUT/jump.err"
+sed -i 's/"end": "0x425bffff"/"end": "0x4259ffff"/' \
+	"$S/gic-dt-noefi/run/gic-kexec/kexec.json"
+"$KX" -e --sysroot "$S/gic-dt-noefi" 2>"$TS_OUT/jump.err"
+rc=$?
+[ $rc = 1 ] && grep -q "CPU0's LPI pending table 0x425a0000 is live since the load and not reserved" "$TS_OUT/jump.err"
+ts_ok "kexec -e refuses a live pending table the load does not reserve (exit $rc)" $? "$TS_OUT/jump.err"
+"$KX" -e --ignore-preflight --sysroot "$S/gic-dt-noefi" 2>"$TS_OUT/jump.err"
+rc=$?
+[ $rc = 0 ] && grep -q "(ignored)" "$TS_OUT/jump.err"
+ts_ok "kexec -e --ignore-preflight: warned, not refused (exit $rc)" $? "$TS_OUT/jump.err"
+rm -r "$S/gic-dt-noefi/run"
 
 # 3. an EFI machine keeps its /chosen linux,uefi-* properties
 dry efi gic-dt-efi -l "$S/Image" --reuse-cmdline
