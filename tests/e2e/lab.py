@@ -22,7 +22,13 @@ Scenario file (scenarios/*.scn):
     [scenario]  name, machine (dt | efi-dt | efi-acpi), append (kernel
                 words), smp, gic (3 | 4), timeout (s, default 240),
                 silence (s without console output before QEMU is
-                killed; 0 = off), expect_panic (yes | no)
+                killed; 0 = off), expect_panic (yes | no), loader
+                (ours | kexec-tools: the results table's column),
+                predict (kexec | kdump: after each stage that ran gicdiag
+                -J, its verdict for that target must match the outcome
+                of the jump), record (yes: the jumps are recorded as
+                they fall, `booted` only asks that stage 1 ran; for
+                kexec-tools' rows)
     [stageN]    cmd.ID = one shell line (run in file order), export =
                 directories, next = poweroff | shell COMMAND
     [expect]    stageN.log = TEXT | ~ REGEX     a log line of stage N has it
@@ -144,6 +150,9 @@ class Scenario:
     timeout: float
     silence: float
     expect_panic: bool
+    loader: str
+    predict: str | None
+    record: bool
     stages: list
     expects: list
 
@@ -153,7 +162,9 @@ class Scenario:
 
 
 SCENARIO_KEYS = {"name", "machine", "append", "smp", "gic", "timeout",
-                 "silence", "expect_panic"}
+                 "silence", "expect_panic", "loader", "predict", "record"}
+LOADERS = ("ours", "kexec-tools")
+TARGETS = ("kexec", "kdump")
 # key pattern -> operators it accepts; one expectation per value line for
 # the multi-line ones
 EXPECT_FORMS = [
@@ -287,6 +298,10 @@ def load_scenario(path):
     if numbers != list(range(1, len(numbers) + 1)) or not numbers:
         raise LabError(f"{path}: stages must be [stage1], [stage2], ...")
     stages = {n: _load_stage(path, parser, n) for n in numbers}
+    if sc.get("loader", "ours") not in LOADERS:
+        raise LabError(f"{path}: loader: one of {LOADERS}")
+    if sc.get("predict", "kexec") not in TARGETS:
+        raise LabError(f"{path}: predict: one of {TARGETS}")
     return Scenario(
         path=str(path),
         name=name,
@@ -297,6 +312,9 @@ def load_scenario(path):
         timeout=float(sc.get("timeout", DEFAULT_TIMEOUT)),
         silence=float(sc.get("silence", 0)),
         expect_panic=sc.get("expect_panic", "no").lower() in ("yes", "true", "1"),
+        loader=sc.get("loader", "ours"),
+        predict=sc.get("predict") or None,
+        record=sc.get("record", "no").lower() in ("yes", "true", "1"),
         stages=[stages[n] for n in numbers],
         expects=_load_expects(path, parser, stages),
     )
@@ -677,9 +695,92 @@ def _short(text, n=160):
     return text if len(text) <= n else text[:n - 3] + "..."
 
 
+def check_stage1_ran(res, stages):
+    """`booted` of a recorded scenario: the lab worked up to the jump."""
+    rec = stages.get(1)
+    if res.get("qemu", {}).get("error"):
+        return Check("booted", False, res["qemu"]["error"])
+    if not rec or not rec.begin or not rec.end:
+        return Check("booted", False, "stage 1 did not run to its end")
+    return Check("booted", True, "stage 1 ran; the jumps are recorded")
+
+
+# A jump's outcome, judged by the next kernel's own lines: QEMU lets
+# software clear EnableLPIs, so a kernel that "recovers" is not clean.
+LPI_WARNINGS = ("Expected reserved range", "Booted with LPIs enabled",
+                "Failed to disable LPIs")
+
+
+def jump_outcome(stages, n):
+    """How the kernel of stage N came up: clean, warned, oops, panic,
+    hang (kernel lines but no /init), or no kernel."""
+    rec = stages.get(n)
+    if rec is None or not rec.log:
+        return "no kernel", "no kernel line after the jump"
+    # up to the stage's end: what its own `next` does (a crash) is not
+    # part of how it came up
+    last = rec.end["t"] if rec.end else float("inf")
+    msgs = [m for (t, _), m in zip(rec.log, rec.messages()) if t <= last]
+    hit = next((m for m in msgs if "Kernel panic" in m), None)
+    if hit:
+        return "panic", hit
+    hit = next((m for m in msgs if re.search(r"\bOops\b", m)), None)
+    if hit:
+        return "oops", hit
+    warn = next((m for m in msgs for w in LPI_WARNINGS if w in m), None)
+    if warn:
+        return "warned", warn
+    if not rec.begin:
+        return "hang", f"{len(msgs)} kernel lines, /init never ran"
+    if rec.taint:
+        return "warned", f"taint {rec.taint}"
+    if not any("Using preallocated redistributor tables" in m for m in msgs):
+        return "warned", "the tables were not reused"
+    return "clean", "tables reused, no LPI warning, not tainted"
+
+
+# verdict -> does the outcome bear it out
+VERDICT_MATCH = {
+    "REUSABLE": lambda o: o == "clean",
+    "WILL-FAIL": lambda o: o != "clean",
+    "AT-RISK": lambda o: True,
+}
+
+
+def predicted_stages(scn):
+    """Stages whose gicdiag verdict is checked against the next jump."""
+    if not scn.predict:
+        return []
+    return [st.number for st in scn.stages[:-1]
+            if "verdict" in dict(st.cmds)]
+
+
+def check_predictions(scn, stages):
+    """gicdiag's verdict before each jump against what the next kernel
+    logged; also the rows of the results table."""
+    checks, jumps = [], []
+    for n in predicted_stages(scn):
+        rec = stages.get(n)
+        v = rec.gicdiag_verdict() if rec else None
+        targets = v["targets"] if v else {}
+        # `gicdiag --target kdump` before a crash in a kexec scenario
+        target = scn.predict if scn.predict in targets or len(targets) != 1 \
+            else next(iter(targets))
+        verdict = targets.get(target)
+        outcome, why = jump_outcome(stages, n + 1)
+        match = verdict in VERDICT_MATCH and VERDICT_MATCH[verdict](outcome)
+        jumps.append({"stage": n, "target": target, "verdict": verdict,
+                      "outcome": outcome, "why": why, "match": match})
+        checks.append(Check(f"stage{n}: gicdiag {target} verdict matches the jump",
+                            match, f"{verdict} -> {outcome}: {_short(why)}"))
+    return checks, jumps
+
+
 def check_booted(scn, res, stages):
     """The implicit expectation: every stage began and ended, QEMU powered
     off by itself, and no panic unless the scenario wants one."""
+    if scn.record:
+        return check_stage1_ran(res, stages)
     q = res.get("qemu", {})
     why = []
     if q.get("error"):
@@ -802,12 +903,13 @@ def evaluate(scn, res, stages, outdir, build):
         else:
             ok, why = _eval_stage(stages, e)
         checks.append(Check(e.text, ok, why))
-    return checks
+    pred, res["jumps"] = check_predictions(scn, stages)
+    return checks + pred
 
 
 def plan(scn):
     """How many TAP lines `run` prints for this scenario."""
-    return 1 + len(scn.expects)
+    return 1 + len(scn.expects) + len(predicted_stages(scn))
 
 
 # ---------------------------------------------------------------------------
@@ -1002,6 +1104,7 @@ def assemble(scn, outdir, lines, qemu, export, build, wall):
     res = {
         "scenario": scn.name,
         "machine": scn.machine,
+        "loader": scn.loader,
         "append": " ".join(scn.append),
         "kernel_args": scn.kernel_args(),
         "smp": scn.smp,
