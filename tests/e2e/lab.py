@@ -1181,6 +1181,82 @@ def check(outdir, scenario=None, build=None):
 
 
 # ---------------------------------------------------------------------------
+# Results table
+
+
+def _cmd_time(stage, cid):
+    c = next((c for c in reversed(stage.get("commands", []))
+              if c.get("id") == cid), None)
+    if not c or c.get("t_begin") is None or c.get("t_end") is None:
+        return None
+    return round(c["t_end"] - c["t_begin"], 2)
+
+
+def result_row(res):
+    """One scenario × loader row from a result.json."""
+    st = {s["stage"]: s for s in res.get("stages", [])}
+    t = res.get("timings", {})
+    jumps = res.get("jumps", [])
+    first = st.get(1, {})
+    load = _cmd_time(first, "load")
+    jump = None
+    if t.get("stage1_end") is not None and t.get("stage2_kernel") is not None:
+        jump = round(t["stage2_kernel"] - t["stage1_end"], 2)
+    return {
+        "scenario": res["scenario"],
+        "machine": res["machine"],
+        "loader": res.get("loader", "ours"),
+        "outcome": " → ".join(j["outcome"] for j in jumps) or None,
+        "prediction": " → ".join(str(j["verdict"]) for j in jumps) or None,
+        "match": all(j["match"] for j in jumps) if jumps else None,
+        "load_s": load,
+        "jump_to_first_line_s": jump,
+        "ok": res.get("ok"),
+    }
+
+
+def results(runs, names=None):
+    """Rows for runs/NAME/result.json (every NAME, or those given) with
+    jumps, by scenario."""
+    rows = []
+    for f in sorted(Path(runs).glob("*/result.json")):
+        if names and f.parent.name not in names:
+            continue
+        try:
+            res = json.loads(f.read_text())
+        except (OSError, ValueError) as e:
+            raise LabError(f"{f}: {e}") from None
+        if res.get("jumps"):
+            rows.append(result_row(res))
+    return rows
+
+
+def results_markdown(rows):
+    def cell(v):
+        if v is None:
+            return "–"
+        if v is True or v is False:
+            return "yes" if v else "**no**"
+        return f"{v:.2f} s" if isinstance(v, float) else str(v)
+    cols = [("scenario", "scenario"), ("machine", "machine"),
+            ("loader", "loader"), ("outcome", "outcome"),
+            ("prediction", "gicdiag said"), ("match", "match"),
+            ("load_s", "load"), ("jump_to_first_line_s", "jump → first line")]
+    out = ["| " + " | ".join(h for _, h in cols) + " |",
+           "|" + "---|" * len(cols)]
+    for r in rows:
+        out.append("| " + " | ".join(cell(r[k]) for k, _ in cols) + " |")
+    return "\n".join(out) + "\n"
+
+
+def write_results(runs, md, js, names=None):
+    rows = results(runs, names)
+    Path(md).write_text(results_markdown(rows))
+    Path(js).write_text(json.dumps(rows, indent=2) + "\n")
+    return rows
+
+
+# ---------------------------------------------------------------------------
 # Command line
 
 
@@ -1191,6 +1267,11 @@ def main(argv=None):
     p.add_argument("paths", nargs="+", metavar="SCENARIO.scn... LABDIR")
     p = sub.add_parser("plan", help="number of TAP lines of `run`")
     p.add_argument("scenarios", nargs="+")
+    p = sub.add_parser("results", help="runs/*/result.json -> MD and JSON table")
+    p.add_argument("runs")
+    p.add_argument("md")
+    p.add_argument("json")
+    p.add_argument("names", nargs="*", help="only these runs")
     helps = {"run": "boot one scenario, write OUTDIR/result.json",
              "check": "re-evaluate a finished run from its console.log"}
     for name in ("run", "check"):
@@ -1213,6 +1294,9 @@ def main(argv=None):
                 ap.error("compile SCENARIO.scn... LABDIR")
             compile_scenarios([load_scenario(s) for s in a.paths[:-1]],
                               a.paths[-1])
+            return 0
+        if a.cmd == "results":
+            print(results_markdown(write_results(a.runs, a.md, a.json, a.names)), end="")
             return 0
         if a.cmd == "plan":
             print(sum(plan(load_scenario(s)) for s in a.scenarios))

@@ -12,7 +12,7 @@
 # (kernel/Image, initrd.cpio.gz); BUILDDIR is the host build (efitables,
 # tests/tools/gkpeek) for the host-side replays. Each run's files go to
 # $GK_E2E_OUT/NAME (default WORKDIR/runs/NAME): console.log, result.json,
-# stageN-ID.out, export/. GK_E2E_INITRD picks another initramfs,
+# stageN-ID.out, export/; and results.{md,json}. GK_E2E_INITRD picks another initramfs,
 # GK_E2E_BOOT another boot.sh (test_lab.py uses a fake one).
 set -u
 
@@ -56,5 +56,11 @@ for scn in "$@"; do
 	[[ $rc -eq 0 ]] || fail=1
 done
 
+# the results table (scenario × loader -> outcome, gicdiag's verdict,
+# timings), as Markdown and JSON beside the runs
+names=()
+for scn in "$@"; do names+=("$(basename "$scn" .scn)"); done
+python3 "$LAB" results "$OUT" "$OUT/results.md" "$OUT/results.json" \
+	"${names[@]}" | sed 's/^/# /'
 awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "# e2e total: %.1f s\n", b - a }'
 exit $fail

@@ -617,6 +617,109 @@ def make_tar(path, members):
             tar.addfile(ti, io.BytesIO(data) if data is not None else None)
 
 
+class TestPredict(Tmp):
+    """gicdiag's verdict before a jump against the next kernel's lines."""
+
+    SCN = """\
+    [scenario]
+    name = kexec
+    machine = dt
+    predict = kexec
+    [stage1]
+    cmd.verdict = gicdiag -J
+    cmd.load = kexec -l /boot/Image
+    next = shell kexec -e
+    [stage2]
+    cmd.dmesg = dmesg | grep GICv3
+    """
+
+    @staticmethod
+    def console(verdict, stage2=None):
+        doc = ("@@LAB cmd-begin verdict\n{\n"
+               f'  "targets": {{"kexec": {{"verdict": "{verdict}"}}}},\n'
+               '  "evidence": "registers"\n}\n@@LAB cmd-end verdict rc=0\n')
+        text = DT_KEXEC.replace("@@LAB cmd-begin load\n", doc + "@@LAB cmd-begin load\n")
+        if stage2 is not None:
+            boot = "[    0.000000] Booting Linux on physical CPU"
+            text = boot.join(text.split(boot)[:2]) + boot + " 0x0\n" + stage2
+        return text
+
+    def evaluate(self, scn_text, console, qemu=OK_QEMU):
+        scn = lab.load_scenario(write(self.tmp / "s.scn", scn_text))
+        stages = lab.parse_console(stamped(console)).stages
+        res = {"qemu": qemu}
+        checks = lab.evaluate(scn, res, stages, self.tmp, None)
+        return {c.name: c for c in checks}, res
+
+    def test_plan_counts_the_predictions(self):
+        scn = lab.load_scenario(write(self.tmp / "s.scn", self.SCN))
+        self.assertEqual(lab.predicted_stages(scn), [1])
+        self.assertEqual(lab.plan(scn), 2)
+
+    def test_warned_jump(self):
+        key = "stage1: gicdiag kexec verdict matches the jump"
+        c, res = self.evaluate(self.SCN, self.console("REUSABLE"))
+        self.assertFalse(c[key].ok)
+        self.assertIn("REUSABLE -> warned: GICv3: Expected reserved range",
+                      c[key].reason)
+        c, res = self.evaluate(self.SCN, self.console("WILL-FAIL"))
+        self.assertTrue(c[key].ok)
+        self.assertEqual(res["jumps"][0]["outcome"], "warned")
+
+    def test_hang_and_clean(self):
+        hang = "[    0.000000] GICv3: Using preallocated redistributor tables\n"
+        self.assertEqual(lab.jump_outcome(lab.parse_console(stamped(
+            self.console("WILL-FAIL", hang))).stages, 2)[0], "hang")
+        clean = hang + textwrap.dedent("""\
+        @@LAB begin scenario=kexec stage=2 uptime=3.00
+        @@LAB taint 0
+        @@LAB end stage=2 uptime=4.00
+        [   13.694338] Kernel panic - not syncing: sysrq triggered crash
+        """)
+        st = lab.parse_console(stamped(self.console("REUSABLE", clean))).stages
+        # the stage's own crash, after its end, is not how it came up
+        self.assertEqual(lab.jump_outcome(st, 2)[0], "clean")
+        self.assertEqual(lab.jump_outcome(st, 3)[0], "no kernel")
+        tainted = clean.replace("taint 0", "taint 512")
+        st = lab.parse_console(stamped(self.console("REUSABLE", tainted))).stages
+        self.assertEqual(lab.jump_outcome(st, 2), ("warned", "taint 512"))
+        oops = hang + "[    0.1] Internal error: Oops - Undefined instruction\n"
+        st = lab.parse_console(stamped(self.console("REUSABLE", oops))).stages
+        self.assertEqual(lab.jump_outcome(st, 2)[0], "oops")
+
+    def test_record_asks_only_for_stage1(self):
+        scn = self.SCN.replace("predict = kexec", "predict = kexec\n    record = yes")
+        hang = "[    0.000000] GICv3: Using preallocated redistributor tables\n"
+        c, _ = self.evaluate(scn, self.console("WILL-FAIL", hang),
+                             {"rc": None, "silent": True, "silence": 30})
+        self.assertTrue(c["booted"].ok, c["booted"].reason)
+        c, _ = self.evaluate(self.SCN, self.console("WILL-FAIL", hang),
+                             {"rc": None, "silent": True, "silence": 30})
+        self.assertFalse(c["booted"].ok)
+        c, _ = self.evaluate(scn, DT_BOOT)
+        self.assertFalse(c["booted"].ok)
+
+    def test_results_table(self):
+        run = self.tmp / "runs" / "kexec"
+        run.mkdir(parents=True)
+        _, res = self.evaluate(self.SCN, self.console("WILL-FAIL"))
+        res.update(scenario="kexec", machine="dt", loader="kexec-tools",
+                   ok=True, timings={"stage1_end": 9.9, "stage2_kernel": 10.5},
+                   stages=[{"stage": 1, "commands": [
+                       {"id": "load", "t_begin": 3.0, "t_end": 3.75}]}])
+        (run / "result.json").write_text(json.dumps(res))
+        rows = lab.write_results(self.tmp / "runs", self.tmp / "r.md",
+                                 self.tmp / "r.json")
+        self.assertEqual(rows[0]["outcome"], "warned")
+        self.assertEqual(rows[0]["prediction"], "WILL-FAIL")
+        self.assertEqual(rows[0]["load_s"], 0.75)
+        self.assertEqual(rows[0]["jump_to_first_line_s"], 0.6)
+        md = (self.tmp / "r.md").read_text().splitlines()
+        self.assertEqual(md[2], "| kexec | dt | kexec-tools | warned | "
+                         "WILL-FAIL | yes | 0.75 s | 0.60 s |")
+        self.assertEqual(lab.results(self.tmp / "runs", ["other"]), [])
+
+
 class TestExtract(Tmp):
     def extract(self, members):
         disk = self.tmp / "disk.img"
