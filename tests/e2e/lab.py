@@ -20,7 +20,7 @@ lines `run` will print, so that run-all.sh can announce `1..N` first.
 Scenario file (scenarios/*.scn):
 
     [scenario]  name, machine (dt | efi-dt | efi-acpi), append (kernel
-                words), smp, gic (3 | 4), timeout (s, default 240),
+                words), smp, mem (MiB), gic (3 | 4), timeout (s, default 240),
                 silence (s without console output before QEMU is
                 killed; 0 = off), expect_panic (yes | no), loader
                 (ours | kexec-tools: the results table's column),
@@ -146,6 +146,7 @@ class Scenario:
     machine: str
     append: list
     smp: int | None
+    mem: int | None
     gic: str | None
     timeout: float
     silence: float
@@ -161,7 +162,7 @@ class Scenario:
         return [f"lab.scenario={self.name}", "lab.stage=1", *self.append]
 
 
-SCENARIO_KEYS = {"name", "machine", "append", "smp", "gic", "timeout",
+SCENARIO_KEYS = {"name", "machine", "append", "smp", "mem", "gic", "timeout",
                  "silence", "expect_panic", "loader", "predict", "record"}
 LOADERS = ("ours", "kexec-tools")
 TARGETS = ("kexec", "kdump")
@@ -308,6 +309,7 @@ def load_scenario(path):
         machine=machine,
         append=sc.get("append", "").split(),
         smp=_int(sc["smp"], f"{path}: smp") if "smp" in sc else None,
+        mem=_int(sc["mem"], f"{path}: mem") if "mem" in sc else None,
         gic=sc.get("gic") or None,
         timeout=float(sc.get("timeout", DEFAULT_TIMEOUT)),
         silence=float(sc.get("silence", 0)),
@@ -930,6 +932,8 @@ def boot_argv(boot_sh, work, scn, disk, initrd=None):
         cmd += ["--smp", str(scn.smp)]
     if scn.gic:
         cmd += ["--gic", scn.gic]
+    if scn.mem:
+        cmd += ["--mem", str(scn.mem)]
     p = subprocess.run(cmd + scn.kernel_args(), capture_output=True,
                        text=True, stdin=subprocess.DEVNULL)
     if p.returncode != 0:
@@ -1108,6 +1112,7 @@ def assemble(scn, outdir, lines, qemu, export, build, wall):
         "append": " ".join(scn.append),
         "kernel_args": scn.kernel_args(),
         "smp": scn.smp,
+        "mem": scn.mem,
         "gic": scn.gic,
         "qemu": qemu,
         "export": export,
