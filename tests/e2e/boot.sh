@@ -9,13 +9,14 @@
 #          efi-acpi  EDK2 with its default, ACPI
 # Options  --gic 3|4  --smp N  --mem MiB  --disk FILE (raw, made 64 MiB sparse
 #          if missing; default WORKDIR/disk-PID.img)  --initrd FILE (default
-#          WORKDIR/initrd.cpio.gz)  --print-cmd (print the argv, one per
-#          line, and exit)
+#          WORKDIR/initrd.cpio.gz)  --kernel 12|13 (Debian 12's, the
+#          default, or Debian 13's from fetch-trixie.sh)  --print-cmd (print
+#          the argv, one per line, and exit)
 set -euo pipefail
 
 FW=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
 usage() {
-	sed -n '3,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '3,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 die() {
@@ -23,7 +24,7 @@ die() {
 	exit 1
 }
 
-gic=3 smp=2 mem=1024 disk='' initrd='' print=0
+gic=3 smp=2 mem=1024 disk='' initrd='' print=0 kernel=12
 pos=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -32,6 +33,7 @@ while [[ $# -gt 0 ]]; do
 	--mem) mem=${2:?}; shift 2 ;;
 	--disk) disk=${2:?}; shift 2 ;;
 	--initrd) initrd=${2:?}; shift 2 ;;
+	--kernel) kernel=${2:?}; shift 2 ;;
 	--print-cmd) print=1; shift ;;
 	--help | -h) usage ;;
 	--) shift; pos+=("$@"); break ;;
@@ -58,13 +60,18 @@ efi-acpi) fw=(-bios "$FW") ;;
 esac
 : "${initrd:=$W/initrd.cpio.gz}"
 : "${disk:=$W/disk-$$.img}"
-[[ -f $W/kernel/Image ]] || die "no $W/kernel/Image: run tests/e2e/fetch.sh $W"
+case $kernel in
+12) K=$W/kernel/Image fetch=fetch.sh ;;
+13) K=$W/kernel13/Image fetch=fetch-trixie.sh ;;
+*) die "--kernel 12 or 13, not '$kernel'" ;;
+esac
+[[ -f $K ]] || die "no $K: run tests/e2e/$fetch $W"
 [[ -e $disk ]] || truncate -s 64M "$disk"
 
 cmd=(qemu-system-aarch64 -accel tcg
 	-M "$M" -cpu cortex-a57 -smp "$smp" -m "$mem"
 	"${fw[@]}"
-	-kernel "$W/kernel/Image" -initrd "$initrd"
+	-kernel "$K" -initrd "$initrd"
 	-append "console=ttyAMA0 earlycon panic=-1${extra[*]:+ ${extra[*]}}"
 	-netdev "user,id=n0,restrict=on" -device "virtio-net-pci,netdev=n0,romfile="
 	-drive "file=${disk//,/,,},format=raw,if=none,id=d0" -device "virtio-blk-pci,drive=d0"

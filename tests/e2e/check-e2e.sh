@@ -33,6 +33,7 @@ step() {	# NAME CMD...: run a preparation step, log it, time it
 }
 
 step fetch "$E2E/fetch.sh" "$WORK"
+step fetch-trixie "$E2E/fetch-trixie.sh" "$WORK"
 step cross-build "$E2E/cross-build.sh" "$SRC" "$WORK"
 rm -rf "$WORK/lab"
 step compile python3 "$E2E/lab.py" compile "$@" "$WORK/lab"

@@ -22,7 +22,7 @@ W=$(cd "$1" && pwd)
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
 
 HOST_PKGS=(qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu
-	binutils-aarch64-linux-gnu cpio python3 file pkgconf make gzip)
+	binutils-aarch64-linux-gnu cpio python3 file pkgconf make gzip xz-utils)
 # The arm64 packages whose closure goes into arm64root (the kernel is
 # fetched alone: its own dependencies are initramfs-tools, udev, ...).
 ARM64_PKGS=(busybox-static kexec-tools makedumpfile

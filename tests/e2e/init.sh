@@ -33,7 +33,7 @@ done
 # MSIs go through the ITS.
 while read -r m; do
 	insmod "$m" || say "init: insmod $m failed"
-done </lib/modules/load-order
+done </lib/modules/load-order.$(uname -r)
 ip link set lo up
 n=0
 while [ ! -e /sys/class/net/eth0 ] && [ $n -lt 20 ]; do
@@ -81,7 +81,8 @@ if [ -f "$cmds" ]; then
 fi
 
 say "@@LAB taint $(cat /proc/sys/kernel/tainted)"
-grep ITS-MSI /proc/interrupts | while read -r l; do say "@@LAB msi $l"; done
+# 6.1 names the chip ITS-MSI, 6.12 ITS-PCI-MSIX-<device>
+grep -E "ITS-MSI|ITS-PCI-MSI" /proc/interrupts | while read -r l; do say "@@LAB msi $l"; done
 
 if [ -f "$dir/stage$stage.export" ]; then
 	set --

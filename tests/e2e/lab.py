@@ -20,7 +20,8 @@ lines `run` will print, so that run-all.sh can announce `1..N` first.
 Scenario file (scenarios/*.scn):
 
     [scenario]  name, machine (dt | efi-dt | efi-acpi), append (kernel
-                words), smp, mem (MiB), gic (3 | 4), timeout (s, default 240),
+                words), smp, mem (MiB), kernel (12 | 13: Debian's),
+                gic (3 | 4), timeout (s, default 240),
                 silence (s without console output before QEMU is
                 killed; 0 = off), expect_panic (yes | no), loader
                 (ours | kexec-tools: the results table's column),
@@ -147,6 +148,7 @@ class Scenario:
     append: list
     smp: int | None
     mem: int | None
+    kernel: str | None
     gic: str | None
     timeout: float
     silence: float
@@ -162,7 +164,8 @@ class Scenario:
         return [f"lab.scenario={self.name}", "lab.stage=1", *self.append]
 
 
-SCENARIO_KEYS = {"name", "machine", "append", "smp", "mem", "gic", "timeout",
+SCENARIO_KEYS = {"name", "machine", "append", "smp", "mem", "kernel", "gic",
+                 "timeout",
                  "silence", "expect_panic", "loader", "predict", "record"}
 LOADERS = ("ours", "kexec-tools")
 TARGETS = ("kexec", "kdump")
@@ -299,6 +302,8 @@ def load_scenario(path):
     if numbers != list(range(1, len(numbers) + 1)) or not numbers:
         raise LabError(f"{path}: stages must be [stage1], [stage2], ...")
     stages = {n: _load_stage(path, parser, n) for n in numbers}
+    if sc.get("kernel", "12") not in ("12", "13"):
+        raise LabError(f"{path}: kernel: 12 (Debian 12's) or 13 (Debian 13's)")
     if sc.get("loader", "ours") not in LOADERS:
         raise LabError(f"{path}: loader: one of {LOADERS}")
     if sc.get("predict", "kexec") not in TARGETS:
@@ -310,6 +315,7 @@ def load_scenario(path):
         append=sc.get("append", "").split(),
         smp=_int(sc["smp"], f"{path}: smp") if "smp" in sc else None,
         mem=_int(sc["mem"], f"{path}: mem") if "mem" in sc else None,
+        kernel=sc.get("kernel") or None,
         gic=sc.get("gic") or None,
         timeout=float(sc.get("timeout", DEFAULT_TIMEOUT)),
         silence=float(sc.get("silence", 0)),
@@ -934,6 +940,8 @@ def boot_argv(boot_sh, work, scn, disk, initrd=None):
         cmd += ["--gic", scn.gic]
     if scn.mem:
         cmd += ["--mem", str(scn.mem)]
+    if scn.kernel:
+        cmd += ["--kernel", scn.kernel]
     p = subprocess.run(cmd + scn.kernel_args(), capture_output=True,
                        text=True, stdin=subprocess.DEVNULL)
     if p.returncode != 0:
@@ -1113,6 +1121,7 @@ def assemble(scn, outdir, lines, qemu, export, build, wall):
         "kernel_args": scn.kernel_args(),
         "smp": scn.smp,
         "mem": scn.mem,
+        "kernel": scn.kernel or "12",
         "gic": scn.gic,
         "qemu": qemu,
         "export": export,

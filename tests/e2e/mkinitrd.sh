@@ -10,7 +10,8 @@
 #   /lib/ld-linux-aarch64.so.1, /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu
 #                          the NEEDED closure of all the dynamic binaries
 #   /lib/modules/VERSION/  virtio_pci, virtio_net, virtio_blk + dependencies,
-#                          /lib/modules/load-order lists them in insmod order
+#                          /lib/modules/load-order.VERSION lists them in
+#                          insmod order, for each kernel
 #   /lab                   LABDIR
 # Needs fetch.sh and cross-build.sh to have run on WORKDIR.
 set -euo pipefail
@@ -106,31 +107,57 @@ else
 fi
 
 # ---- kernel modules, dependencies first -----------------------------------
-MD=$R/lib/modules/$KVER
-declare -A modpath=() modseen=()
-while IFS= read -r -d '' k; do
-	b=${k##*/}
-	b=${b%.ko}
-	modpath[${b//-/_}]=$k
-done < <(find "$MD/kernel" -name '*.ko' -print0)
-order=()
-add_mod() { # NAME: its depends= first (depth first), then itself
-	local name=${1//-/_} k dep tmp
+# For each kernel the image can boot (Debian 12's; Debian 13's when
+# fetch-trixie.sh ran): its modules and /lib/modules/load-order.VERSION.
+declare -A modpath=() modseen=() builtin=()
+ko() { # FILE: the module, uncompressed (trixie ships .ko.xz)
+	case $1 in
+	*.xz) xz -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+add_mod() { # ROOT NAME: its depends= first (depth first), then itself
+	local root=$1 name=${2//-/_} k dep tmp
 	[[ -n ${modseen[$name]:-} ]] && return 0
 	modseen[$name]=1
+	[[ -n ${builtin[$name]:-} ]] && return 0
 	k=${modpath[$name]:-}
-	[[ -n $k ]] || die "module $1 not in $MD"
+	[[ -n $k ]] || die "module $2 not in $root"
 	tmp=$(mktemp)
-	"$X-objcopy" -O binary -j .modinfo "$k" "$tmp"
+	ko "$k" >"$tmp.ko"
+	"$X-objcopy" -O binary -j .modinfo "$tmp.ko" "$tmp"
 	for dep in $(tr '\0' '\n' <"$tmp" | sed -n 's/^depends=//p' | tr ',' ' '); do
-		add_mod "$dep"
+		add_mod "$root" "$dep"
 	done
-	rm -f "$tmp"
-	order+=("${k#"$R"}")
+	k=/lib/modules/${k#"$root"/lib/modules/}
+	install -D -m 0644 "$tmp.ko" "$ST${k%.xz}"
+	rm -f "$tmp" "$tmp.ko"
+	order+=("${k%.xz}")
 }
-for m in "${MODS[@]}"; do add_mod "$m"; done
-for k in "${order[@]}"; do install -D -m 0644 "$R$k" "$ST$k"; done
-printf '%s\n' "${order[@]}" >"$ST/lib/modules/load-order"
+add_modules() { # ROOT KVER
+	local root=$1 kver=$2 k b m
+	modpath=() modseen=() order=() builtin=()
+	while IFS= read -r -d '' k; do
+		b=${k##*/}
+		b=${b%.xz}
+		b=${b%.ko}
+		modpath[${b//-/_}]=$k
+	done < <(find "$root/lib/modules/$kver/kernel/" \( -name '*.ko' -o -name '*.ko.xz' \) -print0)
+	# built in (virtio_pci in 6.12): nothing to load
+	while read -r k; do
+		b=${k##*/}
+		b=${b%.ko}
+		builtin[${b//-/_}]=1
+	done < <(cat "$root/lib/modules/$kver/modules.builtin" 2>/dev/null)
+	for m in "${MODS[@]}"; do add_mod "$root" "$m"; done
+	printf '%s\n' "${order[@]}" >"$ST/lib/modules/load-order.$kver"
+	mods+=("${order[@]##*/}")
+}
+mods=()
+add_modules "$R" "$KVER"
+if [[ -f $W/kernel13/version ]]; then
+	add_modules "$W/arm64root13" "$(cat "$W/kernel13/version")"
+fi
 
 cp -a "$LABDIR" "$ST/lab"
 
@@ -143,9 +170,11 @@ pack() {	# OUT: the staging tree as a gzip'd newc cpio
 # with a copy of itself (without /boot) as the next stage's initramfs.
 pack "$OUT.next.tmp"
 install -D -m 0644 "$W/kernel/Image" "$ST/boot/Image"
+# and Debian 13's, for the upgrade by kexec
+[[ ! -f $W/kernel13/Image ]] || install -m 0644 "$W/kernel13/Image" "$ST/boot/Image-13"
 install -m 0644 "$OUT.next.tmp" "$ST/boot/initrd.cpio.gz"
 rm -f "$OUT.next.tmp"
 pack "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
-log "$OUT: $(du -k "$OUT" | cut -f1) KiB ($(du -sk "$ST" | cut -f1) KiB unpacked), $ndyn dynamic binaries, ${#done_lib[@]} libraries, modules: $(printf '%s ' "${order[@]##*/}")"
+log "$OUT: $(du -k "$OUT" | cut -f1) KiB ($(du -sk "$ST" | cut -f1) KiB unpacked), $ndyn dynamic binaries, ${#done_lib[@]} libraries, modules: $(printf '%s ' "${mods[@]}")"
 log "done in $((SECONDS - t0)) s"
