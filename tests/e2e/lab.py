@@ -20,7 +20,8 @@ lines `run` will print, so that run-all.sh can announce `1..N` first.
 Scenario file (scenarios/*.scn):
 
     [scenario]  name, machine (dt | efi-dt | efi-acpi), append (kernel
-                words), smp, mem (MiB), kernel (12 | 13: Debian's),
+                words), smp, mem (MiB), disk (MiB, sparse; default 64),
+                kernel (12 | 13: Debian's),
                 gic (3 | 4), timeout (s, default 240),
                 silence (s without console output before QEMU is
                 killed; 0 = off), expect_panic (yes | no), loader
@@ -148,6 +149,7 @@ class Scenario:
     append: list
     smp: int | None
     mem: int | None
+    disk: int | None
     kernel: str | None
     gic: str | None
     timeout: float
@@ -164,7 +166,7 @@ class Scenario:
         return [f"lab.scenario={self.name}", "lab.stage=1", *self.append]
 
 
-SCENARIO_KEYS = {"name", "machine", "append", "smp", "mem", "kernel", "gic",
+SCENARIO_KEYS = {"name", "machine", "append", "smp", "mem", "disk", "kernel", "gic",
                  "timeout",
                  "silence", "expect_panic", "loader", "predict", "record"}
 LOADERS = ("ours", "kexec-tools")
@@ -316,6 +318,7 @@ def load_scenario(path):
         smp=_int(sc["smp"], f"{path}: smp") if "smp" in sc else None,
         mem=_int(sc["mem"], f"{path}: mem") if "mem" in sc else None,
         kernel=sc.get("kernel") or None,
+        disk=_int(sc["disk"], f"{path}: disk") if "disk" in sc else None,
         gic=sc.get("gic") or None,
         timeout=float(sc.get("timeout", DEFAULT_TIMEOUT)),
         silence=float(sc.get("silence", 0)),
@@ -1162,7 +1165,7 @@ def run(scn, work, outdir, initrd=None, build=None, boot_sh=None):
     shutil.copyfile(scn.path, outdir / "scenario.scn")
     disk = outdir / "disk.img"
     with open(disk, "wb") as f:
-        f.truncate(DISK_SIZE)
+        f.truncate((scn.disk << 20) if scn.disk else DISK_SIZE)
     lines, export = [], None
     try:
         argv = boot_argv(boot_sh or HERE / "boot.sh", work, scn, disk, initrd)
