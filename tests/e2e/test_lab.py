@@ -420,6 +420,21 @@ class TestScenario(Tmp):
         self.bad(base + "next = reboot\n", "poweroff")
         self.bad(base.replace("[stage1]", "[stage1]\n[other]"), "unknown section")
 
+    def test_full_scenarios_are_generated(self):
+        """scenarios/full/ is what mkfull.py makes of the core scenarios,
+        and every file loads."""
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("mkfull", HERE / "mkfull.py")
+        mkfull = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mkfull)
+        for name in mkfull.SOURCES:
+            f = HERE / "scenarios" / "full" / f"{name}-kt.scn"
+            src = (HERE / "scenarios" / f"{name}.scn").read_text()
+            self.assertEqual(f.read_text(), mkfull.convert(name, src), f)
+            scn = lab.load_scenario(f)
+            self.assertEqual((scn.loader, scn.record), ("kexec-tools", True))
+            self.assertNotIn("gk-kexec", f.read_text())
+
     def test_shipped_scenarios(self):
         """Every file in scenarios/ loads, compiles, and stays within the
         e2e budget of DESIGN §7 (45 minutes), even if every boot ran into
