@@ -670,6 +670,20 @@ class TestPredict(Tmp):
         scn = lab.load_scenario(write(self.tmp / "s.scn", self.SCN))
         self.assertEqual(lab.predicted_stages(scn), [1])
         self.assertEqual(lab.plan(scn), 2)
+        # a chain: every jump checked; recorded, only the first
+        chain = self.SCN.rstrip(" ") + """\
+    cmd.verdict = gicdiag -J
+    next = shell kexec -e
+    [stage3]
+    cmd.x = true
+    """
+        scn = lab.load_scenario(write(self.tmp / "c.scn", chain))
+        self.assertEqual(lab.checked_predictions(scn), [1, 2])
+        scn = lab.load_scenario(write(self.tmp / "r.scn", chain.replace(
+            "predict = kexec", "predict = kexec\n    record = yes")))
+        self.assertEqual(lab.predicted_stages(scn), [1, 2])
+        self.assertEqual(lab.checked_predictions(scn), [1])
+        self.assertEqual(lab.plan(scn), 2)
 
     def test_warned_jump(self):
         key = "stage1: gicdiag kexec verdict matches the jump"
