@@ -370,8 +370,6 @@ fail:
  */
 static int check_at_jump(const struct args *a)
 {
-	struct gk_gather_opts go = { 0 };
-	struct physmem *pm = NULL;
 	struct sysroot *sr = NULL;
 	struct gk_range *r = NULL;
 	struct gk_facts f;
@@ -387,7 +385,7 @@ static int check_at_jump(const struct args *a)
 		sysroot_free(sr);
 		return 0;	/* not loaded by us: nothing to compare */
 	}
-	if (physmem_open(sr, 0, &pm, &e) < 0 || gk_gather(sr, pm, &go, &f, &e) < 0)
+	if (kx_gather_facts(sr, &f, &e) < 0)
 		goto unknown;
 	for (size_t i = 0; i < f.nrds; i++) {
 		struct gk_range want;
@@ -407,7 +405,6 @@ static int check_at_jump(const struct args *a)
 		bad = 1;
 	}
 	gk_facts_free(&f);
-	physmem_close(pm);
 	sysroot_free(sr);
 	free(r);
 	return bad && !a->ignore_preflight ? -1 : 0;
@@ -415,7 +412,6 @@ unknown:
 	/* cannot tell: do not stand in the way of a live jump */
 	fprintf(stderr, "kexec: cannot check the LPI tables at the jump: %s\n",
 		e.msg);
-	physmem_close(pm);
 	sysroot_free(sr);
 	free(r);
 	return a->sysroot ? -1 : 0;

@@ -165,21 +165,30 @@ static bool efi_covers(const struct gk_facts *f, const struct gk_range *r,
  * --lpi-reserve says otherwise. Every redistributor with LPIs enabled, the
  * sizes the next kernel touches.
  */
+int kx_gather_facts(const struct sysroot *sr, struct gk_facts *f,
+		    struct gk_err *e)
+{
+	struct gk_gather_opts go = { 0 };
+	struct physmem *pm = NULL;
+	int ret = physmem_open(sr, 0, &pm, e);
+
+	if (ret >= 0)
+		ret = gk_gather(sr, pm, &go, f, e);
+	physmem_close(pm);
+	return ret;
+}
+
 static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 		       struct kx_plan *p)
 {
-	struct gk_gather_opts go = { 0 };
 	struct gk_facts *f = &p->facts;
-	struct physmem *pm = NULL;
 	struct gk_err e = { 0 };
 	unsigned int bits = 16;
 
-	if (physmem_open(sr, 0, &pm, &e) < 0 || gk_gather(sr, pm, &go, f, &e) < 0) {
+	if (kx_gather_facts(sr, f, &e) < 0) {
 		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s", e.msg);
-		physmem_close(pm);
 		return;
 	}
-	physmem_close(pm);
 	p->have_facts = true;
 	p->keep = calloc(f->nrds + 1, sizeof(*p->keep));
 	for (size_t i = 0; p->keep && i < f->nrds; i++)

@@ -78,4 +78,8 @@ int kx_plan_build(const struct sysroot *sr, const struct kx_opts *o,
 
 void kx_plan_free(struct kx_plan *p);
 
+/* gicdiag's facts of the machine at @sr: physmem opened and closed here */
+int kx_gather_facts(const struct sysroot *sr, struct gk_facts *f,
+		    struct gk_err *e);
+
 #endif
