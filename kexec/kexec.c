@@ -376,14 +376,21 @@ static int check_at_jump(const struct args *a)
 	struct gk_err e;
 	bool passed;
 	size_t n;
-	int bad = 0;
+	int bad = 0, ret;
 
 	if (sysroot_new(a->sysroot, 0, &sr, &e) < 0)
 		goto unknown;
-	if (kx_manifest_tables(sr, "/run/gic-kexec/kexec.json", &r, &n,
-			       &passed) < 0) {
+	ret = kx_manifest_tables(sr, "/run/gic-kexec/kexec.json", &r, &n,
+				 &passed);
+	if (ret == -GK_ERR_NOENT) {
 		sysroot_free(sr);
 		return 0;	/* not loaded by us: nothing to compare */
+	}
+	if (ret < 0) {
+		gk_fail(&e, ret, "/run/gic-kexec/kexec.json: %s",
+			ret == -GK_ERR_FORMAT ? "not a gic-kexec manifest (version 1)"
+					      : gk_strerror(ret));
+		goto unknown;
 	}
 	if (kx_gather_facts(sr, &f, &e) < 0)
 		goto unknown;

@@ -34,7 +34,7 @@ for m in gic-dt-noefi gic-dt-efi gic-prop-mismatch; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
 done
 
-ts_plan 29
+ts_plan 30
 
 dry() {	# NAME MACHINE ARGS...: a dry run into $S/NAME
 	local name=$1 m=$2
@@ -111,6 +111,12 @@ ts_ok "kexec -e refuses a live pending table the load does not reserve (exit $rc
 rc=$?
 [ $rc = 0 ] && grep -q "(ignored)" "$TS_OUT/jump.err"
 ts_ok "kexec -e --ignore-preflight: warned, not refused (exit $rc)" $? "$TS_OUT/jump.err"
+echo '{ "version": 9 }' >"$S/gic-dt-noefi/run/gic-kexec/kexec.json"
+"$KX" -e --sysroot "$S/gic-dt-noefi" 2>"$TS_OUT/jump.err"
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$TS_OUT/jump.err")" = 1 ] &&
+	grep -q "kexec.json: not a gic-kexec manifest" "$TS_OUT/jump.err"
+ts_ok "kexec -e --sysroot: a bad manifest is one line, exit 1 (exit $rc)" $? "$TS_OUT/jump.err"
 rm -r "$S/gic-dt-noefi/run"
 
 # 3. an EFI machine keeps its /chosen linux,uefi-* properties
