@@ -104,6 +104,15 @@ void gk_confirm_text(FILE *out, const struct lpilog *ll,
 			c->taint_flags[0] ? " " : "", c->taint_flags);
 }
 
+/* what the journal, the console and pstore get: one line */
+void gk_confirm_oneline(FILE *out, const struct gk_confirm *c)
+{
+	fprintf(out, "%s: %s", gk_outcome_name(c->outcome), c->why);
+	if (c->taint_flags[0])
+		fprintf(out, " (tainted %s)", c->taint_flags);
+	fputc('\n', out);
+}
+
 void gk_confirm_json(FILE *out, const struct lpilog *ll,
 		     const struct gk_confirm *c)
 {

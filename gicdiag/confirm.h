@@ -39,6 +39,7 @@ int gk_outcome_exit(enum gk_outcome o);	/* 0, 0, 2, 3 */
 
 void gk_confirm_text(FILE *out, const struct lpilog *ll,
 		     const struct gk_confirm *c);
+void gk_confirm_oneline(FILE *out, const struct gk_confirm *c);
 void gk_confirm_json(FILE *out, const struct lpilog *ll,
 		     const struct gk_confirm *c);
 

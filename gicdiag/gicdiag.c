@@ -33,7 +33,7 @@ struct opts {
 	const char *dump;
 	const char *prometheus;
 	enum command cmd;
-	bool json, output_all;
+	bool json, oneline, output_all;
 	enum loader_opt loader;
 	struct render_opts r;
 };
@@ -52,6 +52,7 @@ static void usage(void)
 	       "GICv3 LPI tables of this one and find them still reserved.\n\n"
 	       "Options:\n"
 	       " -J, --json               JSON output (schema: gicdiag(8))\n"
+	       " -1, --oneline            one line per target: verdict, worst finding\n"
 	       " -r, --raw                raw redistributor table, no summary\n"
 	       " -n, --noheadings         redistributor table only, no headings\n"
 	       " -o, --output <list>      redistributor columns (+list adds)\n"
@@ -134,6 +135,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	enum { OPT_OUTPUT_ALL = 0x100 };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "oneline", no_argument, NULL, '1' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
@@ -152,10 +154,11 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	int c, ret = 0;
 
 	o->r.targets[GK_KEXEC] = o->r.targets[GK_KDUMP] = true;
-	while (!ret && (c = getopt_long(argc, argv, "Jrno:t:l:s:k:vd:hV",
+	while (!ret && (c = getopt_long(argc, argv, "J1rno:t:l:s:k:vd:hV",
 					longopts, NULL)) >= 0) {
 		switch (c) {
 		case 'J': o->json = true; break;
+		case '1': o->oneline = true; break;
 		case 'r': o->r.raw = true; break;
 		case 'n': o->r.noheadings = true; break;
 		case 'o': o->output = optarg; break;
@@ -194,9 +197,11 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			return usage_error("unexpected argument: ",
 					   argv[optind]);
 	}
-	if (o->json && (o->r.raw || o->r.noheadings))
-		return usage_error("--json does not go with --raw or --noheadings",
+	if ((o->json || o->oneline) && (o->r.raw || o->r.noheadings))
+		return usage_error("--json and --oneline do not go with --raw or --noheadings",
 				   NULL);
+	if (o->json && o->oneline)
+		return usage_error("--json does not go with --oneline", NULL);
 	return set_columns(o);
 }
 
@@ -244,8 +249,9 @@ static int render(const struct opts *o, const struct sysroot *sr,
 	if (o->cmd == CMD_MAP)
 		ret = gk_map_text(mem, f, o->r.loader);
 	else
-		ret = o->json ? render_json(mem, f, r, &o->r)
-			      : render_text(mem, f, r, &o->r);
+		ret = o->json	 ? render_json(mem, f, r, &o->r) :
+		      o->oneline ? render_oneline(mem, r, &o->r) :
+				   render_text(mem, f, r, &o->r);
 	if (fclose(mem) || ret < 0) {
 		free(text);
 		return -1;
@@ -348,6 +354,8 @@ static int confirm(const struct opts *o, const struct sysroot *sr)
 	if (mem) {
 		if (o->json)
 			gk_confirm_json(mem, &ll, &c);
+		else if (o->oneline)
+			gk_confirm_oneline(mem, &c);
 		else
 			gk_confirm_text(mem, &ll, &c);
 		fclose(mem);

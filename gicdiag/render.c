@@ -204,6 +204,43 @@ int render_text(FILE *out, const struct gk_facts *f,
 	return 0;
 }
 
+/*
+ * One line per target, for journals and consoles: the verdict, then the
+ * first of the worst findings with its code (the one an operator acts
+ * on), and how many more there are at that severity.
+ */
+int render_oneline(FILE *out, const struct gk_report *r,
+		   const struct render_opts *o)
+{
+	for (int t = 0; t < GK_NTARGETS; t++) {
+		const struct gk_finding *worst = NULL;
+		size_t more = 0;
+
+		if (!o->targets[t])
+			continue;
+		for (size_t i = 0; i < r->nfindings; i++) {
+			const struct gk_finding *fi = &r->findings[i];
+
+			if (fi->sev[t] <= GK_SEV_INFO)
+				continue;
+			if (!worst || fi->sev[t] > worst->sev[t]) {
+				worst = fi;
+				more = 0;
+			} else if (fi->sev[t] == worst->sev[t]) {
+				more++;
+			}
+		}
+		fprintf(out, "%s: %s", gk_target_name((enum gk_target)t),
+			gk_verdict_name(r->verdict[t]));
+		if (worst)
+			fprintf(out, ": %s: %s", worst->code, worst->msg);
+		if (more)
+			fprintf(out, " (+%zu more)", more);
+		fputc('\n', out);
+	}
+	return 0;
+}
+
 /* ---- JSON: gicdiag(8) documents every key ------------------------- */
 
 static void json_ranges(struct gk_json *j, const char *key,

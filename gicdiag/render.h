@@ -26,6 +26,8 @@ const struct gk_col *render_rd_cols(size_t *n, bool verbose,
 
 int render_text(FILE *out, const struct gk_facts *f,
 		const struct gk_report *r, const struct render_opts *o);
+int render_oneline(FILE *out, const struct gk_report *r,
+		   const struct render_opts *o);
 int render_json(FILE *out, const struct gk_facts *f,
 		const struct gk_report *r, const struct render_opts *o);
 

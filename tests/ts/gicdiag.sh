@@ -27,7 +27,7 @@ set -- $real
 nreal=$#
 set -- $gen
 ngen=$#
-ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11))
+ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11 + 6))
 
 for r in $real; do
 	ts_cmd "$r" "$GD" -s "$D/$r.tar.gz"
@@ -70,6 +70,14 @@ ts_cmd prometheus cat "$S/gk.prom"
 [ $rc = 2 ] && [ "$(ls "$S" | grep -c 'gk.prom.tmp')" = 0 ]
 ts_ok "prometheus file written whole, exit $rc" $?
 ts_cmd usage-command "$GD" -s "$R" frobnicate
+
+# --oneline: what the systemd units put in the journal
+ts_cmd oneline-dt "$GD" -s "$R" --oneline
+ts_cmd oneline-kdump-crash "$GD" -s "$S/gic-kdump-crash-overlap" -1 --target kdump
+ts_cmd oneline-efi "$GD" -s "$D/qemu-efi-acpi-debian12.tar.gz" -1
+ts_cmd oneline-confirm-lost "$GD" -s "$R" --kmsg "$D/qemu-dt-lost.dmesg" -1 confirm
+ts_cmd oneline-confirm-reused "$GD" -s "$R" --kmsg "$D/qemu-efi-reused.dmesg" -1 confirm
+ts_cmd usage-json-oneline "$GD" -s "$R" -J -1
 
 # 4096 redistributors in 4 regions: every one walked, mapped to its CPU
 # (MPIDR affinity beyond 16 CPUs) and found reserved
