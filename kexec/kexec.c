@@ -31,6 +31,8 @@ struct args {
 	const char *sysroot, *dry_run;
 	bool force, no_ifdown, no_sync, debug, load_and_exec, status;
 	bool ignore_preflight;
+	int argc;
+	char **argv;
 	uint8_t seed[72];
 };
 
@@ -352,8 +354,12 @@ static int do_load(struct args *a, const struct sysroot *sr)
 			fprintf(stderr, "kexec: kexec_load: the LPI tables must be passed in our device tree\n");
 		ret = kx_load(sr, &p, &e);
 	}
-	if (!ret && !a->dry_run)
-		kx_record(&p, &a->o, how, NULL);	/* for gicdiag; best effort */
+	if (!ret && !a->dry_run) {
+		/* for gicdiag and gic-kexec rearm; best effort */
+		kx_record(&p, &a->o, how, NULL);
+		if (!a->load_and_exec)
+			kx_record_args(a->o.crash, a->argc, a->argv, NULL);
+	}
 	kx_plan_free(&p);
 	if (ret < 0)
 		goto fail;
@@ -434,10 +440,14 @@ int main(int argc, char **argv)
 	ret = parse_args(&a, argc, argv);
 	if (ret)
 		return ret < 0 ? 0 : 1;
+	a.argc = argc;
+	a.argv = argv;
 	if (a.action == ACT_STATUS)
 		return status(&a);
 	if (a.action == ACT_UNLOAD) {
 		ret = kx_unload(a.o.crash, &e);
+		if (!ret)
+			kx_forget(a.o.crash);
 		goto out;
 	}
 	if (a.action == ACT_EXEC) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/kexec.h>
 #include <linux/reboot.h>
@@ -276,6 +277,44 @@ int kx_record(const struct kx_plan *p, const struct kx_opts *o,
 		return gk_fail(e, gk_errno(errno), "%s: %s", path,
 			       strerror(errno));
 	return 0;
+}
+
+/*
+ * The arguments of a load, for "gic-kexec rearm" to repeat after CPU or
+ * memory hotplug: the working directory, then each argument, all ending in
+ * NUL (as /proc/PID/cmdline), so a shell reads them back with xargs -0.
+ */
+int kx_record_args(bool crash, int argc, char *const argv[],
+		   struct gk_err *e)
+{
+	const char *path = crash ? "/run/gic-kexec/crash.args"
+				 : "/run/gic-kexec/kexec.args";
+	char tmp[64], cwd[PATH_MAX];
+	FILE *f;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return gk_fail(e, gk_errno(errno), "getcwd: %s", strerror(errno));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f) {
+		fwrite(cwd, 1, strlen(cwd) + 1, f);
+		for (int i = 1; i < argc; i++)
+			fwrite(argv[i], 1, strlen(argv[i]) + 1, f);
+	}
+	if (!f || ferror(f) || fclose(f) || rename(tmp, path) < 0) {
+		int err = errno;
+
+		unlink(tmp);
+		return gk_fail(e, gk_errno(err), "%s: %s", path, strerror(err));
+	}
+	return 0;
+}
+
+/* After an unload nothing of ours is loaded: gicdiag must not think so. */
+void kx_forget(bool crash)
+{
+	unlink(crash ? "/run/gic-kexec/crash.json" : "/run/gic-kexec/kexec.json");
+	unlink(crash ? "/run/gic-kexec/crash.args" : "/run/gic-kexec/kexec.args");
 }
 
 /*

@@ -57,6 +57,12 @@ int kx_exec(bool sync_first, bool ifdown, struct gk_err *e);
 int kx_manifest_tables(const struct sysroot *sr, const char *path,
 		       struct gk_range **r, size_t *n, bool *passed);
 
+/* the load's arguments for gic-kexec rearm (/run/gic-kexec/TYPE.args) */
+int kx_record_args(bool crash, int argc, char *const argv[],
+		   struct gk_err *e);
+/* remove the manifest and arguments of an unloaded image */
+void kx_forget(bool crash);
+
 /* write the manifest for gicdiag (/run/gic-kexec/{kexec,crash}.json) */
 int kx_record(const struct kx_plan *p, const struct kx_opts *o,
 	      const char *syscall_name, struct gk_err *e);
