@@ -59,11 +59,16 @@ declare -A DEST=(
 	[gicdiag/gicdiag]=usr/sbin/gicdiag
 	[tests/tools/gkpeek]=usr/libexec/gk/gkpeek
 	[kexec/kexec]=usr/sbin/gk-kexec
+	[contrib/gic-kexec]=usr/libexec/gk/gic-kexec
 )
 targets=(efitables gicdiag/gicdiag kexec/kexec tests/tools/gkpeek)
 make -C "$B" -s -j"$(nproc)" "${targets[@]}" || die "make ${targets[*]} failed"
+# the operators' helper (a script), with the paths of the guest's layout
+make -C "$B" -s -B contrib/gic-kexec sbindir=/usr/sbin libexecdir=/usr/libexec \
+	sysconfdir=/etc || die "make contrib/gic-kexec failed"
 
 rm -rf "$OUT"
+install -D -m 0755 "$B/contrib/gic-kexec" "$OUT/${DEST[contrib/gic-kexec]}"
 for t in "${targets[@]}"; do
 	file -b "$B/$t" | grep -q 'ELF 64-bit LSB.*ARM aarch64' || die "$t is not an aarch64 ELF: $(file -b "$B/$t")"
 	install -D -m 0755 "$B/$t" "$OUT/${DEST[$t]}"
