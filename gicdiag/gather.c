@@ -7,6 +7,7 @@
 #include "acpi.h"
 #include "efitables.h"
 #include "gather.h"
+#include "manifest.h"
 #include "gic.h"
 #include "gkfdt.h"
 #include "iomem.h"
@@ -20,6 +21,8 @@ void gk_facts_free(struct gk_facts *f)
 	free(f->resmem);
 	free(f->crash);
 	free(f->ram);
+	for (size_t t = 0; t < GK_ARRAY_SIZE(f->loaded); t++)
+		free(f->loaded[t].tables);
 	lpilog_free(&f->log);
 	memset(f, 0, sizeof(*f));
 }
@@ -291,6 +294,20 @@ static void read_lockdown(const struct sysroot *sr, struct gk_facts *f)
 			 (int)(close - open - 1), open + 1);
 }
 
+/* a manifest that is not ours (or not readable) counts as another loader's */
+static void read_loaded(const struct sysroot *sr, struct gk_facts *f)
+{
+	static const char *const path[] = { GK_MANIFEST_KEXEC,
+					    GK_MANIFEST_CRASH };
+
+	for (size_t t = 0; t < GK_ARRAY_SIZE(path); t++) {
+		struct gk_loaded *l = &f->loaded[t];
+
+		l->ours = gk_manifest_tables(sr, path[t], &l->tables,
+					     &l->ntables, &l->passed) == 0;
+	}
+}
+
 static void read_state(const struct sysroot *sr, const struct gk_fdt *fdt,
 		       struct gk_facts *f)
 {
@@ -302,6 +319,7 @@ static void read_state(const struct sysroot *sr, const struct gk_fdt *fdt,
 	f->kexec_load_disabled =
 		read_int(sr, "/proc/sys/kernel/kexec_load_disabled");
 	read_lockdown(sr, f);
+	read_loaded(sr, f);
 	read_line(sr, "/proc/version", f->version, sizeof(f->version));
 	read_line(sr, "/proc/cmdline", cmdline, sizeof(cmdline));
 	f->kdump_kernel = strstr(cmdline, "elfcorehdr=") ||

@@ -17,6 +17,7 @@
 
 #include "gather.h"
 #include "load.h"
+#include "manifest.h"
 #include "plan.h"
 #include "strutils.h"
 #include "verdict.h"
@@ -386,8 +387,7 @@ static int check_at_jump(const struct args *a)
 
 	if (sysroot_new(a->sysroot, 0, &sr, &e) < 0)
 		goto unknown;
-	ret = kx_manifest_tables(sr, "/run/gic-kexec/kexec.json", &r, &n,
-				 &passed);
+	ret = gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed);
 	if (ret == -GK_ERR_NOENT) {
 		sysroot_free(sr);
 		return 0;	/* not loaded by us: nothing to compare */

@@ -42,20 +42,6 @@ int kx_unload(bool crash, struct gk_err *e);
 /* kexec -e: reboot into the loaded image; returns only on failure */
 int kx_exec(bool sync_first, bool ifdown, struct gk_err *e);
 
-/**
- * kx_manifest_tables - the LPI tables a loaded image's manifest says its
- * device tree reserves
- * @sr: the machine
- * @path: /run/gic-kexec/kexec.json (our own manifest, version 1)
- * @r: the ranges, malloc'd
- * @n: how many
- * @passed: whether they were passed in the DTB
- *
- * returns: 0, -GK_ERR_NOENT (no manifest: another loader), or
- * -GK_ERR_FORMAT
- */
-int kx_manifest_tables(const struct sysroot *sr, const char *path,
-		       struct gk_range **r, size_t *n, bool *passed);
 
 /* the load's arguments for gic-kexec rearm (/run/gic-kexec/TYPE.args) */
 int kx_record_args(bool crash, int argc, char *const argv[],

@@ -88,6 +88,14 @@ struct gk_facts {
 	struct gk_range *crash;	/* "Crash kernel" */
 	size_t ncrash;
 
+	/* what our kexec's loaded images reserve, by their manifests */
+	struct gk_loaded {
+		bool ours;	/* a manifest of ours is there */
+		bool passed;	/* it passed the tables in its DTB */
+		struct gk_range *tables;
+		size_t ntables;
+	} loaded[2];		/* [GK_KEXEC], [GK_KDUMP] */
+
 	/* kexec state; -1 unknown */
 	int kexec_loaded;
 	int kexec_crash_loaded;

@@ -333,6 +333,45 @@ static bool check_previous_loss(struct judge *j)
 	return true;
 }
 
+/*
+ * An image our kexec loaded reserves the tables that were live at the load.
+ * A CPU brought online since has a live pending table it does not reserve
+ * (98-gic-kexec.rules reloads; this says when that has not happened).
+ */
+static bool check_loaded(struct judge *j)
+{
+	static const int state_of[] = { [GK_KEXEC] = 0, [GK_KDUMP] = 1 };
+	const struct gk_facts *f = j->f;
+	bool ok = true;
+
+	for (int t = 0; t < GK_NTARGETS; t++) {
+		const struct gk_loaded *l = &f->loaded[t];
+		int loaded = state_of[t] ? f->kexec_crash_loaded
+					 : f->kexec_loaded;
+
+		if (loaded != 1 || !l->ours || !l->passed)
+			continue;
+		for (size_t i = 0; i < f->nrds; i++) {
+			const struct gk_rdfact *rd = &f->rds[i];
+			struct gk_range want;
+
+			if (!rd->lpis || !rd->pend ||
+			    !gk_range_from_len(&want, rd->pend,
+					       gk_pend_size(boot_idbits(j))) ||
+			    gk_ranges_covers(l->tables, l->ntables, &want, NULL))
+				continue;
+			add(j, "LOADED-STALE",
+			    t == GK_KEXEC ? GK_SEV_FATAL : GK_SEV_NONE,
+			    t == GK_KDUMP ? GK_SEV_FATAL : GK_SEV_NONE, (int)i,
+			    "the loaded %s kernel does not reserve pending table 0x%llx of redistributor %zu, live since the load (a CPU brought online?): load it again (gic-kexec rearm)",
+			    t == GK_KDUMP ? "crash" : "kexec",
+			    (unsigned long long)rd->pend, i);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 static bool check_kexec_state(struct judge *j)
 {
 	const struct gk_facts *f = j->f;
@@ -383,6 +422,8 @@ static const struct check checks[] = {
 	  check_crashkernel, { "ENABLED" } },
 	{ "PREVIOUS-LOSS", "this boot reused the previous tables",
 	  check_previous_loss, { "GIC" } },
+	{ "LOADED", "a loaded image of ours reserves every live table",
+	  check_loaded, { "ENABLED" } },
 	{ "KEXEC-STATE", "lockdown, kexec_load_disabled, loaded images",
 	  check_kexec_state, { NULL } },
 };

@@ -34,7 +34,7 @@ for m in gic-dt-noefi gic-dt-efi gic-prop-mismatch; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
 done
 
-ts_plan 30
+ts_plan 31
 
 dry() {	# NAME MACHINE ARGS...: a dry run into $S/NAME
 	local name=$1 m=$2
@@ -91,6 +91,7 @@ ts_ok "no segment on a live table or a reserved range" $? "$TS_OUT/overlap"
 # 2. with the manifest where our kexec leaves it, gicdiag knows the loader
 mkdir -p "$S/gic-dt-noefi/run/gic-kexec"
 cp "$S/dt/manifest.json" "$S/gic-dt-noefi/run/gic-kexec/kexec.json"
+echo 1 >"$S/gic-dt-noefi/sys/kernel/kexec_loaded"	# as after a real load
 "$GD" -s "$S/gic-dt-noefi" --target kexec -J >"$TS_OUT/gd.json"
 rc=$?
 [ $rc = 0 ] && grep -q '"loader": "gic-kexec"' "$TS_OUT/gd.json" &&
@@ -107,6 +108,7 @@ sed -i 's/"end": "0x425bffff"/"end": "0x4259ffff"/' \
 rc=$?
 [ $rc = 1 ] && grep -q "CPU0's LPI pending table 0x425a0000 is live since the load and not reserved" "$TS_OUT/jump.err"
 ts_ok "kexec -e refuses a live pending table the load does not reserve (exit $rc)" $? "$TS_OUT/jump.err"
+ts_cmd gicdiag-loaded-stale "$GD" -s "$S/gic-dt-noefi" --target kexec --oneline
 "$KX" -e --ignore-preflight --sysroot "$S/gic-dt-noefi" 2>"$TS_OUT/jump.err"
 rc=$?
 [ $rc = 0 ] && grep -q "(ignored)" "$TS_OUT/jump.err"
@@ -118,6 +120,7 @@ rc=$?
 	grep -q "kexec.json: not a gic-kexec manifest" "$TS_OUT/jump.err"
 ts_ok "kexec -e --sysroot: a bad manifest is one line, exit 1 (exit $rc)" $? "$TS_OUT/jump.err"
 rm -r "$S/gic-dt-noefi/run"
+echo 0 >"$S/gic-dt-noefi/sys/kernel/kexec_loaded"
 
 # 3. an EFI machine keeps its /chosen linux,uefi-* properties
 dry efi gic-dt-efi -l "$S/Image" --reuse-cmdline
