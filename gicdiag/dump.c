@@ -11,8 +11,7 @@
 #include <unistd.h>
 
 #ifdef HAVE_LIBARCHIVE
-#include <archive.h>
-#include <archive_entry.h>
+#include "arlib.h"
 #endif
 
 #include "dump.h"
@@ -246,9 +245,10 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int add_entry(struct archive *a, const char *path, const char *name)
+static int add_entry(const struct gk_arlib *ar, struct archive *a,
+		     const char *path, const char *name)
 {
-	struct archive_entry *ent = archive_entry_new();
+	struct archive_entry *ent = ar->entry_new();
 	char buf[65536];
 	struct stat st;
 	ssize_t n;
@@ -256,27 +256,27 @@ static int add_entry(struct archive *a, const char *path, const char *name)
 
 	if (!ent || lstat(path, &st) < 0)
 		goto out;
-	archive_entry_set_pathname(ent, name);
-	archive_entry_set_filetype(ent, S_ISDIR(st.st_mode) ? AE_IFDIR
+	ar->entry_set_pathname(ent, name);
+	ar->entry_set_filetype(ent, S_ISDIR(st.st_mode) ? AE_IFDIR
 							    : AE_IFREG);
-	archive_entry_set_perm(ent, S_ISDIR(st.st_mode) ? 0755 : 0644);
-	archive_entry_set_size(ent, S_ISDIR(st.st_mode) ? 0 : st.st_size);
+	ar->entry_set_perm(ent, S_ISDIR(st.st_mode) ? 0755 : 0644);
+	ar->entry_set_size(ent, S_ISDIR(st.st_mode) ? 0 : st.st_size);
 	/* no owner, no time: a replay and a re-dump are byte-identical */
-	if (archive_write_header(a, ent) != ARCHIVE_OK)
+	if (ar->write_header(a, ent) != ARCHIVE_OK)
 		goto out;
 	ret = 0;
 	if (S_ISDIR(st.st_mode))
 		goto out;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
-		if (archive_write_data(a, buf, (size_t)n) != n)
+		if (ar->write_data(a, buf, (size_t)n) != n)
 			ret = -1;
 	if (fd < 0)
 		ret = -1;
 	else
 		close(fd);
 out:
-	archive_entry_free(ent);
+	ar->entry_free(ent);
 	return ret;
 }
 
@@ -284,28 +284,35 @@ static int write_archive(struct out *o, const char *dest)
 {
 	struct paths p = { 0 };
 	char tmp[PATH_MAX];
-	struct archive *a;
+	struct archive *a = NULL;
+	struct gk_arlib lib;
+	const struct gk_arlib *ar = &lib;
 	size_t skip = strlen(o->dir) + 1;
 	int ret;
 
+	ret = gk_arlib_open(&lib, dest, o->e);
+	if (ret < 0)
+		return ret;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", dest);
 	ret = collect(o->dir, &p, 0);
-	a = archive_write_new();
+	a = ar->write_new();
 	if (ret || !a)
 		goto fail;
 	qsort(p.v, p.n, sizeof(*p.v), cmp_str);
 	if (strcmp(dest + strlen(dest) - 4, ".tar"))
-		archive_write_add_filter_gzip(a);
-	archive_write_set_format_pax_restricted(a);
-	ret = archive_write_open_filename(a, tmp) == ARCHIVE_OK ? 0 : -1;
+		ar->write_add_filter_gzip(a);
+	ar->write_set_format_pax_restricted(a);
+	ret = ar->write_open_filename(a, tmp) == ARCHIVE_OK ? 0 : -1;
 	for (size_t i = 0; i < p.n && !ret; i++)
 		if (strlen(p.v[i]) > skip)
-			ret = add_entry(a, p.v[i], p.v[i] + skip);
-	if (archive_write_close(a) != ARCHIVE_OK)
+			ret = add_entry(ar, a, p.v[i], p.v[i] + skip);
+	if (ar->write_close(a) != ARCHIVE_OK)
 		ret = -1;
 fail:
 	if (a)
-		archive_write_free(a);
+		ar->write_free(a);
+	gk_arlib_close(&lib);
+	gk_arlib_close(&lib);
 	for (size_t i = 0; i < p.n; i++)
 		free(p.v[i]);
 	free(p.v);

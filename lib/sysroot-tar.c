@@ -20,13 +20,13 @@
 #include "sysroot-int.h"
 
 #ifdef HAVE_LIBARCHIVE
-#include <archive.h>
-#include <archive_entry.h>
+#include "arlib.h"
 
 #define TAR_MAX_BYTES (4ull << 30)	/* data actually written */
 #define TAR_MAX_ENTRIES 1000000u
 
 struct unpack {
+	const struct gk_arlib *ar;
 	const char *archive;
 	int rootfd;
 	unsigned long long bytes;
@@ -104,7 +104,7 @@ static int write_data(struct unpack *u, struct archive *a, int fd,
 	la_int64_t off;
 	int r;
 
-	while ((r = archive_read_data_block(a, &buf, &len, &off)) ==
+	while ((r = u->ar->read_data_block(a, &buf, &len, &off)) ==
 	       ARCHIVE_OK) {
 		u->bytes += len;
 		if (u->bytes > TAR_MAX_BYTES)
@@ -115,7 +115,7 @@ static int write_data(struct unpack *u, struct archive *a, int fd,
 				       u->archive, path, strerror(errno));
 	}
 	if (r != ARCHIVE_EOF)
-		return bad(u, path, archive_error_string(a));
+		return bad(u, path, u->ar->error_string(a));
 	return 0;
 }
 
@@ -124,13 +124,13 @@ static int extract_entry(struct unpack *u, struct archive *a,
 {
 	char path[PATH_MAX];
 	const char *leaf;
-	mode_t type = archive_entry_filetype(ent);
+	mode_t type = u->ar->entry_filetype(ent);
 	int dfd, fd, ret = 0;
 
-	ret = clean_path(u, archive_entry_pathname(ent), path, sizeof(path));
+	ret = clean_path(u, u->ar->entry_pathname(ent), path, sizeof(path));
 	if (ret < 0 || !path[0])
 		return ret;
-	if (archive_entry_hardlink(ent) ||
+	if (u->ar->entry_hardlink(ent) ||
 	    (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK))
 		return bad(u, path, "not a directory, regular file or symlink");
 	dfd = open_parent(u, path, &leaf);
@@ -141,7 +141,7 @@ static int extract_entry(struct unpack *u, struct archive *a,
 		if (mkdirat(dfd, leaf, 0755) < 0 && errno != EEXIST)
 			ret = -1;
 	} else if (type == AE_IFLNK) {
-		if (symlinkat(archive_entry_symlink(ent), dfd, leaf) < 0)
+		if (symlinkat(u->ar->entry_symlink(ent), dfd, leaf) < 0)
 			ret = -1;
 	} else {
 		fd = openat(dfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -150,7 +150,7 @@ static int extract_entry(struct unpack *u, struct archive *a,
 			ret = -1;
 		} else {
 			ret = write_data(u, a, fd, path);
-			if (ftruncate(fd, (off_t)archive_entry_size(ent)) < 0 &&
+			if (ftruncate(fd, (off_t)u->ar->entry_size(ent)) < 0 &&
 			    !ret)
 				ret = -1;
 			close(fd);
@@ -166,30 +166,30 @@ static int extract_entry(struct unpack *u, struct archive *a,
 static int unpack_all(struct unpack *u)
 {
 	struct archive_entry *ent;
-	struct archive *a = archive_read_new();
+	struct archive *a = u->ar->read_new();
 	unsigned int n = 0;
 	int r, ret = 0;
 
 	if (!a)
 		return gk_fail(u->e, -GK_ERR_NOMEM, "out of memory");
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_gnutar(a);
-	archive_read_support_format_cpio(a);
-	if (archive_read_open_filename(a, u->archive, 65536) != ARCHIVE_OK) {
-		ret = bad(u, NULL, archive_error_string(a));
+	u->ar->read_support_filter_all(a);
+	u->ar->read_support_format_tar(a);
+	u->ar->read_support_format_gnutar(a);
+	u->ar->read_support_format_cpio(a);
+	if (u->ar->read_open_filename(a, u->archive, 65536) != ARCHIVE_OK) {
+		ret = bad(u, NULL, u->ar->error_string(a));
 		goto out;
 	}
-	while (!ret && (r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
+	while (!ret && (r = u->ar->read_next_header(a, &ent)) != ARCHIVE_EOF) {
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-			ret = bad(u, NULL, archive_error_string(a));
+			ret = bad(u, NULL, u->ar->error_string(a));
 		else if (++n > TAR_MAX_ENTRIES)
 			ret = bad(u, NULL, "too many entries");
 		else
 			ret = extract_entry(u, a, ent);
 	}
 out:
-	archive_read_free(a);
+	u->ar->read_free(a);
 	return ret;
 }
 #endif
@@ -249,18 +249,26 @@ int sysroot_unpack(const char *archive, char **tmpdir, char **root,
 	const char *t = getenv("TMPDIR");
 	char tmp[PATH_MAX], top[PATH_MAX];
 	struct unpack u = { .archive = archive, .e = e };
+	struct gk_arlib ar;
 	int ret;
 
+	ret = gk_arlib_open(&ar, archive, e);
+	if (ret < 0)
+		return ret;
+	u.ar = &ar;
 	snprintf(tmp, sizeof(tmp), "%s/gk-sysroot-XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmp))
+	if (!mkdtemp(tmp)) {
+		gk_arlib_close(&ar);
 		return gk_fail(e, gk_errno(errno), "%s: %s", tmp,
 			       strerror(errno));
+	}
 	u.rootfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ret = u.rootfd < 0 ? gk_fail(e, gk_errno(errno), "%s: %s", tmp,
 				     strerror(errno))
 			   : unpack_all(&u);
 	if (u.rootfd >= 0)
 		close(u.rootfd);
+	gk_arlib_close(&ar);
 	if (ret < 0) {
 		sysroot_rmtree(tmp);	/* never a partial snapshot */
 		return ret;

@@ -16,7 +16,7 @@ TS_COMPONENT=dracut
 . "$top_srcdir/tests/ts/functions.sh"
 
 
-: "${gk_sbindir:?}" "${gk_libexecdir:?}" "${gk_sysconfdir:?}"
+: "${gk_sbindir:?}" "${gk_libexecdir:?}" "${gk_sysconfdir:?}" "${gk_dracutmodulesdir:?}"
 for tool in dracut lsinitrd; do
 	command -v $tool >/dev/null ||
 		{ echo "Bail out! no $tool (Debian package dracut-core)"; exit 1; }
@@ -47,8 +47,13 @@ T=$TS_OUT
 case $T in
 *[,:]*) echo "Bail out! overlayfs cannot take $T (a ',' or ':')"; exit 1 ;;
 esac
-rm -rf "$T/root" "$T/x" "$T/tmp" "$T/conf.d" "$T/initrd.img" "$T/no-gicdiag.img"
-mkdir -p "$T/tmp" "$T/conf.d"
+rm -rf "$T/root" "$T/x" "$T/conf.d" "$T/initrd.img" "$T/no-gicdiag.img"
+mkdir -p "$T/conf.d"
+# dracut writes here: outside every overlay (they are read-only), e.g. when
+# make distcheck installs under the build tree this test runs in
+W=$(mktemp -d "${TMPDIR:-/tmp}/gk-dracut.XXXXXX") || { echo "Bail out! mktemp"; exit 1; }
+trap 'rm -rf "$W"' EXIT
+mkdir -p "$W/tmp"
 
 ts_plan 22
 
@@ -58,7 +63,7 @@ MAKEFLAGS='' MFLAGS='' make -s -C "$top_builddir" install DESTDIR="$T/root" \
 ts_ok "make install DESTDIR" $? "$T/install.log"
 
 R=$T/root
-mod=$R$MODULES_D/99gic-kexec
+mod=$R$gk_dracutmodulesdir/99gic-kexec
 {
 	for f in module-setup.sh kdump-pre.sh kdump-post.sh; do
 		[ -x "$mod/$f" ] || echo "$mod/$f: missing or not executable"
@@ -69,7 +74,7 @@ mod=$R$MODULES_D/99gic-kexec
 	done
 } >"$T/installed.diff" 2>&1
 [ ! -s "$T/installed.diff" ]
-ts_ok "99gic-kexec installed in $MODULES_D, substituted; binaries at $gk_sbindir, $gk_libexecdir" \
+ts_ok "99gic-kexec installed in $gk_dracutmodulesdir, substituted; binaries at $gk_sbindir, $gk_libexecdir" \
 	$? "$T/installed.diff"
 
 # ---- dracut -------------------------------------------------------------
@@ -84,35 +89,38 @@ nearest() {
 	echo "$d"
 }
 overlays=()
-for d in $(for p in "$gk_sbindir" "$gk_libexecdir/gic-kexec" "$gk_sysconfdir" \
-	"$MODULES_D"; do
+for d in $(for p in "$gk_sbindir" "$gk_libexecdir/gic-kexec" "$gk_sysconfdir"; do
 	nearest "$p"
 done | awk '{ print length($0), $0 }' | sort -n -u | cut -d ' ' -f 2-); do
 	[ "$d" = / ] && { echo "Bail out! would overlay / for $d"; exit 1; }
 	for o in "${overlays[@]}"; do
 		case $d/ in "$o"/*) continue 2 ;; esac
 	done
-	[ -d "$R$d" ] && overlays+=("$d")
+	[ -d "$R$d" ] && overlays+=("$R$d:$d")
 done
+# the module goes where dracut looks, wherever it was installed
+overlays+=("$R$gk_dracutmodulesdir:$MODULES_D")
 echo "# overlaid on the host: ${overlays[*]}"
+for o in "${overlays[@]}"; do
+	case $W/ in "${o#*:}"/*) echo "Bail out! $W is under the overlay ${o#*:}"; exit 1 ;; esac
+done
 # in_ns CMD...: CMD in a mount namespace where the install is in place
 in_ns() {
 	"${NS[@]}" sh -ec '
-		root=$1
-		shift
-		while [ "$1" != -- ]; do
-			mount -t overlay gic-kexec-destdir -o "lowerdir=$root$1:$1" "$1"
+		while [ "$1" != -- ]; do	# LOWER:TARGET
+			mount -t overlay gic-kexec-destdir -o "lowerdir=$1" "${1#*:}"
 			shift
 		done
 		shift
 		exec "$@"
-	' sh "$R" "${overlays[@]}" -- "$@"
+	' sh "${overlays[@]}" -- "$@"
 }
 
 start=$(date +%s)
 in_ns timeout 300 dracut --conf /dev/null --confdir "$T/conf.d" \
 	--no-kernel --no-hostonly --no-early-microcode --no-compress --force \
-	--tmpdir "$T/tmp" -m "base gic-kexec" "$T/initrd.img" >"$T/dracut.log" 2>&1
+	--tmpdir "$W/tmp" -m "base gic-kexec" "$W/initrd.img" >"$T/dracut.log" 2>&1
+[ -f "$W/initrd.img" ] && mv "$W/initrd.img" "$T/initrd.img"
 rc=$?
 secs=$(($(date +%s) - start))
 echo "# dracut: exit $rc in ${secs}s"
@@ -339,14 +347,14 @@ ts_ok "post.d hook: exit 0 without a capture (exit $rc)" $? "$T/post-no-capture.
 mv "$R$gk_sbindir/gicdiag" "$R$gk_sbindir/gicdiag.away"
 in_ns timeout 300 dracut --conf /dev/null --confdir "$T/conf.d" \
 	--no-kernel --no-hostonly --no-early-microcode --no-compress --force \
-	--tmpdir "$T/tmp" -m gic-kexec "$T/no-gicdiag.img" >"$T/no-gicdiag.log" 2>&1
+	--tmpdir "$W/tmp" -m gic-kexec "$W/no-gicdiag.img" >"$T/no-gicdiag.log" 2>&1
 rc=$?
 mv "$R$gk_sbindir/gicdiag.away" "$R$gk_sbindir/gicdiag"
-[ $rc != 0 ] && [ ! -e "$T/no-gicdiag.img" ] &&
+[ $rc != 0 ] && [ ! -e "$W/no-gicdiag.img" ] &&
 	grep -q "command '$gk_sbindir/gicdiag' could not be found" "$T/no-gicdiag.log"
 ts_ok "module check(): no $gk_sbindir/gicdiag, no module (dracut exit $rc)" $? \
 	"$T/no-gicdiag.log"
 
 # the image is big (libicudata): keep it only to look at a failure
-[ "$TS_FAILED" = 0 ] && rm -rf "$T/x" "$T/initrd.img" "$T/tmp"
+[ "$TS_FAILED" = 0 ] && rm -rf "$T/x" "$T/initrd.img"
 ts_finish

@@ -8,7 +8,7 @@
 TS_COMPONENT=integration
 . "$top_srcdir/tests/ts/functions.sh"
 
-: "${gk_sbindir:?}" "${gk_libexecdir:?}"
+: "${gk_sbindir:?}" "${gk_libexecdir:?}" "${gk_bashcompletiondir:?}"
 B=$top_builddir
 D=$top_srcdir/tests/data
 T=$TS_OUT/work
@@ -252,7 +252,7 @@ rm -rf "$T/root"
 make -s -C "$B" install DESTDIR="$T/root" >"$TS_OUT/install.log" 2>&1 ||
 	echo "Bail out! make install DESTDIR"
 complete_words() {	# WORD... (the last one is completed)
-	XDG_DATA_DIRS=$T/root/usr/share:$T/root/usr/local/share bash --norc --noprofile -c '
+	XDG_DATA_DIRS=${COMPDIR%/bash-completion/completions} bash --norc --noprofile -c '
 		. /usr/share/bash-completion/bash_completion
 		_completion_loader "$1" 2>/dev/null
 		complete -p "$1" >/dev/null || exit 1
@@ -262,9 +262,9 @@ complete_words() {	# WORD... (the last one is completed)
 		"$f" "$1" "${@: -1}" "${@: -2:1}"
 		printf "%s\n" "${COMPREPLY[@]}" | sort' bash "$@"
 }
+COMPDIR=$T/root$gk_bashcompletiondir
 for c in kexec gicdiag efitables; do
-	[ -f "$T/root/usr/share/bash-completion/completions/$c" ] ||
-		[ -f "$T/root/usr/local/share/bash-completion/completions/$c" ]
+	[ -f "$COMPDIR/$c" ]
 	ts_ok "completion for $c installed in bash-completion's directory" $?
 done
 ts_cmd complete-gicdiag-target complete_words gicdiag -t k
