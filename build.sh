@@ -15,7 +15,7 @@ libcmocka-dev libarchive-dev python3 nettle-dev libdeflate-dev
 libzstd-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 qemu-system-arm device-tree-compiler
 systemd bash-completion kdump-tools dracut-core sosreport prometheus
-debhelper lintian fakeroot dpkg-dev"
+debhelper lintian fakeroot dpkg-dev mmdebstrap"
 
 say() { printf '== %s\n' "$*" >&2; }
 
@@ -140,6 +140,23 @@ e2e_suite() {
 	FAILED=$((FAILED + f))
 }
 
+# The Debian package: built, linted, installed in scratch roots beside
+# kexec-tools (tests/pkg/run.sh, TAP).
+pkg_suite() {
+	local log=$TOP/build/default/pkg.out p f
+
+	say "Debian package: tests/pkg/run.sh"
+	top_srcdir=$TOP bash tests/pkg/run.sh >"$log" 2>&1
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c -e '^not ok ' -e '^Bail out!' "$log")
+	grep -e '^not ok ' -e '^Bail out!' "$log" >&2
+	if [ "$p" = 0 ] || ! grep -q "^1\.\.$((p + f))\$" "$log"; then
+		f=$((f + 1))
+	fi
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+}
+
 # A short libFuzzer run of every target over its seeds.
 fuzz_smoke() {
 	local dir=build/fuzz seconds=${FUZZ_SECONDS:-20}
@@ -183,6 +200,7 @@ cmd_check() {
 	step "libFuzzer smoke (clang)" fuzz_smoke
 	step "make distcheck" make -s -C build/default distcheck \
 		DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+	pkg_suite
 	if [ "$SKIPPED" != 0 ]; then
 		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	else
