@@ -15,7 +15,7 @@ T=$TS_OUT/work
 TS_SNAPDIR=$T
 rm -rf "$T"
 mkdir -p "$T/units" "$T/bin"
-for tool in systemd-analyze bash; do
+for tool in systemd-analyze udevadm bash unshare; do
 	command -v $tool >/dev/null || { echo "Bail out! no $tool (Debian package systemd)"; exit 1; }
 done
 for u in kdump-tools.service kdump-tools-dump.service; do
@@ -65,7 +65,7 @@ units="gic-kexec-confirm.service gic-kexec-metrics.service gic-kexec-metrics.tim
 gic-kexec-rearm.service kdump-tools.service kdump-tools-dump.service kdump.service
 systemd-kexec.service"
 set -- $units
-ts_plan $(($# + 2 + 9 + 4 + 7 + 6 + 11))
+ts_plan $(($# + 2 + 9 + 4 + 7 + 7 + 11))
 
 # ---- systemd-analyze verify: every unit, every drop-in on its host unit
 verify() {	# UNIT
@@ -246,6 +246,31 @@ STUB_LOG=$T/stub.log sh -c "${run/\/bin\/systemctl/$T/bin/systemctl}"
 	grep -q 'SUBSYSTEM=="cpu", ACTION=="add|remove|online|offline"' "$rule" &&
 	grep -q 'SUBSYSTEM=="memory", ACTION=="online|offline"' "$rule"
 ts_ok "udev rule: CPU and memory hotplug start gic-kexec-rearm.service" $?
+# ... and as udev itself reads it (udevadm test, in a mount namespace where
+# our rule is the only local one and /run is private)
+udev_run() {	# ACTION DEVPATH RUNDIR-EXISTS
+	"${NS[@]}" sh -c '
+		mount -t tmpfs gk-rules /etc/udev/rules.d &&
+		cp "$1" /etc/udev/rules.d/ && mount -t tmpfs gk-run /run &&
+		{ [ "$4" = no ] || mkdir /run/gic-kexec; } &&
+		udevadm test --action="$2" "$3" 2>&1' sh "$rule" "$@" |
+		sed -n "s/^run: '\(.*gic-kexec.*\)'$/\1/p"
+}
+if [ "$(id -u)" = 0 ]; then NS=(unshare -m --propagation private); else NS=(unshare -r -m --propagation private); fi
+udev_ok() {	# WANT ACTION DEVPATH RUNDIR-EXISTS
+	local got
+	got=$(udev_run "$2" "$3" "$4")
+	[ "$got" = "$1" ] || { echo "udevadm test --action=$2 $3 (/run/gic-kexec: $4): '$got'"; return 1; }
+}
+want="/bin/systemctl --no-block start gic-kexec-rearm.service"
+{
+	udev_ok "$want" online /sys/devices/system/cpu/cpu0 yes &&
+		udev_ok "$want" offline /sys/devices/system/cpu/cpu0 yes &&
+		udev_ok "$want" online /sys/devices/system/memory/memory0 yes &&
+		udev_ok "" change /sys/devices/system/cpu/cpu0 yes &&
+		udev_ok "" online /sys/devices/system/cpu/cpu0 no
+} >"$TS_OUT/udevadm.out" 2>&1
+ts_ok "udevadm test: CPU and memory on/offline start the rearm unit, other events and an empty /run/gic-kexec do not" $? "$TS_OUT/udevadm.out"
 
 # ---- bash completions, as installed, through bash-completion's loader
 rm -rf "$T/root"
