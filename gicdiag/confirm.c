@@ -55,7 +55,7 @@ void gk_confirm(const struct lpilog *ll, long long tainted,
 	} else if (ll->has_prop) {
 		c->outcome = GK_OUT_FRESH;
 		snprintf(c->why, sizeof(c->why),
-			 "allocated new tables: none were inherited");
+			 "allocated new tables, none were inherited: a cold boot, or the kernel before had no LPIs enabled");
 	} else {
 		c->outcome = GK_OUT_UNKNOWN;
 		snprintf(c->why, sizeof(c->why),
