@@ -32,9 +32,11 @@ MODULES_D=/usr/lib/dracut/modules.d
 # user namespace, which also needs it for chroot
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	NS=(unshare -m --propagation private)
+	NS_PID=(unshare -m -p -f --propagation private)
 	CHROOT=(chroot)
 elif unshare -r -m true 2>/dev/null; then
 	NS=(unshare -r -m --propagation private)
+	NS_PID=(unshare -r -m -p -f --propagation private)
 	CHROOT=(unshare -r chroot)
 else
 	echo "Bail out! unshare -m fails, and so does unshare -r -m"
@@ -191,6 +193,13 @@ ts_ok "lsinitrd --unpack" $? "$T/unpack.log"
 inside() {
 	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${env[@]}" "${CHROOT[@]}" "$T/x" "$@"
 }
+# inside_proc CMD...: the same with /proc mounted, as a kdump initrd has
+# it (sanitizer builds of gicdiag read /proc/self)
+inside_proc() {
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${env[@]}" "${NS_PID[@]}" \
+		sh -c 'mount -t proc proc "$1/proc" && exec chroot "$@"' \
+		sh "$T/x" "$@"
+}
 env=()
 for l in $libs; do
 	inside /bin/sh -c '[ -e "$1" ]' sh "$l" || echo "$l does not resolve in the image"
@@ -199,7 +208,7 @@ done >"$T/resolve.diff" 2>&1
 ts_ok "image: each library path resolves in the image" $? "$T/resolve.diff"
 
 "$GD" -V >"$T/host-V.txt" 2>&1
-inside "$gk_sbindir/gicdiag" -V >"$T/V.txt" 2>&1
+inside_proc "$gk_sbindir/gicdiag" -V >"$T/V.txt" 2>&1
 rc=$?
 diff -u "$T/host-V.txt" "$T/V.txt" >"$T/V.diff"
 [ $rc = 0 ] && [ -s "$T/V.txt" ] && [ ! -s "$T/V.diff" ]
@@ -214,7 +223,7 @@ rm -rf "$T/x/run/gic-kexec"
 mkdir -p "$T/x/run"
 : >"$T/x/run/pmsg0"
 env=(GIC_KEXEC_SYSROOT=/snap GIC_KEXEC_RUNDIR=/run/gic-kexec GIC_KEXEC_PMSG=/run/pmsg0)
-inside /etc/kdump/pre.d/50-gic-kexec >"$T/pre.out" 2>"$T/pre.err"
+inside_proc /etc/kdump/pre.d/50-gic-kexec >"$T/pre.out" 2>"$T/pre.err"
 rc=$?
 want="gic-kexec: crash kernel: $("$GD" -s "$T/x/snap" --oneline confirm 2>&1 | head -n 1)"
 {
@@ -244,7 +253,7 @@ ts_ok "pre.d hook: /run/gic-kexec/confirm.json, whole, with an outcome" $? "$T/j
 
 # a crash kernel that cannot diagnose still lets the dump go on
 env=(GIC_KEXEC_SYSROOT=/nonexistent GIC_KEXEC_RUNDIR=/run/gic-kexec-bad GIC_KEXEC_PMSG=/dev/null)
-inside /etc/kdump/pre.d/50-gic-kexec >"$T/pre-bad.out" 2>&1
+inside_proc /etc/kdump/pre.d/50-gic-kexec >"$T/pre-bad.out" 2>&1
 rc=$?
 [ $rc = 0 ] && grep -q '^gic-kexec: crash kernel: ' "$T/pre-bad.out"
 ts_ok "pre.d hook: exit 0 and a line when gicdiag fails (exit $rc)" $? "$T/pre-bad.out"
