@@ -16,6 +16,7 @@
 #include "iomem.h"
 #include "place.h"
 #include "plan.h"
+#include "verdict.h"
 #include "purgatory/purgatory.h"
 
 /* The purgatory blob, embedded by kexec/purgatory/blob.S. */
@@ -178,6 +179,19 @@ int kx_gather_facts(const struct sysroot *sr, struct gk_facts *f,
 	return ret;
 }
 
+/*
+ * This load replaces the loaded image of its kind: what that one reserves
+ * (gicdiag's LOADED check) no longer matters, and a rearm after hotplug
+ * must not be refused for the very staleness it repairs.
+ */
+static void forget_replaced(struct gk_facts *f, bool crash)
+{
+	struct gk_loaded *l = &f->loaded[crash ? GK_KDUMP : GK_KEXEC];
+
+	free(l->tables);
+	memset(l, 0, sizeof(*l));
+}
+
 static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 		       struct kx_plan *p)
 {
@@ -190,6 +204,7 @@ static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 		return;
 	}
 	p->have_facts = true;
+	forget_replaced(f, o->crash);
 	p->keep = calloc(f->nrds + 1, sizeof(*p->keep));
 	for (size_t i = 0; p->keep && i < f->nrds; i++)
 		if (f->rds[i].lpis && f->rds[i].idbits)
