@@ -5,7 +5,10 @@
 
 #include "arlib.h"
 
-#define SYM(field, name) { offsetof(struct gk_arlib, field), name }
+#define SYM(field, name)                                                       \
+	{                                                                      \
+		offsetof(struct gk_arlib, field), name                         \
+	}
 
 static const struct {
 	size_t off;
@@ -49,16 +52,16 @@ int gk_arlib_open(struct gk_arlib *l, const char *what, struct gk_err *e)
 	l->handle = dlopen(GK_ARLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!l->handle)
 		return gk_fail(e, -GK_ERR_NOTFOUND,
-			       "%s: reading or writing a snapshot archive needs %s (Debian package libarchive13)",
+			       "%s: reading or writing a snapshot archive "
+			       "needs %s (Debian package libarchive13)",
 			       what, GK_ARLIB_SONAME);
 	for (size_t i = 0; i < GK_ARRAY_SIZE(syms); i++) {
 		void *p = dlsym(l->handle, syms[i].name);
 
 		if (!p) {
 			gk_arlib_close(l);
-			return gk_fail(e, -GK_ERR_NOTFOUND,
-				       "%s: %s has no %s", what,
-				       GK_ARLIB_SONAME, syms[i].name);
+			return gk_fail(e, -GK_ERR_NOTFOUND, "%s: %s has no %s",
+				       what, GK_ARLIB_SONAME, syms[i].name);
 		}
 		/* POSIX: a data pointer from dlsym() converts to a function */
 		memcpy((char *)l + syms[i].off, &p, sizeof(p));

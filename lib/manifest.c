@@ -39,18 +39,20 @@ int gk_manifest_tables(const struct sysroot *sr, const char *path,
 		unsigned long long a, b;
 		struct gk_range *nr;
 
-		if (sscanf(p, "\"start\": \"0x%llx\",%*[ \n]\"end\": \"0x%llx\"", &a,
-			   &b) != 2 || b < a)
+		if (sscanf(p,
+			   "\"start\": \"0x%llx\",%*[ \n]\"end\": \"0x%llx\"",
+			   &a, &b) != 2 ||
+		    b < a)
 			break;
 		nr = realloc(out, (k + 1) * sizeof(*out));
 		if (!nr)
 			break;
 		out = nr;
-		out[k++] = (struct gk_range){ a, b };
+		out[k++] = (struct gk_range){a, b};
 		p++;
 	}
 	free(buf);
-	gk_ranges_sort(out, k);	/* as gk_ranges_covers() wants them */
+	gk_ranges_sort(out, k); /* as gk_ranges_covers() wants them */
 	*r = out;
 	*n = gk_ranges_merge(out, k);
 	return 0;
