@@ -123,33 +123,17 @@ check_suite() {	# NAME DIR [configure options]
 	grep -E '^# (TOTAL|PASS|FAIL|ERROR|SKIP):' "$log" >&2
 }
 
-# The arm64 lab: real Debian kernels under QEMU (tests/e2e/).
-e2e_suite() {
-	local log=$TOP/build/default/e2e.out p f
+# tap_suite NAME LOG CMD...: a suite that speaks TAP, each ok and not ok
+# counted; the runner must have said something and agreed with its plan
+tap_suite() {
+	local name=$1 log=$2 p f
+	shift 2
 
-	say "arm64 lab: make check-e2e"
-	make -C build/default check-e2e >"$log" 2>&1
+	say "$name"
+	"$@" >"$log" 2>&1
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c -e '^not ok ' -e '^Bail out!' "$log")
 	grep -e '^not ok ' -e '^Bail out!' -e '^# ' "$log" >&2
-	# the runner must have said something, and agreed with its own plan
-	if [ "$p" = 0 ] || ! grep -q "^1\.\.$((p + f))\$" "$log"; then
-		f=$((f + 1))
-	fi
-	PASSED=$((PASSED + p))
-	FAILED=$((FAILED + f))
-}
-
-# The Debian package: built, linted, installed in scratch roots beside
-# kexec-tools (tests/pkg/run.sh, TAP).
-pkg_suite() {
-	local log=$TOP/build/default/pkg.out p f
-
-	say "Debian package: tests/pkg/run.sh"
-	top_srcdir=$TOP bash tests/pkg/run.sh >"$log" 2>&1
-	p=$(grep -c '^ok ' "$log")
-	f=$(grep -c -e '^not ok ' -e '^Bail out!' "$log")
-	grep -e '^not ok ' -e '^Bail out!' "$log" >&2
 	if [ "$p" = 0 ] || ! grep -q "^1\.\.$((p + f))\$" "$log"; then
 		f=$((f + 1))
 	fi
@@ -196,11 +180,15 @@ cmd_check() {
 	autoreconf -fi >/dev/null 2>&1 || { echo "0 passed, 1 failed"; return 1; }
 	check_suite "gcc -Werror" build/default --enable-werror
 	check_suite "ASan+UBSan" build/asan --enable-werror --enable-sanitizers
-	e2e_suite
+	# the arm64 lab: real Debian kernels under QEMU (tests/e2e/)
+	tap_suite "arm64 lab: make check-e2e" "$TOP/build/default/e2e.out" \
+		make -C build/default check-e2e
 	step "libFuzzer smoke (clang)" fuzz_smoke
 	step "make distcheck" make -s -C build/default distcheck \
 		DISTCHECK_CONFIGURE_FLAGS=--enable-werror
-	pkg_suite
+	# the Debian package: built, linted, installed beside kexec-tools
+	tap_suite "Debian package: tests/pkg/run.sh" "$TOP/build/default/pkg.out" \
+		env top_srcdir="$TOP" bash tests/pkg/run.sh
 	if [ "$SKIPPED" != 0 ]; then
 		echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 	else

@@ -31,34 +31,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 SUITE=bookworm
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $*"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $*"
-}
-check() {	# check DESCRIPTION CMD...: one test from a command's status
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+. "$HERE/../tap.sh"
 diag() {	# diag FILE: a file's last lines as TAP comments
 	tail -n "${2:-20}" "$1" 2>/dev/null | sed 's/^/# /'
 }
-finish() {
-	echo "# $SECONDS s"
-	echo "1..$N"
-	[ "$FAILED" = 0 ]
-	exit
-}
 bail() {
 	not_ok "$*"
-	finish
+	TAP_FINISH_NOTE="$SECONDS s" finish
 }
 
 [ "$(id -u)" = 0 ] || bail "needs root (dpkg in chroots)"
@@ -399,4 +378,4 @@ check "usrmove, removed: dpkg --verify kexec-tools" verified kexec-tools
 check "the host's dpkg database and /usr/sbin are untouched" \
 	test "$(host_state)" = "$HOST_BEFORE"
 
-finish
+TAP_FINISH_NOTE="$SECONDS s" finish

@@ -29,27 +29,7 @@ B=${1:-${top_builddir:-.}}
 mkdir -p "$B/tests/purgatory/work" || exit 1
 W=$(cd "$B/tests/purgatory/work" && pwd)
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $*"
-}
-not_ok() {
-	N=$((N + 1))
-	FAILED=$((FAILED + 1))
-	echo "not ok $N - $*"
-}
-check() {	# check DESCRIPTION CMD...: one test from a command's status
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-finish() {
-	echo "1..$N"
-	[ "$FAILED" = 0 ]
-	exit
-}
+. "$(dirname "$0")/../tap.sh"
 # Number the "ok - ..." / "not ok - ..." lines of a test program.
 renumber() {	# renumber PREFIX
 	local l
