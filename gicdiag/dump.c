@@ -15,7 +15,10 @@
 #endif
 
 #include "dump.h"
+#include "journal.h"
 #include "klog.h"
+#include "kmem.h"
+#include "loader.h"
 
 /* Every file gicdiag (and efitables) reads, beside memory and the log. */
 static const char *const files[] = {
@@ -33,6 +36,11 @@ static const char *const files[] = {
 	"/sys/kernel/security/lockdown",
 	"/run/gic-kexec/kexec.json",
 	"/run/gic-kexec/crash.json",
+	"/run/gic-kexec/boot.json",
+	"/proc/sys/kernel/random/boot_id",
+	"/sys/devices/system/cpu/present",
+	"/sys/devices/system/cpu/online",
+	"/sys/devices/system/cpu/possible",
 };
 
 struct out {
@@ -128,6 +136,83 @@ static int copy_log(struct out *o, const struct sysroot *sr, const char *kmsg)
 		return gk_fail(o->e, -GK_ERR_NOMEM, "out of memory");
 	}
 	ret = put_file(o, "dev/kmsg", buf, len);
+	free(buf);
+	return ret;
+}
+
+static bool listed(const char *path)
+{
+	for (size_t i = 0; i < GK_ARRAY_SIZE(files); i++)
+		if (!strcmp(files[i], path))
+			return true;
+	return false;
+}
+
+/*
+ * What the kernel-memory source reads: its files whole, and of
+ * /proc/kallsyms (10 MB) the lines of the symbols it used.
+ */
+static int copy_kmem(struct out *o, const struct sysroot *sr)
+{
+	size_t len;
+	char *buf;
+	int ret = 0;
+
+	for (size_t i = 0; gk_kmem_files[i] && !ret; i++) {
+		if (listed(gk_kmem_files[i]) ||
+		    sysroot_read_file(sr, gk_kmem_files[i], 64u << 20, &buf,
+				      &len, NULL) < 0)
+			continue;
+		ret = put_file(o, gk_kmem_files[i] + 1, buf, len);
+		free(buf);
+	}
+	if (ret || gk_kmem_kallsyms(sr, &buf, &len, NULL) < 0)
+		return ret;
+	if (len)
+		ret = put_file(o, "proc/kallsyms", buf, len);
+	free(buf);
+	return ret;
+}
+
+/* Who `kexec -v` says it is, for the replay's loader verdict. */
+static int copy_loader(struct out *o, const struct sysroot *sr)
+{
+	struct gk_loader_probe p;
+	char line[128];
+
+	gk_loader_probe(sr, false, &p);
+	if (p.ours || !p.line[0])
+		gk_loader_probe(sr, true, &p);	/* kexec-tools' own, diverted */
+	if (!p.line[0])
+		return 0;
+	snprintf(line, sizeof(line), "%s\n", p.line);
+	return put_file(o, GK_LOADER_FILE + 1, line, strlen(line));
+}
+
+/* This boot's kernel messages in the journal, as export (var/log/journal.export). */
+static int copy_journal(struct out *o, const struct sysroot *sr,
+			const char *kmsg)
+{
+	struct gk_journal_info info = { 0 };
+	struct klog *log = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (kmsg || gk_journal_kernel(sr, NULL, &log, &info, NULL) < 0 ||
+	    !info.found || !log) {
+		klog_free(log);
+		return 0;	/* none read, none in the snapshot */
+	}
+	f = open_memstream(&buf, &len);
+	ret = f ? gk_journal_write_export(f, log, &info, o->e)
+		: gk_fail(o->e, -GK_ERR_NOMEM, "out of memory");
+	if (f && fclose(f) && !ret)
+		ret = gk_fail(o->e, -GK_ERR_NOMEM, "out of memory");
+	klog_free(log);
+	if (!ret)
+		ret = put_file(o, "var/log/journal.export", buf, len);
 	free(buf);
 	return ret;
 }
@@ -364,6 +449,12 @@ int gk_dump(const struct sysroot *sr, struct physmem *pm, const char *kmsg,
 	ret = copy_files(&o, sr);
 	if (!ret)
 		ret = copy_log(&o, sr, kmsg);
+	if (!ret)
+		ret = copy_kmem(&o, sr);
+	if (!ret)
+		ret = copy_journal(&o, sr, kmsg);
+	if (!ret)
+		ret = copy_loader(&o, sr);
 	if (!ret)
 		ret = copy_memory(&o, sr, pm);
 	if (!ret && archive)

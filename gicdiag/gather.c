@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <fcntl.h>
 #include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "acpi.h"
+#include "bootrec.h"
+#include "evidence.h"
 #include "efitables.h"
 #include "gather.h"
 #include "manifest.h"
@@ -12,20 +16,8 @@
 #include "gkfdt.h"
 #include "iomem.h"
 #include "klog.h"
-
-void gk_facts_free(struct gk_facts *f)
-{
-	free(f->rds);
-	free(f->memreserve);
-	free(f->dt_memrsv);
-	free(f->resmem);
-	free(f->crash);
-	free(f->ram);
-	for (size_t t = 0; t < GK_ARRAY_SIZE(f->loaded); t++)
-		free(f->loaded[t].tables);
-	lpilog_free(&f->log);
-	memset(f, 0, sizeof(*f));
-}
+#include "journal.h"
+#include "kmem.h"
 
 /* ---- layout ------------------------------------------------------ */
 
@@ -125,20 +117,139 @@ fail:
 
 /* ---- the kernel log ------------------------------------------------ */
 
-static void read_log(const struct sysroot *sr, const char *file,
-		     struct gk_facts *f)
+/*
+ * The whole boot is there when the ring buffer never wrapped (its first
+ * record is number 0) or a text log starts with the boot's first line.
+ */
+static bool log_complete(const struct klog *log, const struct lpilog *l)
+{
+	if (log->format == KLOG_KMSG)
+		return log->n && log->lines[0].seq == 0;
+	return l->boots > 0;
+}
+
+static int src_klog(const struct sysroot *sr, const char *file,
+		    struct gk_facts *f, struct gk_lpisrc *src)
 {
 	struct gk_err e = { 0 };
 	struct klog *log;
+	bool complete;
 
 	if (klog_load(sr, file, &log, &e) < 0) {
 		snprintf(f->log_why, sizeof(f->log_why), "%s", e.msg);
-		return;
+		snprintf(f->src[GK_SRC_KLOG].why, GK_ERR_MSG_MAX, "%s", e.msg);
+		return 0;
 	}
 	f->log_ok = lpilog_parse(log, &f->log, &e) == 0;
-	if (!f->log_ok)
-		snprintf(f->log_why, sizeof(f->log_why), "%s", e.msg);
+	complete = f->log_ok && log_complete(log, &f->log);
 	klog_free(log);
+	if (!f->log_ok) {
+		snprintf(f->log_why, sizeof(f->log_why), "%s", e.msg);
+		return 0;
+	}
+	if (!complete)
+		snprintf(f->src[GK_SRC_KLOG].why, GK_ERR_MSG_MAX,
+			 "the ring buffer no longer holds the whole boot: lines of its start are gone");
+	return gk_lpisrc_from_log(&f->log, GK_SRC_KLOG, complete, src);
+}
+
+/*
+ * When the ring buffer lost the boot's start, this boot's kernel messages
+ * in the journal; their lines then stand for the log (PREVIOUS-LOSS, ...).
+ */
+static int src_journal(const struct sysroot *sr, struct gk_facts *f,
+		       struct gk_lpisrc *src)
+{
+	struct gk_journal_info info = { 0 };
+	struct gk_err e = { 0 };
+	struct klog *log = NULL;
+	struct lpilog l;
+	int ret;
+
+	src->src = GK_SRC_JOURNAL;
+	ret = gk_journal_kernel(sr, f->boot_id[0] ? f->boot_id : NULL, &log,
+				&info, &e);
+	if (ret < 0 || !info.found || !log) {
+		snprintf(f->src[GK_SRC_JOURNAL].why, GK_ERR_MSG_MAX, "%s",
+			 ret < 0 ? e.msg : info.why);
+		klog_free(log);
+		return ret == -GK_ERR_NOMEM ? ret : 0;
+	}
+	ret = lpilog_parse(log, &l, &e);
+	klog_free(log);
+	if (ret < 0)
+		return ret;
+	snprintf(f->src[GK_SRC_JOURNAL].why, GK_ERR_MSG_MAX, "%s", info.why);
+	ret = gk_lpisrc_from_log(&l, GK_SRC_JOURNAL,
+				 info.from_start && !info.missed, src);
+	/* its lines stand for the log when they hold more of the boot */
+	if (src->complete || !f->log_ok) {
+		lpilog_free(&f->log);
+		f->log = l;
+		f->log_ok = true;
+	} else {
+		lpilog_free(&l);
+	}
+	return ret;
+}
+
+static int kmem_into(const struct gk_kmem *k, struct gk_lpisrc *src)
+{
+	src->complete = true;	/* every possible CPU's state was read */
+	src->prop = k->prop;
+	for (size_t i = 0; i < k->ncpus; i++) {
+		const struct gk_kmem_cpu *kc = &k->cpus[i];
+		struct gk_lpisrc_cpu *c;
+
+		if (kc->skipped) {
+			src->complete = false;	/* that CPU stays unknown */
+			continue;
+		}
+		c = gk_lpisrc_cpu(src, kc->cpu);
+		if (!c)
+			return -GK_ERR_NOMEM;
+		c->rd_base = kc->rd_base;
+		c->lpis = kc->lpi_enabled;
+		c->pend = kc->lpi_enabled ? kc->pend : 0;
+		c->reused = kc->pend_prealloc;
+	}
+	return 0;
+}
+
+static int src_kmem(const struct sysroot *sr, struct physmem *pm,
+		    struct gk_facts *f, struct gk_lpisrc *src)
+{
+	struct gk_err e = { 0 };
+	struct gk_kmem k;
+	int ret;
+
+	src->src = GK_SRC_KMEM;
+	ret = gk_kmem_read(sr, pm, &k, &e);
+	if (ret < 0) {
+		snprintf(f->src[GK_SRC_KMEM].why, GK_ERR_MSG_MAX, "%s", e.msg);
+		return ret == -GK_ERR_NOMEM ? ret : 0;
+	}
+	ret = kmem_into(&k, src);
+	gk_kmem_free(&k);
+	return ret;
+}
+
+static int src_bootrec(const struct sysroot *sr, struct gk_facts *f,
+		       const struct gk_cpuset *online, struct gk_lpisrc *src)
+{
+	struct gk_err e = { 0 };
+	int ret = gk_bootrec_read(sr, f->boot_id, online, src, &e);
+
+	if (ret == -GK_ERR_NOMEM)
+		return ret;
+	if (ret == -GK_ERR_NOENT)
+		snprintf(f->src[GK_SRC_BOOTREC].why, GK_ERR_MSG_MAX,
+			 "no %s (gic-kexec-boot.service writes it at boot)",
+			 GK_BOOTREC_PATH);
+	else if (ret < 0)
+		snprintf(f->src[GK_SRC_BOOTREC].why, GK_ERR_MSG_MAX, "%s",
+			 e.msg);
+	return 0;
 }
 
 static int by_base(const void *pa, const void *pb)
@@ -178,29 +289,96 @@ static void log_into_rds(struct gk_facts *f)
 	free(idx);
 }
 
-/* Without registers: one redistributor per CPU the log names. */
-static int rds_from_log(struct gk_facts *f)
+/* ---- CPUs and the boot ------------------------------------------------ */
+
+static int count_dt_cpus(const struct gk_fdt *fdt)
 {
-	const struct lpilog *l = &f->log;
+	int cpus, child, n = 0;
 
-	if (!l->has_prop || !l->ncpus)
-		return 0;
-	f->rds = calloc(l->ncpus, sizeof(*f->rds));
-	if (!f->rds)
-		return -GK_ERR_NOMEM;
-	for (size_t i = 0; i < l->ncpus; i++) {
-		const struct lpilog_cpu *c = &l->cpus[i];
+	if (!fdt->blob || (cpus = fdt_path_offset(fdt->blob, "/cpus")) < 0)
+		return -1;
+	fdt_for_each_subnode(child, fdt->blob, cpus) {
+		const char *t = fdt_getprop(fdt->blob, child, "device_type",
+					    NULL);
 
-		f->rds[i] = (struct gk_rdfact){
-			.cpu = (int)c->cpu, .base = c->found ? c->rd_base : 0,
-			.lpis = c->has_pend, .prop = c->has_pend ? l->prop : 0,
-			.pend = c->pend, .pend_reused = c->pend_reserved };
+		n += t && !strcmp(t, "cpu");
 	}
-	f->nrds = l->ncpus;
-	f->evidence = GK_EVID_KLOG;
-	if (!f->gic)
-		f->gic = 3;
-	return 0;
+	return n ? n : -1;
+}
+
+static void read_cpuset(const struct sysroot *sr, const char *path,
+			struct gk_cpuset *s)
+{
+	size_t len;
+	char *buf;
+
+	memset(s, 0, sizeof(*s));
+	if (sysroot_read_file(sr, path, 65536, &buf, &len, NULL) < 0)
+		return;
+	if (gk_cpuset_parse(buf, s) < 0)
+		memset(s, 0, sizeof(*s));
+	free(buf);
+}
+
+/* How many CPUs may have a redistributor with LPIs on: the present ones. */
+static void read_cpus(const struct sysroot *sr, const struct gk_fdt *fdt,
+		      struct gk_facts *f, struct gk_cpuset *online)
+{
+	struct gk_cpuset present;
+
+	read_cpuset(sr, "/sys/devices/system/cpu/present", &present);
+	read_cpuset(sr, "/sys/devices/system/cpu/online", online);
+	f->ncpus = present.n ? (int)present.r[present.n - 1].end + 1
+			     : count_dt_cpus(fdt);
+	gk_cpuset_free(&present);
+}
+
+static void read_boot_id(const struct sysroot *sr, struct gk_facts *f)
+{
+	size_t len;
+	char *buf;
+
+	if (sysroot_read_file(sr, "/proc/sys/kernel/random/boot_id", 64, &buf,
+			      &len, NULL) < 0)
+		return;
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(f->boot_id, sizeof(f->boot_id), "%s", buf);
+	free(buf);
+}
+
+/*
+ * Every source that names a table, merged per CPU (doc: evidence
+ * sources). The ones that cost more (kernel memory, the journal) only
+ * when the registers or the whole boot's log are missing.
+ */
+static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
+			   const struct gk_gather_opts *o,
+			   const struct gk_fdt *fdt, struct gk_facts *f)
+{
+	struct gk_lpisrc s[GK_NSRC] = { 0 };
+	struct gk_cpuset online;
+	size_t n = 0;
+	int ret;
+
+	read_cpus(sr, fdt, f, &online);
+	read_boot_id(sr, f);
+	ret = src_klog(sr, o->kmsg, f, &s[n++]);
+	if (!ret && f->evidence != GK_EVID_REGS)
+		ret = src_kmem(sr, pm, f, &s[n++]);
+	if (!ret)
+		ret = src_bootrec(sr, f, &online, &s[n++]);
+	if (!ret && !o->kmsg && !s[0].complete)
+		ret = src_journal(sr, f, &s[n++]);
+	if (!ret)
+		ret = gk_lpisrc_from_fdt(fdt, &s[n++]);
+	if (!ret && f->evidence == GK_EVID_REGS)
+		log_into_rds(f);
+	if (!ret)
+		ret = gk_evidence_merge(f, s, n);
+	for (size_t i = 0; i < n; i++)
+		gk_lpisrc_free(&s[i]);
+	gk_cpuset_free(&online);
+	return ret;
 }
 
 /* ---- reservations -------------------------------------------------- */
@@ -347,6 +525,26 @@ static int read_fdt(const struct sysroot *sr, struct gk_fdt *fdt,
 	return ret;
 }
 
+/* A snapshot with neither proc/ nor sys/ is no system: say so. */
+static int check_root(const struct sysroot *sr, struct gk_err *e)
+{
+	static const char *const dirs[] = { "/proc", "/sys" };
+
+	if (sysroot_is_live(sr))
+		return 0;
+	for (size_t i = 0; i < GK_ARRAY_SIZE(dirs); i++) {
+		int fd = sysroot_open(sr, dirs[i], O_RDONLY | O_DIRECTORY, NULL);
+
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+	}
+	return gk_fail(e, -GK_ERR_NOENT,
+		       "%s: not a system root: it has neither proc/ nor sys/",
+		       sysroot_dir(sr));
+}
+
 int gk_gather(const struct sysroot *sr, struct physmem *pm,
 	      const struct gk_gather_opts *o, struct gk_facts *f,
 	      struct gk_err *e)
@@ -357,7 +555,9 @@ int gk_gather(const struct sysroot *sr, struct physmem *pm,
 
 	memset(f, 0, sizeof(*f));
 	f->lpis_supported = -1;
-	ret = read_fdt(sr, &fdt, f, e);
+	ret = check_root(sr, e);
+	if (ret == 0)
+		ret = read_fdt(sr, &fdt, f, e);
 	if (ret == 0)
 		ret = find_layout(sr, &fdt, f, &lay, e);
 	if (ret == -GK_ERR_NOTFOUND) {
@@ -367,16 +567,15 @@ int gk_gather(const struct sysroot *sr, struct physmem *pm,
 		ret = 0;
 	} else if (ret == 0) {
 		f->gic = 3;
+		f->nits = lay.nits;
 		snprintf(f->gic_source, sizeof(f->gic_source), "%s",
 			 lay.source);
 		read_regs(pm, &lay, f);
 	}
 	if (ret < 0)
 		goto out;
-	read_log(sr, o->kmsg, f);
-	if (f->evidence == GK_EVID_REGS)
-		log_into_rds(f);
-	else if (f->log_ok && f->gic != 2 && rds_from_log(f) < 0)
+	snprintf(f->src[GK_SRC_REGS].why, GK_ERR_MSG_MAX, "%s", f->regs_why);
+	if (gather_evidence(sr, pm, o, &fdt, f) < 0)
 		ret = gk_fail(e, -GK_ERR_NOMEM, "out of memory");
 	if (f->log.gicv3 && !f->gic)
 		f->gic = 3;

@@ -5,11 +5,13 @@
  * main() parses options and wires: gather the facts (gather.c), judge
  * them (lib/verdict), render (render.c).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "confirm.h"
@@ -18,13 +20,17 @@
 #include "klog.h"
 #include "map.h"
 #include "prom.h"
+#include "loader.h"
+#include "manifest.h"
+#include "atomic.h"
+#include "bootrec.h"
 #include "render.h"
 
 #define EXIT_DIAG_FAILED 3
 #define EXIT_USAGE 64
 
 enum loader_opt { LOADER_AUTO, LOADER_OURS, LOADER_KEXEC_TOOLS };
-enum command { CMD_CHECK, CMD_CONFIRM, CMD_MAP };
+enum command { CMD_CHECK, CMD_CONFIRM, CMD_MAP, CMD_RECORD };
 
 struct opts {
 	const char *sysroot;
@@ -32,6 +38,7 @@ struct opts {
 	const char *output;
 	const char *dump;
 	const char *prometheus;
+	const char *record;	/* record's PATH */
 	enum command cmd;
 	bool json, oneline, output_all;
 	enum loader_opt loader;
@@ -47,7 +54,8 @@ static void usage(void)
 	printf("Usage:\n"
 	       " gicdiag [options] [check]\n"
 	       " gicdiag [options] confirm\n"
-	       " gicdiag [options] map\n\n"
+	       " gicdiag [options] map\n"
+	       " gicdiag [options] record [PATH]\n\n"
 	       "Say, before a kexec or a crash, whether the next kernel will reuse the\n"
 	       "GICv3 LPI tables of this one and find them still reserved.\n\n"
 	       "Options:\n"
@@ -68,6 +76,8 @@ static void usage(void)
 	       " check     the verdict before a jump (default)\n"
 	       " confirm   after a jump: did this boot reuse the tables or lose them?\n"
 	       " map       the physical address space: RAM, reservations, tables\n"
+	       " record    write this boot's tables to PATH (default, live only:\n"
+	       "           " GK_BOOTREC_PATH "), for when the boot lines are gone\n"
 	       "\nOptions:\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\nColumns:\n");
@@ -184,7 +194,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (optind < argc) {
-		static const char *const cmds[] = { "check", "confirm", "map" };
+		static const char *const cmds[] = { "check", "confirm", "map",
+						    "record" };
 		size_t i;
 
 		for (i = 0; i < GK_ARRAY_SIZE(cmds); i++)
@@ -193,6 +204,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		if (i == GK_ARRAY_SIZE(cmds))
 			return usage_error("unknown command: ", argv[optind]);
 		o->cmd = (enum command)i;
+		if (o->cmd == CMD_RECORD && optind + 1 < argc)
+			o->record = argv[++optind];
 		if (++optind < argc)
 			return usage_error("unexpected argument: ",
 					   argv[optind]);
@@ -205,22 +218,33 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	return set_columns(o);
 }
 
-/* auto: our kexec leaves its manifest when it loads an image */
+/*
+ * auto: our kexec leaves its manifest when it loads an image; else the
+ * kexec on PATH says who it is. For kexec-tools, its version is judged.
+ */
 static enum gk_loader pick_loader(const struct opts *o,
-				  const struct sysroot *sr)
+				  const struct sysroot *sr, struct gk_facts *f)
 {
+	struct gk_loader_probe p;
 	int fd;
 
-	if (o->loader != LOADER_AUTO)
-		return o->loader == LOADER_OURS ? GK_LOADER_OURS
-						: GK_LOADER_KEXEC_TOOLS;
-	fd = sysroot_open(sr, "/run/gic-kexec/kexec.json", O_RDONLY, NULL);
-	if (fd < 0)
-		fd = sysroot_open(sr, "/run/gic-kexec/crash.json", O_RDONLY, NULL);
-	if (fd < 0)
-		return GK_LOADER_KEXEC_TOOLS;
-	close(fd);
-	return GK_LOADER_OURS;
+	if (o->loader == LOADER_OURS)
+		return GK_LOADER_OURS;
+	if (o->loader == LOADER_AUTO) {
+		fd = sysroot_open(sr, GK_MANIFEST_KEXEC, O_RDONLY, NULL);
+		if (fd < 0)
+			fd = sysroot_open(sr, GK_MANIFEST_CRASH, O_RDONLY, NULL);
+		if (fd >= 0) {
+			close(fd);
+			return GK_LOADER_OURS;
+		}
+	}
+	gk_loader_probe(sr, o->loader == LOADER_KEXEC_TOOLS, &p);
+	if (p.ours && o->loader == LOADER_AUTO)
+		return GK_LOADER_OURS;
+	f->kt_asked = o->loader == LOADER_KEXEC_TOOLS ? 2 : 1;
+	gk_loader_version(&p, f);
+	return GK_LOADER_KEXEC_TOOLS;
 }
 
 static int worst_exit(const struct gk_report *r, const struct opts *o)
@@ -267,13 +291,13 @@ static int render(const struct opts *o, const struct sysroot *sr,
 }
 
 static int judge_and_render(struct opts *o, const struct sysroot *sr,
-			    const struct gk_facts *f)
+			    struct gk_facts *f)
 {
 	struct gk_report r;
 	struct gk_err e;
 	int ret;
 
-	o->r.loader = pick_loader(o, sr);
+	o->r.loader = pick_loader(o, sr, f);
 	if (gk_judge(f, o->r.loader, &r) < 0) {
 		fprintf(stderr, "gicdiag: out of memory\n");
 		return EXIT_DIAG_FAILED;
@@ -292,6 +316,41 @@ static int judge_and_render(struct opts *o, const struct sysroot *sr,
 	return ret;
 }
 
+static int fill_record(FILE *out, void *arg)
+{
+	return gk_bootrec_write(out, arg);
+}
+
+/*
+ * The boot record, while this boot's lines are fresh: live to
+ * /run/gic-kexec/boot.json unless a PATH is given; into a snapshot never
+ * unless asked (a replay must not change it).
+ */
+static int record(const struct opts *o, const struct sysroot *sr,
+		  const struct gk_facts *f)
+{
+	const char *path = o->record ? o->record : GK_BOOTREC_PATH;
+	struct gk_err e = { 0 };
+
+	if (!o->record && !sysroot_is_live(sr)) {
+		fprintf(stderr, "gicdiag: record: give a PATH to record a snapshot's tables\n");
+		return EXIT_USAGE;
+	}
+	if (!f->boot_id[0]) {
+		fprintf(stderr, "gicdiag: record: no boot id (/proc/sys/kernel/random/boot_id): a record could not be matched to its boot\n");
+		return EXIT_DIAG_FAILED;
+	}
+	if (!o->record && mkdir("/run/gic-kexec", 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "gicdiag: /run/gic-kexec: %s\n", strerror(errno));
+		return EXIT_DIAG_FAILED;
+	}
+	if (gk_atomic_write(path, 0644, fill_record, (void *)f, &e) < 0) {
+		fprintf(stderr, "gicdiag: record: %s\n", e.msg[0] ? e.msg : path);
+		return EXIT_DIAG_FAILED;
+	}
+	return 0;
+}
+
 static int diagnose(struct opts *o, const struct sysroot *sr)
 {
 	struct gk_gather_opts go = { .kmsg = o->kmsg };
@@ -306,7 +365,8 @@ static int diagnose(struct opts *o, const struct sysroot *sr)
 	if (gk_gather(sr, pm, &go, &f, &e) < 0)
 		goto fail;
 	physmem_record(pm, false);
-	ret = judge_and_render(o, sr, &f);
+	ret = o->cmd == CMD_RECORD ? record(o, sr, &f)
+				   : judge_and_render(o, sr, &f);
 	gk_facts_free(&f);
 	if (o->dump && gk_dump(sr, pm, o->kmsg, o->dump, &e) < 0)
 		goto fail;

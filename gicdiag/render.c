@@ -8,13 +8,13 @@
 #include "render.h"
 
 enum { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_PROP, RD_PEND, RD_RESERVED,
-       RD_REUSED, RD_TYPER, RD_CTLR, RD_PROPBASER, RD_PENDBASER };
+       RD_REUSED, RD_TYPER, RD_CTLR, RD_PROPBASER, RD_PENDBASER, RD_SOURCE };
 
 static const struct gk_col rd_cols[] = {
 	[RD_INDEX] = { "RD", 0, SCOLS_FL_RIGHT, 0, "redistributor, in walk order" },
 	[RD_CPU] = { "CPU", 0, SCOLS_FL_RIGHT, 0, "logical CPU (from the kernel log)" },
 	[RD_BASE] = { "BASE", 0, SCOLS_FL_RIGHT, 0, "RD_base physical address" },
-	[RD_LPIS] = { "LPIS", 0, 0, 0, "GICR_CTLR.EnableLPIs" },
+	[RD_LPIS] = { "LPIS", 0, 0, 0, "GICR_CTLR.EnableLPIs (? when no source tells)" },
 	[RD_PROP] = { "PROP", 0, SCOLS_FL_RIGHT, 0, "property table address" },
 	[RD_PEND] = { "PEND", 0, SCOLS_FL_RIGHT, 0, "pending table address" },
 	[RD_RESERVED] = { "RESERVED", 0, 0, 0,
@@ -25,12 +25,14 @@ static const struct gk_col rd_cols[] = {
 	[RD_CTLR] = { "CTLR", 0, SCOLS_FL_RIGHT, 0, "GICR_CTLR" },
 	[RD_PROPBASER] = { "PROPBASER", 0, SCOLS_FL_RIGHT, 0, "GICR_PROPBASER" },
 	[RD_PENDBASER] = { "PENDBASER", 0, SCOLS_FL_RIGHT, 0, "GICR_PENDBASER" },
+	[RD_SOURCE] = { "SOURCE", 0, 0, 0,
+			"where the pending table's address came from" },
 };
 static const int rd_default[] = { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_PROP,
-				  RD_PEND, RD_RESERVED };
+				  RD_PEND, RD_RESERVED, RD_SOURCE };
 static const int rd_verbose[] = { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_TYPER,
 				  RD_CTLR, RD_PROPBASER, RD_PENDBASER,
-				  RD_RESERVED, RD_REUSED };
+				  RD_RESERVED, RD_REUSED, RD_SOURCE };
 
 const struct gk_col *render_rd_cols(size_t *n, bool verbose,
 				    const int **defaults, size_t *ndefaults)
@@ -42,10 +44,21 @@ const struct gk_col *render_rd_cols(size_t *n, bool verbose,
 	return rd_cols;
 }
 
-static const char *evidence_name(enum gk_evidence ev)
+/* "registers", or the sources that named a table: "kernel-log+journal" */
+static const char *evidence_name(const struct gk_facts *f, char *buf,
+				 size_t n)
 {
-	return ev == GK_EVID_REGS ? "registers" :
-	       ev == GK_EVID_KLOG ? "kernel-log" : "none";
+	size_t k = 0;
+
+	if (f->evidence == GK_EVID_REGS)
+		return "registers";
+	buf[0] = '\0';
+	for (int s = GK_SRC_REGS; s < GK_NSRC && k < n; s++)
+		if (f->src[s].used)
+			k += (size_t)snprintf(buf + k, n - k, "%s%s",
+					      k ? "+" : "",
+					      gk_src_name((enum gk_src)s));
+	return buf[0] ? buf : "none";
 }
 
 static const char *mr_name(enum gk_mr_state s)
@@ -93,7 +106,7 @@ static void rd_cells(const struct gk_facts *f, size_t i,
 	else
 		v[RD_CPU][0] = '\0';
 	hex(v[RD_BASE], 40, rd->base, rd->base);
-	snprintf(v[RD_LPIS], 40, "%s", rd->lpis ? "yes" : "no");
+	snprintf(v[RD_LPIS], 40, "%s", rd->lpis ? "yes" : rd->unknown ? "?" : "no");
 	hex(v[RD_PROP], 40, rd->prop, rd->prop);
 	hex(v[RD_PEND], 40, rd->pend, rd->pend);
 	snprintf(v[RD_RESERVED], 40, "%s",
@@ -103,6 +116,8 @@ static void rd_cells(const struct gk_facts *f, size_t i,
 	hex(v[RD_CTLR], 40, rd->ctlr, rd->regs);
 	hex(v[RD_PROPBASER], 40, rd->propbaser, rd->regs);
 	hex(v[RD_PENDBASER], 40, rd->pendbaser, rd->regs);
+	snprintf(v[RD_SOURCE], 40, "%s",
+		 rd->pend ? gk_src_name(rd->pend_src) : "");
 }
 
 static int rd_table(FILE *out, const struct gk_facts *f,
@@ -139,6 +154,7 @@ static int rd_table(FILE *out, const struct gk_facts *f,
 static void summary(FILE *out, const struct gk_facts *f,
 		    const struct gk_report *r, const struct render_opts *o)
 {
+	char ev[128];
 	size_t on = 0;
 
 	for (size_t i = 0; i < f->nrds; i++)
@@ -150,12 +166,14 @@ static void summary(FILE *out, const struct gk_facts *f,
 	else
 		fprintf(out, "GIC:       %s\n",
 			f->gic == 2 ? "GICv2" : "no GICv3 found");
-	fprintf(out, "Evidence:  %s\n", evidence_name(f->evidence));
+	fprintf(out, "Evidence:  %s\n", evidence_name(f, ev, sizeof(ev)));
 	fprintf(out, "Boot:      %s%s, memreserve list: %s\n",
 		f->efi ? "EFI" : "device tree", f->acpi ? " + ACPI" : "",
 		mr_name(f->mr));
-	fprintf(out, "Loader:    %s\n",
-		o->loader == GK_LOADER_OURS ? "gic-kexec" : "kexec-tools");
+	fprintf(out, "Loader:    %s%s%s\n",
+		o->loader == GK_LOADER_OURS ? "gic-kexec" : "kexec-tools",
+		o->loader != GK_LOADER_OURS && f->kt_version[0] ? " " : "",
+		o->loader != GK_LOADER_OURS ? f->kt_version : "");
 	for (int t = 0; t < GK_NTARGETS; t++)
 		if (o->targets[t])
 			fprintf(out, "%s:%*s%s\n",
@@ -266,11 +284,14 @@ static void json_rd(struct gk_json *j, const struct gk_facts *f, size_t i,
 	rd->cpu >= 0 ? gk_json_int(j, "cpu", rd->cpu) : gk_json_null(j, "cpu");
 	rd->base ? gk_json_addr(j, "base", rd->base) : gk_json_null(j, "base");
 	gk_json_bool(j, "lpis", rd->lpis);
+	gk_json_bool(j, "unknown", rd->unknown);
 	rd->prop ? gk_json_addr(j, "prop", rd->prop) : gk_json_null(j, "prop");
 	rd->pend ? gk_json_addr(j, "pend", rd->pend) : gk_json_null(j, "pend");
 	gk_json_str(j, "reserved",
 		    rd_pend_reservation(f, rd, o->loader, bits));
 	gk_json_bool(j, "reused", rd->pend_reused);
+	gk_json_str(j, "prop_source", gk_src_name(rd->prop_src));
+	gk_json_str(j, "pend_source", gk_src_name(rd->pend_src));
 	if (rd->regs) {
 		gk_json_open(j, "registers", '{');
 		gk_json_addr(j, "typer", rd->typer);
@@ -301,8 +322,26 @@ static void json_findings(struct gk_json *j, const struct gk_report *r)
 	gk_json_close(j, ']');
 }
 
+/* Each evidence source: did it name a table, does it hold the whole boot, why not */
+static void json_sources(struct gk_json *j, const struct gk_facts *f)
+{
+	gk_json_open(j, "sources", '{');
+	for (int s = GK_SRC_REGS; s < GK_NSRC; s++) {
+		gk_json_open(j, gk_src_name((enum gk_src)s), '{');
+		gk_json_bool(j, "used", f->src[s].used);
+		gk_json_bool(j, "complete", f->src[s].complete);
+		gk_json_str(j, "why", f->src[s].why);
+		gk_json_close(j, '}');
+	}
+	gk_json_close(j, '}');
+	f->ncpus >= 0 ? gk_json_int(j, "cpus", f->ncpus) : gk_json_null(j, "cpus");
+	gk_json_str(j, "boot_id", f->boot_id);
+}
+
 static void json_system(struct gk_json *j, const struct gk_facts *f)
 {
+	char ev[128];
+
 	gk_json_open(j, "gic", '{');
 	gk_json_int(j, "version", f->gic);
 	gk_json_str(j, "source", f->gic_source);
@@ -311,8 +350,9 @@ static void json_system(struct gk_json *j, const struct gk_facts *f)
 	else
 		gk_json_bool(j, "lpis_supported", f->lpis_supported);
 	gk_json_close(j, '}');
-	gk_json_str(j, "evidence", evidence_name(f->evidence));
+	gk_json_str(j, "evidence", evidence_name(f, ev, sizeof(ev)));
 	gk_json_str(j, "registers_unread", f->regs_why);
+	json_sources(j, f);
 	gk_json_open(j, "boot", '{');
 	gk_json_bool(j, "efi", f->efi);
 	gk_json_bool(j, "acpi", f->acpi);
@@ -349,6 +389,10 @@ int render_json(FILE *out, const struct gk_facts *f,
 	gk_json_close(&j, '}');
 	gk_json_str(&j, "loader",
 		    o->loader == GK_LOADER_OURS ? "gic-kexec" : "kexec-tools");
+	if (o->loader == GK_LOADER_OURS || !f->kt_version[0])
+		gk_json_null(&j, "loader_version");
+	else
+		gk_json_str(&j, "loader_version", f->kt_version);
 	json_system(&j, f);
 	gk_json_open(&j, "redistributors", '[');
 	for (size_t i = 0; i < f->nrds; i++)

@@ -209,6 +209,57 @@ static bool is_stub(const void *fdt)
 	return true;
 }
 
+static int table_node(struct build *b, int rm, const char *prefix,
+		      uint64_t start, uint64_t size)
+{
+	char name[48];
+	int node;
+
+	snprintf(name, sizeof(name), "%s@%llx", prefix,
+		 (unsigned long long)start);
+	node = fdt_subnode_offset(b->fdt, rm, name);
+	if (node < 0)
+		node = fdt_add_subnode(b->fdt, rm, name);
+	if (node >= 0) {
+		int err = put_cells(b->fdt, node, "reg", start, size, false);
+
+		if (err)
+			return err;
+	}
+	return node;
+}
+
+/* One node per table, with what the next kernel's gicdiag needs. */
+static int named_tables(struct build *b, int rm)
+{
+	for (size_t i = 0; i < b->a->ntables; i++) {
+		const struct kx_table *t = &b->a->tables[i];
+		bool prop = t->cpu < 0;
+		int node, err;
+
+		node = table_node(b, rm, prop ? "gic-lpi-prop" : "gic-lpi-pend",
+				  t->start, t->size);
+		if (node < 0)
+			return fdt_fail(b, node, "/reserved-memory");
+		err = fdt_setprop_u32(b->fdt, node,
+				      prop ? "gic-kexec,idbits" : "gic-kexec,cpu",
+				      prop ? t->idbits : (uint32_t)t->cpu);
+		if (err)
+			return fdt_fail(b, err, "/reserved-memory");
+	}
+	return 0;
+}
+
+/* A kept range holding none of the named tables (another source's). */
+static bool has_table(const struct kx_dtb_args *a, const struct gk_range *r)
+{
+	for (size_t i = 0; i < a->ntables; i++)
+		if (a->tables[i].start <= r->end &&
+		    a->tables[i].start + a->tables[i].size - 1 >= r->start)
+			return true;
+	return false;
+}
+
 static int keep_tables(struct build *b)
 {
 	bool stub = is_stub(b->fdt);
@@ -216,37 +267,34 @@ static int keep_tables(struct build *b)
 
 	if (!b->a->nkeep)
 		return 0;
-	if (!stub) {
-		rm = reserved_memory(b);
-		if (rm < 0)
-			return fdt_fail(b, rm, "/reserved-memory");
-	}
 	for (size_t i = 0; i < b->a->nkeep; i++) {
 		const struct gk_range *r = &b->a->keep[i];
-		uint64_t size = r->end - r->start + 1;
-		char name[48];
-		int node;
 
-		if (!size)
-			continue;
 		if (!rsv_has(b->fdt, r)) {
-			err = fdt_add_mem_rsv(b->fdt, r->start, size);
+			err = fdt_add_mem_rsv(b->fdt, r->start,
+					      r->end - r->start + 1);
 			if (err)
 				return fdt_fail(b, err, "/memreserve/");
 		}
-		if (stub)
-			continue;
-		snprintf(name, sizeof(name), "gic-lpi@%llx",
-			 (unsigned long long)r->start);
-		node = fdt_subnode_offset(b->fdt, rm, name);
-		if (node < 0)
-			node = fdt_add_subnode(b->fdt, rm, name);
-		err = node < 0 ? node : put_cells(b->fdt, node, "reg", r->start,
-						  size, false);
-		if (err)
-			return fdt_fail(b, err, name);
 	}
-	return 0;
+	if (stub)
+		return 0;
+	rm = reserved_memory(b);
+	if (rm < 0)
+		return fdt_fail(b, rm, "/reserved-memory");
+	err = named_tables(b, rm);
+	for (size_t i = 0; !err && i < b->a->nkeep; i++) {
+		const struct gk_range *r = &b->a->keep[i];
+		int node;
+
+		if (has_table(b->a, r))
+			continue;
+		node = table_node(b, fdt_path_offset(b->fdt, "/reserved-memory"),
+				  "gic-lpi", r->start, r->end - r->start + 1);
+		if (node < 0)
+			err = fdt_fail(b, node, "/reserved-memory");
+	}
+	return err;
 }
 
 static int edit(struct build *b)
@@ -276,7 +324,8 @@ int kx_dtb_build(const struct gk_fdt *src, const struct kx_dtb_args *a,
 		 uint8_t **out, size_t *len, struct gk_err *e)
 {
 	struct build b = { .a = a, .name = src->name, .e = e };
-	size_t size = fdt_totalsize(src->blob) + 64 * 1024 + 32 * a->nkeep +
+	size_t size = fdt_totalsize(src->blob) + 64 * 1024 +
+		      128 * (a->nkeep + a->ntables) +
 		      (a->cmdline ? strlen(a->cmdline) : 0) +
 		      16 * a->nusable;
 	int err;

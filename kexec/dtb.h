@@ -17,6 +17,17 @@
 
 #define KX_DTB_MAX (2u << 20)	/* the kernel refuses a larger one */
 
+/*
+ * One LPI table as the next kernel's /reserved-memory node names it:
+ * gic-lpi-prop@ADDR (gic-kexec,idbits) or gic-lpi-pend@ADDR (gic-kexec,cpu),
+ * so that its gicdiag knows them after the ring buffer lost the boot.
+ */
+struct kx_table {
+	uint64_t start, size;
+	int cpu;		/* -1: the property table */
+	unsigned int idbits;
+};
+
 struct kx_dtb_args {
 	const char *cmdline;
 	bool has_initrd;
@@ -29,6 +40,9 @@ struct kx_dtb_args {
 	/* ranges the next kernel must keep reserved: the live LPI tables */
 	const struct gk_range *keep;
 	size_t nkeep;
+	/* the tables among them, each named with its CPU for the next kernel */
+	const struct kx_table *tables;
+	size_t ntables;
 	/* 8 + 64 bytes of randomness for kaslr-seed and rng-seed */
 	const uint8_t *seed;
 };

@@ -291,29 +291,39 @@ static int preflight(const struct args *a, const struct kx_plan *p,
 	enum gk_target t = a->o.crash ? GK_KDUMP : GK_KEXEC;
 	enum gk_loader l = p->passed && !file_load ? GK_LOADER_OURS
 						   : GK_LOADER_KEXEC_TOOLS;
+	const struct gk_finding *fatal = NULL;
 	struct gk_report r;
 	enum gk_verdict v;
+	bool refuse;
 
 	if (!p->have_facts || gk_judge(&p->facts, l, &r) < 0) {
-		fprintf(stderr, "kexec: preflight: could not diagnose the LPI tables (%s)\n",
-			p->lpi_why);
-		return 0;
+		fprintf(stderr, "kexec: preflight: could not diagnose the LPI tables (%s)%s\n",
+			p->have_facts ? "out of memory" : p->lpi_why,
+			a->ignore_preflight ? "" : ": not loading (--ignore-preflight to override)");
+		return a->ignore_preflight ? 0 : -1;
 	}
 	v = r.verdict[t];
+	for (size_t i = 0; i < r.nfindings && !fatal; i++)
+		if (r.findings[i].sev[t] == GK_SEV_FATAL)
+			fatal = &r.findings[i];
+	/* never a jump blind: what cannot be diagnosed is refused too */
+	refuse = (v == GK_WILL_FAIL || v == GK_UNKNOWN) && !a->ignore_preflight;
 	for (size_t i = 0; i < r.nfindings; i++) {
 		const struct gk_finding *fd = &r.findings[i];
 
+		if (refuse && fd == fatal)
+			continue;	/* the refusal line says it */
 		if (fd->sev[t] >= GK_SEV_WARN ||
 		    (a->debug && fd->sev[t] == GK_SEV_INFO))
 			fprintf(stderr, "kexec: preflight: %s %s: %s\n",
 				gk_sev_name(fd->sev[t]), fd->code, fd->msg);
 	}
+	if (refuse)
+		fprintf(stderr, "kexec: preflight: %s for %s (%s: %s): not loading (--ignore-preflight to override)\n",
+			gk_verdict_name(v), gk_target_name(t),
+			fatal ? fatal->code : "?", fatal ? fatal->msg : "");
 	gk_report_free(&r);
-	if (v != GK_WILL_FAIL || a->ignore_preflight)
-		return 0;
-	fprintf(stderr, "kexec: preflight: %s for %s: not loading (--ignore-preflight to override)\n",
-		gk_verdict_name(v), gk_target_name(t));
-	return -1;
+	return refuse ? -1 : 0;
 }
 
 static int do_load(struct args *a, const struct sysroot *sr)

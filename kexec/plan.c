@@ -192,6 +192,35 @@ static void forget_replaced(struct gk_facts *f, bool crash)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The tables the facts attribute, for the next DTB's named nodes. */
+static void attributed(struct kx_plan *p, unsigned int bits)
+{
+	const struct gk_facts *f = &p->facts;
+	bool prop = false;
+
+	p->tables = calloc(f->nrds + 1, sizeof(*p->tables));
+	for (size_t i = 0; p->tables && i < f->nrds; i++) {
+		const struct gk_rdfact *rd = &f->rds[i];
+
+		if (!rd->lpis)
+			continue;
+		if (rd->prop && !prop) {
+			p->tables[p->ntables++] = (struct kx_table){
+				rd->prop, gk_prop_size(bits), -1, bits };
+			prop = true;
+		}
+		if (rd->pend && rd->cpu >= 0)
+			p->tables[p->ntables++] = (struct kx_table){
+				rd->pend, gk_pend_size(bits), rd->cpu, bits };
+	}
+}
+
+/*
+ * The live LPI tables: every table any evidence source names (registers,
+ * kernel memory, the log, the journal, the boot record, the DTB we were
+ * given), even a partial or disputed one, is never overwritten, and all
+ * are passed on in the next DTB unless --lpi-reserve says otherwise.
+ */
 static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 		       struct kx_plan *p)
 {
@@ -205,24 +234,15 @@ static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 	}
 	p->have_facts = true;
 	forget_replaced(f, o->crash);
-	p->keep = calloc(f->nrds + 1, sizeof(*p->keep));
-	for (size_t i = 0; p->keep && i < f->nrds; i++)
+	for (size_t i = 0; i < f->nrds; i++)
 		if (f->rds[i].lpis && f->rds[i].idbits)
 			bits = f->rds[i].idbits;
-	for (size_t i = 0; p->keep && i < f->nrds; i++) {
-		const struct gk_rdfact *rd = &f->rds[i];
-
-		if (!rd->lpis)
-			continue;
-		if (rd->prop && !p->nkeep)
-			gk_range_from_len(&p->keep[p->nkeep++], rd->prop,
-					  gk_prop_size(bits));
-		if (rd->pend)
-			gk_range_from_len(&p->keep[p->nkeep++], rd->pend,
-					  gk_pend_size(bits));
+	p->keep = calloc(f->nnamed + 1, sizeof(*p->keep));
+	if (p->keep && f->nnamed) {
+		memcpy(p->keep, f->named, f->nnamed * sizeof(*p->keep));
+		p->nkeep = f->nnamed;
 	}
-	if (p->keep)
-		p->nkeep = gk_ranges_merge(p->keep, p->nkeep);
+	attributed(p, bits);
 	p->passed = p->nkeep && o->lpi != KX_LPI_NEVER &&
 		    (o->lpi == KX_LPI_ALWAYS || !efi_covers(f, p->keep, p->nkeep));
 	if (!p->nkeep)
@@ -432,6 +452,8 @@ static int plan(struct ctx *c)
 	}
 	a.keep = c->p->keep;
 	a.nkeep = c->p->passed ? c->p->nkeep : 0;
+	a.tables = c->p->tables;
+	a.ntables = c->p->passed ? c->p->ntables : 0;
 	if (!ret)
 		ret = place_dtb(c, &a);
 	free((void *)a.usable);
@@ -468,6 +490,7 @@ void kx_plan_free(struct kx_plan *p)
 	for (size_t i = 0; i < p->nseg; i++)
 		free(p->seg[i].buf);
 	free(p->keep);
+	free(p->tables);
 	if (p->have_facts)
 		gk_facts_free(&p->facts);
 	memset(p, 0, sizeof(*p));

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dtb.h"
 #include "facts.h"
 #include "gkerr.h"
 #include "image.h"
@@ -63,6 +64,8 @@ struct kx_plan {
 	char compression[8];
 	struct gk_range *keep;	/* live LPI tables, never overwritten */
 	size_t nkeep;
+	struct kx_table *tables;	/* the known ones, each with its CPU */
+	size_t ntables;
 	bool passed;		/* ... and passed on in the DTB */
 	char lpi_why[GK_ERR_MSG_MAX];	/* why none, when none */
 	struct gk_facts facts;	/* as gicdiag gathers them, for preflight */

@@ -17,8 +17,34 @@
 
 enum gk_evidence {
 	GK_EVID_NONE,		/* nothing about the LPI tables */
-	GK_EVID_KLOG,		/* the kernel's log lines */
+	GK_EVID_SOURCES,	/* no registers: the other sources, per table (rds[].*_src) */
 	GK_EVID_REGS,		/* the redistributors' registers */
+};
+
+/*
+ * Where a table's address came from, strongest first (doc: evidence
+ * sources). Registers win over everything; then the kernel's own record in
+ * memory, the kernel's own lines (the ring buffer, then the journal's copy
+ * of this boot's), the record our boot unit made from them while they were
+ * fresh, and what our loader passed this kernel (its /reserved-memory
+ * gic-lpi nodes).
+ */
+enum gk_src {
+	GK_SRC_NONE,
+	GK_SRC_REGS,
+	GK_SRC_KMEM,
+	GK_SRC_KLOG,
+	GK_SRC_JOURNAL,
+	GK_SRC_BOOTREC,
+	GK_SRC_INHERITED,
+	GK_NSRC,
+};
+
+/* What one source said, for the output and the findings. */
+struct gk_srcinfo {
+	bool used;		/* it named at least one table */
+	bool complete;		/* a CPU it does not name never enabled LPIs */
+	char why[GK_ERR_MSG_MAX];	/* why it said nothing, or what it lacks */
 };
 
 /* Who will load the next kernel: only ours passes the tables on. */
@@ -47,6 +73,16 @@ struct gk_rdfact {
 	uint64_t pend;		/* pending table address, 0 unknown */
 	unsigned int idbits;	/* PROPBASER.IDbits + 1, 0 unknown */
 	bool pend_reused;	/* the log says "using reserved" */
+	enum gk_src prop_src;	/* who named prop and pend */
+	enum gk_src pend_src;
+	bool unknown;		/* LPIs may be on, and no source names its table */
+};
+
+/* Two sources that name different tables for one CPU: the stronger won. */
+struct gk_conflict {
+	int cpu;		/* -1: the property table */
+	enum gk_src won, lost;
+	uint64_t kept, other;
 };
 
 struct gk_facts {
@@ -59,6 +95,14 @@ struct gk_facts {
 	size_t nits;
 	enum gk_evidence evidence;
 	char regs_why[GK_ERR_MSG_MAX];	/* why no registers, "" when read */
+	struct gk_srcinfo src[GK_NSRC];
+	struct gk_conflict *conflicts;
+	size_t nconflicts;
+	struct gk_range *named;	/* every table any source named, merged */
+	size_t nnamed;
+	int ncpus;		/* present CPUs (sysfs, DT, MADT); -1 unknown */
+	bool cpus_unknown;	/* no count, and no source covers every CPU */
+	char boot_id[40];	/* this boot's id, "" unknown */
 
 	/* the kernel log */
 	bool log_ok;
@@ -101,8 +145,13 @@ struct gk_facts {
 	int kexec_crash_loaded;
 	int kexec_load_disabled;
 	char lockdown[24];	/* "none", "integrity", "confidentiality", "" */
+	char kt_version[32];	/* kexec-tools' version, "2.0.25"; "" unknown */
+	char kt_probe[96];	/* what `kexec -v` said */
+	int kt_asked;		/* kexec-tools' version asked: 0 no, 1 auto, 2 --loader kexec-tools */
 	char version[192];	/* /proc/version, first line */
 };
+
+const char *gk_src_name(enum gk_src s);	/* "registers", "journal", ... */
 
 /* Sizes the next kernel uses (kernel-facts §A2, DESIGN §7). */
 #define GK_SZ_64K 0x10000ull

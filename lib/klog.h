@@ -10,9 +10,18 @@
  *    dictionary lines that start with a space (the live device and the
  *    dev/kmsg file of a snapshot);
  *  - dmesg output, "[    0.000000] TEXT", or plain TEXT without a timestamp
- *    (also "<6>[    0.000000] TEXT" as dmesg -r prints it);
- *  - journalctl -k output, "Nov 24 10:00:00 HOST kernel: TEXT" (short) or
- *    "[    0.000000] HOST kernel: TEXT" (short-monotonic).
+ *    (also "<6>[    0.000000] TEXT" as dmesg -r prints it, and
+ *    journalctl -o cat);
+ *  - journalctl -k output in the short family, "TIME HOST kernel: TEXT",
+ *    where TIME is "Nov 24 10:00:00[.000000]" (short, short-precise),
+ *    "Fri 2023-11-24 10:00:00 UTC" (short-full, with-unit),
+ *    "2023-11-24T10:00:00[.000000]+0000" (short-iso[-precise]),
+ *    "1700820000.000000" (short-unix), or "[    0.000000]" and
+ *    "[    0.000000 <    0.000000 >]" (short-monotonic, short-delta);
+ *    a syslog kern.log reads the same;
+ *  - journalctl -o verbose, -o json (json-pretty, json-seq) and -o export,
+ *    which name the fields of each entry: of these only the entries with
+ *    _TRANSPORT=kernel are kept, and of those only the last boot's.
  */
 #ifndef GK_KLOG_H
 #define GK_KLOG_H
@@ -32,14 +41,19 @@
 enum klog_format {
 	KLOG_KMSG,		/* /dev/kmsg records */
 	KLOG_DMESG,		/* dmesg, with timestamps */
-	KLOG_JOURNAL,		/* journalctl -o short */
-	KLOG_JOURNAL_MONOTONIC, /* journalctl -o short-monotonic */
+	KLOG_JOURNAL,		/* journalctl -o short, short-iso, ... */
+	KLOG_JOURNAL_MONOTONIC, /* -o short-monotonic, short-delta */
 	KLOG_PLAIN,		/* anything else: dmesg -t, a bare log */
+	KLOG_JOURNAL_VERBOSE,	/* journalctl -o verbose */
+	KLOG_JOURNAL_JSON,	/* -o json, json-pretty, json-seq */
+	KLOG_JOURNAL_EXPORT,	/* journalctl -o export */
 };
 
 /**
  * struct klog_line - one kernel message
- * @usec: time since boot in microseconds, when @has_time
+ * @usec: time since boot in microseconds, when @has_time (in the journal,
+ *	_SOURCE_MONOTONIC_TIMESTAMP, which is the kernel's own, or else
+ *	__MONOTONIC_TIMESTAMP, when journald got it)
  * @seq: the kmsg sequence number (0 in the other formats)
  * @text: the message, NUL-terminated; kmsg \xNN escapes are decoded, so a
  *	message spread over several lines holds its '\n's
@@ -65,12 +79,15 @@ struct klog_line {
  * @n: number of messages
  * @lines: the messages, in file order
  * @format: what the file was recognised as
+ * @boot_id: the _BOOT_ID of the messages, 32 lowercase hex digits, in the
+ *	formats that name it (verbose, json, export); "" in the others
  * @store_: private; holds the texts
  */
 struct klog {
 	size_t n;
 	struct klog_line *lines;
 	enum klog_format format;
+	char boot_id[33];
 	char *store_;
 };
 
@@ -85,7 +102,11 @@ struct klog {
  * Blank lines are skipped in every format, and so are journal lines of
  * other programs and journal markers ("-- Boot ..."). A dmesg line without
  * a timestamp is kept as text; a kmsg line that is not a record is an
- * error.
+ * error. Where the journal names each entry's boot (verbose, json,
+ * export), a file may hold several boots and only the kernel messages of
+ * the last one are kept: the boot of the last kernel message, whose id
+ * goes to @out->boot_id. Binary messages of verbose output ("[12B blob
+ * data]") are skipped; those of json and export are decoded.
  *
  * returns: 0, -GK_ERR_FORMAT, -GK_ERR_TOOBIG or -GK_ERR_NOMEM
  */

@@ -21,6 +21,8 @@ struct judge {
 	enum gk_loader loader;
 	struct gk_report *r;
 	int boot;		/* the boot CPU's redistributor, -1: none */
+	uint64_t prop;		/* the property table, 0 unknown */
+	bool unknown;		/* some table is unknown (TABLES-UNKNOWN) */
 	struct gk_range *rsv;	/* persistent reservations, merged */
 	size_t nrsv;
 	bool nomem;
@@ -58,7 +60,10 @@ static void add(struct judge *j, const char *code, enum gk_sev kexec,
 	fd->sev[GK_KDUMP] = kdump;
 	fd->rd = rd;
 	va_start(ap, fmt);
-	vsnprintf(fd->msg, sizeof(fd->msg), fmt, ap);
+	if (vasprintf(&fd->msg, fmt, ap) < 0) {
+		fd->msg = NULL;
+		j->nomem = true;
+	}
 	va_end(ap);
 }
 
@@ -71,7 +76,12 @@ static unsigned int boot_idbits(const struct judge *j)
 {
 	const struct gk_rdfact *b = boot_rd(j);
 
-	return b && b->idbits ? b->idbits : 16;
+	if (b && b->idbits)
+		return b->idbits;
+	for (size_t i = 0; i < j->f->nrds; i++)
+		if (j->f->rds[i].idbits)
+			return j->f->rds[i].idbits;
+	return 16;
 }
 
 /* ---- gates ------------------------------------------------------ */
@@ -90,33 +100,166 @@ static bool check_lpis_supported(struct judge *j)
 {
 	const struct gk_facts *f = j->f;
 
-	if (f->lpis_supported != 0 && !f->log.no_its)
+	/* Linux enables LPIs only with an ITS (its_init) */
+	bool no_its = f->log.no_its || (f->evidence != GK_EVID_REGS &&
+					 f->gic_source[0] && !f->nits);
+
+	if (f->lpis_supported != 0 && !no_its)
 		return true;
 	add(j, "NO-LPIS", GK_SEV_INFO, GK_SEV_INFO, -1, "%s",
-	    f->log.no_its ? "the kernel found no ITS and did not enable LPIs"
-			  : "the GIC does not implement LPIs (GICD_TYPER.LPIS, GICR_TYPER.PLPIS)");
+	    no_its ? "there is no ITS: the kernel does not enable LPIs"
+		   : "the GIC does not implement LPIs (GICD_TYPER.LPIS, GICR_TYPER.PLPIS)");
 	return false;
 }
 
-/* Enough to decide: the boot CPU's tables, from registers or the log. */
+/* The sources used, "kernel-log+journal", into @buf. */
+static const char *sources_used(const struct gk_facts *f, char *buf,
+				size_t n)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (int s = GK_SRC_REGS; s < GK_NSRC; s++)
+		if (f->src[s].used && k < n)
+			k += (size_t)snprintf(buf + k, n - k, "%s%s",
+					      k ? "+" : "",
+					      gk_src_name((enum gk_src)s));
+	if (!buf[0])
+		snprintf(buf, n, "no source");
+	return buf;
+}
+
+/* Why the sources said nothing, each in a few words, into @buf. */
+static const char *why_unknown(const struct gk_facts *f, char *buf, size_t n)
+{
+	static const enum gk_src order[] = { GK_SRC_KLOG, GK_SRC_JOURNAL,
+					     GK_SRC_BOOTREC, GK_SRC_KMEM };
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < GK_ARRAY_SIZE(order) && k < n; i++) {
+		const char *w = f->src[order[i]].why;
+
+		if (order[i] == GK_SRC_KLOG && !w[0])
+			w = f->log_ok ? "the kernel log names no table" : f->log_why;
+		if (w[0])	/* one sentence of several: no full stops */
+			k += (size_t)snprintf(buf + k, n - k, "%s%.*s",
+					      k ? "; " : "",
+					      (int)(strlen(w) - (w[strlen(w) - 1] == '.')), w);
+	}
+	return buf;
+}
+
+/* Enough to decide: a table known, or every redistributor known off. */
 static bool check_evidence(struct judge *j)
 {
 	const struct gk_facts *f = j->f;
-	const struct gk_rdfact *b = boot_rd(j);
+	bool known = f->evidence == GK_EVID_REGS, all_off = f->nrds > 0;
+	char used[128], why[1024];
 
-	if (f->evidence == GK_EVID_KLOG)
-		add(j, "EVIDENCE-KLOG", GK_SEV_INFO, GK_SEV_INFO, -1,
-		    "registers not read (%s); judged from the kernel log",
-		    f->regs_why[0] ? f->regs_why : "unavailable");
-	if (f->evidence != GK_EVID_NONE && b &&
-	    (!b->lpis || (b->prop && b->pend) ||
-	     f->evidence == GK_EVID_REGS))
+	sources_used(f, used, sizeof(used));
+	for (size_t i = 0; i < f->nrds; i++) {
+		known |= f->rds[i].lpis;
+		all_off &= !f->rds[i].lpis && !f->rds[i].unknown;
+	}
+	if (f->evidence == GK_EVID_SOURCES && strcmp(used, "no source"))
+		add(j, "EVIDENCE-SOURCES", GK_SEV_INFO, GK_SEV_INFO, -1,
+		    "registers not read (%s); judged from %s",
+		    f->regs_why[0] ? f->regs_why : "unavailable", used);
+	if (known || (all_off && !f->cpus_unknown))
 		return true;
+	if (f->efi && f->mr == GK_MR_OK && f->nmemreserve) {
+		j->unknown = true;
+		add(j, "TABLES-UNKNOWN", GK_SEV_INFO, GK_SEV_INFO, -1,
+		    "no source tells where the LPI tables are (%s), but this EFI boot's kernel registers every table it allocates in the memreserve list",
+		    why_unknown(f, why, sizeof(why)));
+		return false;
+	}
 	add(j, "NO-EVIDENCE", GK_SEV_FATAL, GK_SEV_FATAL, -1,
-	    "neither the registers (%s) nor the kernel log (%s) tell where the LPI tables are",
+	    "nothing tells where the LPI tables are: registers: %s; %s",
 	    f->regs_why[0] ? f->regs_why : "no redistributor found",
-	    f->log_ok ? "no GICv3 LPI lines" : f->log_why);
+	    why_unknown(f, why, sizeof(why)));
 	return false;
+}
+
+/* "0-3,7" for the unknown CPUs, into @buf. */
+static void unknown_cpus(const struct gk_facts *f, char *buf, size_t n)
+{
+	size_t k = 0;
+	int run = -2, last = -2;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i <= f->nrds && k < n; i++) {
+		int c = i < f->nrds && f->rds[i].unknown ? f->rds[i].cpu : -3;
+
+		if (c >= 0 && c == last + 1) {
+			last = c;
+			continue;
+		}
+		if (run >= 0)
+			k += (size_t)snprintf(buf + k, n - k, run == last ? "%s%d" : "%s%d-%d",
+					      k ? "," : "", run, last);
+		run = last = c;
+	}
+}
+
+/*
+ * A redistributor whose tables no source names (its boot lines left the
+ * ring buffer): the load cannot reserve what it does not know.
+ */
+static bool check_known(struct judge *j)
+{
+	const struct gk_facts *f = j->f;
+	bool firmware = f->efi && f->mr == GK_MR_OK && f->nmemreserve;
+	bool prop = !j->prop && f->evidence != GK_EVID_REGS;
+	char cpus[256], what[384], why[1024];
+
+	unknown_cpus(f, cpus, sizeof(cpus));
+	if (!cpus[0] && !prop && !f->cpus_unknown)
+		return true;
+	snprintf(what, sizeof(what), "%s%s%s%s%s",
+		 cpus[0] ? "the LPI tables of CPU " : "", cpus,
+		 cpus[0] && prop ? " and " : "", prop ? "the property table" : "",
+		 f->cpus_unknown ? (cpus[0] || prop ? " (and of CPUs never counted)"
+						    : "the LPI tables of CPUs never counted")
+				 : "");
+	j->unknown = true;
+	add(j, "TABLES-UNKNOWN", firmware ? GK_SEV_INFO : GK_SEV_FATAL,
+	    firmware ? GK_SEV_INFO : GK_SEV_WARN, -1,
+	    "%s: not known (%s)%s", what, why_unknown(f, why, sizeof(why)),
+	    firmware ? ", but this EFI boot's kernel registers every table it allocates in the memreserve list"
+		     : "; to know them, boot with iomem=relaxed, keep a persistent journal (Storage=persistent) or enable gic-kexec-boot.service");
+	return true;
+}
+
+static const char *src_or(enum gk_src s)
+{
+	return s == GK_SRC_NONE ? "an earlier source" : gk_src_name(s);
+}
+
+/* Two sources that name different tables: the stronger one won. */
+static bool check_sources(struct judge *j)
+{
+	const struct gk_facts *f = j->f;
+
+	for (size_t i = 0; i < f->nconflicts; i++) {
+		const struct gk_conflict *c = &f->conflicts[i];
+		enum gk_sev sev = c->won <= GK_SRC_KMEM ? GK_SEV_INFO
+							: GK_SEV_WARN;
+		char what[48];
+
+		if (c->cpu < 0)
+			snprintf(what, sizeof(what), "the property table");
+		else
+			snprintf(what, sizeof(what), "CPU%d's pending table",
+				 c->cpu);
+		add(j, "SOURCES-DISAGREE", sev, sev, -1,
+		    "%s names %s 0x%llx, %s 0x%llx: %s wins, and both stay out of the next kernel's way",
+		    gk_src_name(c->lost), what, (unsigned long long)c->other,
+		    src_or(c->won), (unsigned long long)c->kept,
+		    src_or(c->won));
+	}
+	return true;
 }
 
 static bool check_lpis_enabled(struct judge *j)
@@ -125,7 +268,9 @@ static bool check_lpis_enabled(struct judge *j)
 
 	for (size_t i = 0; i < j->f->nrds; i++)
 		on += j->f->rds[i].lpis;
-	if (on && j->boot >= 0 && j->f->rds[j->boot].lpis) {
+	/* a boot RD no source knows is on as far as anyone can tell */
+	if (on && j->boot >= 0 &&
+	    (j->f->rds[j->boot].lpis || j->f->rds[j->boot].unknown)) {
 		if (on < j->f->nrds)
 			add(j, "RDS-PARTIAL", GK_SEV_INFO, GK_SEV_INFO, -1,
 			    "LPIs are enabled on %zu of %zu redistributors (CPUs never brought up keep them off)",
@@ -146,18 +291,17 @@ static bool check_lpis_enabled(struct judge *j)
 
 static bool check_prop_mismatch(struct judge *j)
 {
-	const struct gk_rdfact *b = boot_rd(j);
 	bool ok = true;
 
 	for (size_t i = 0; i < j->f->nrds; i++) {
 		const struct gk_rdfact *rd = &j->f->rds[i];
 
-		if (!rd->lpis || !rd->prop || rd->prop == b->prop)
+		if (!rd->lpis || !rd->prop || rd->prop == j->prop)
 			continue;
 		add(j, "PROP-MISMATCH", GK_SEV_FATAL, GK_SEV_FATAL, (int)i,
 		    "redistributor %zu uses property table 0x%llx, the boot CPU's uses 0x%llx: the next kernel WARNs and cannot use it",
 		    i, (unsigned long long)rd->prop,
-		    (unsigned long long)b->prop);
+		    (unsigned long long)j->prop);
 		ok = false;
 	}
 	return ok;
@@ -184,24 +328,23 @@ static enum gk_sev unreserved_sev(const struct judge *j)
 
 static bool check_prop_reserved(struct judge *j)
 {
-	const struct gk_rdfact *b = boot_rd(j);
 	uint64_t full = gk_prop_size(boot_idbits(j));
 	int c;
 
-	if (j->loader == GK_LOADER_OURS)
-		return true;	/* it passes every table as /memreserve/ */
-	c = coverage(j, b->prop, gk_prop_check_size());
+	if (j->loader == GK_LOADER_OURS || !j->prop)
+		return true;	/* it passes every table; TABLES-UNKNOWN */
+	c = coverage(j, j->prop, gk_prop_check_size());
 	if (c == 0) {
 		add(j, "PROP-UNRESERVED", unreserved_sev(j), GK_SEV_NONE, j->boot,
 		    "property table 0x%llx is in no persistent reservation: the next kernel logs \"Expected reserved range\", and on hardware that cannot disable LPIs loses them",
-		    (unsigned long long)b->prop);
+		    (unsigned long long)j->prop);
 		return false;
 	}
-	if (c == 1 || coverage(j, b->prop, full) != 2) {
+	if (c == 1 || coverage(j, j->prop, full) != 2) {
 		add(j, "RESERVATION-TOO-SMALL", unreserved_sev(j), GK_SEV_NONE,
 		    j->boot,
 		    "property table 0x%llx needs %llu KiB reserved, less is: the next kernel clears the whole table",
-		    (unsigned long long)b->prop,
+		    (unsigned long long)j->prop,
 		    (unsigned long long)(full >> 10));
 		return false;
 	}
@@ -249,15 +392,14 @@ static bool overlaps_crash(const struct judge *j, uint64_t start,
 
 static bool check_crashkernel(struct judge *j)
 {
-	const struct gk_rdfact *b = boot_rd(j);
 	unsigned int bits = boot_idbits(j);
 	bool ok = true;
 
-	if (b->prop && overlaps_crash(j, b->prop, gk_prop_size(bits))) {
+	if (j->prop && overlaps_crash(j, j->prop, gk_prop_size(bits))) {
 		add(j, "TABLE-IN-CRASHKERNEL", GK_SEV_NONE, GK_SEV_FATAL,
 		    j->boot,
 		    "property table 0x%llx overlaps the crash kernel's memory, which the crash kernel uses as its own",
-		    (unsigned long long)b->prop);
+		    (unsigned long long)j->prop);
 		ok = false;
 	}
 	for (size_t i = 0; i < j->f->nrds; i++) {
@@ -398,12 +540,62 @@ static bool check_kexec_state(struct judge *j)
 	return true;
 }
 
+/* "2.0.25" < 2.0.21? Numbers compared field by field. */
+static bool version_before(const char *v, const unsigned int *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned long x = strtoul(v, (char **)&v, 10);
+
+		if (x != want[i])
+			return x < want[i];
+		if (*v == '.')
+			v++;
+	}
+	return false;
+}
+
+/*
+ * kexec-tools before 2.0.21 (commit f736104) ignores the "reserved" ranges
+ * of /proc/iomem: on an EFI boot it loads over the memreserve table and
+ * the LPI tables (Debian 11's 2.0.20; the next kernel oopses in
+ * efi_config_parse_tables).
+ */
+static bool check_loader_version(struct judge *j)
+{
+	static const unsigned int fixed[] = { 2, 0, 21 };
+	const struct gk_facts *f = j->f;
+
+	if (j->loader != GK_LOADER_KEXEC_TOOLS || !f->kt_asked || !f->efi)
+		return true;
+	if (!f->kt_version[0]) {
+		/* nothing found by auto: no loader to judge yet, said so */
+		bool none = !f->kt_probe[0] && f->kt_asked < 2;
+
+		add(j, "LOADER-UNKNOWN", none ? GK_SEV_INFO : GK_SEV_WARN,
+		    GK_SEV_NONE, -1,
+		    "kexec-tools' version is unknown (%s): before 2.0.21 it loads over the reserved ranges of /proc/iomem, here the EFI memreserve table and the LPI tables",
+		    f->kt_probe[0] ? f->kt_probe
+				   : "no kexec found, or a snapshot that did not record it");
+		return true;
+	}
+	if (!version_before(f->kt_version, fixed, GK_ARRAY_SIZE(fixed)))
+		return true;
+	add(j, "KEXEC-TOOLS-TOO-OLD", GK_SEV_FATAL, GK_SEV_NONE, -1,
+	    "kexec-tools %s ignores the reserved ranges of /proc/iomem (fixed in 2.0.21): it loads the next kernel over the EFI memreserve table and the LPI tables, and the next kernel oopses in efi_config_parse_tables",
+	    f->kt_version);
+	return false;
+}
+
 static const struct check checks[] = {
 	{ "GIC", "a GICv3 or GICv4 is present", check_gic, { NULL } },
 	{ "LPIS", "the GIC implements LPIs and the kernel enabled them",
 	  check_lpis_supported, { "GIC" } },
 	{ "EVIDENCE", "registers or the kernel log tell where the tables are",
 	  check_evidence, { "LPIS" } },
+	{ "KNOWN", "every redistributor's tables are known",
+	  check_known, { "EVIDENCE" } },
+	{ "SOURCES", "the evidence sources agree", check_sources,
+	  { "LPIS" } },
 	{ "ENABLED", "the boot CPU's redistributor has LPIs enabled",
 	  check_lpis_enabled, { "EVIDENCE" } },
 	{ "PROP-MISMATCH", "every enabled redistributor shares PROPBASER",
@@ -424,6 +616,8 @@ static const struct check checks[] = {
 	  check_previous_loss, { "GIC" } },
 	{ "LOADED", "a loaded image of ours reserves every live table",
 	  check_loaded, { "ENABLED" } },
+	{ "LOADER-VERSION", "kexec-tools keeps clear of reserved memory (>= 2.0.21)",
+	  check_loader_version, { "GIC" } },
 	{ "KEXEC-STATE", "lockdown, kexec_load_disabled, loaded images",
 	  check_kexec_state, { NULL } },
 };
@@ -467,6 +661,17 @@ static int find_boot(const struct gk_facts *f)
 	return f->nrds ? 0 : -1;
 }
 
+/* The boot RD's property table, else the one every enabled RD names. */
+static uint64_t find_prop(const struct gk_facts *f, int boot)
+{
+	if (boot >= 0 && f->rds[boot].prop)
+		return f->rds[boot].prop;
+	for (size_t i = 0; i < f->nrds; i++)
+		if (f->rds[i].lpis && f->rds[i].prop)
+			return f->rds[i].prop;
+	return 0;
+}
+
 static enum gk_verdict target_verdict(const struct gk_report *r,
 				      enum gk_target t, bool affected)
 {
@@ -495,6 +700,7 @@ int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 
 	memset(r, 0, sizeof(*r));
 	j.boot = find_boot(f);
+	j.prop = find_prop(f, j.boot);
 	if (collect_rsv(&j) < 0)
 		return -GK_ERR_NOMEM;
 	for (size_t i = 0; i < GK_ARRAY_SIZE(checks); i++) {
@@ -515,12 +721,15 @@ int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 	/* affected: the tables are live and will be reused (or lost) */
 	for (int t = 0; t < GK_NTARGETS; t++)
 		r->verdict[t] = target_verdict(r, (enum gk_target)t,
-					       passed[check_index("ENABLED")]);
+					       passed[check_index("ENABLED")] ||
+						       j.unknown);
 	return 0;
 }
 
 void gk_report_free(struct gk_report *r)
 {
+	for (size_t i = 0; i < r->nfindings; i++)
+		free(r->findings[i].msg);
 	free(r->findings);
 	r->findings = NULL;
 	r->nfindings = 0;

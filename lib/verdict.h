@@ -32,13 +32,11 @@ enum gk_verdict {
 	GK_UNKNOWN,	/* could not diagnose */
 };
 
-#define GK_FINDING_MSG 320
-
 struct gk_finding {
 	const char *code;	/* stable: "PROP-UNRESERVED" */
 	enum gk_sev sev[GK_NTARGETS];
 	int rd;			/* the redistributor concerned, -1: none */
-	char msg[GK_FINDING_MSG];	/* one sentence */
+	char *msg;		/* one sentence, whole */
 };
 
 struct gk_report {

@@ -25,6 +25,10 @@
  *   cmdline TEXT                   /proc/cmdline and /chosen/bootargs
  *   model TEXT                     model property of the DT root
  *   kmsg [<PRIO>]TEXT              one /dev/kmsg record
+ *   kmsg-seq N                     the first record's sequence number: N > 0
+ *                                  is a ring buffer that lost its first N
+ *   file PATH TEXT                 one line of TEXT in PATH (relative to the
+ *                                  root); the lines of one PATH go in order
  *   fdt-memreserve BASE SIZE       DTB header reserve map entry
  *   no-fdt                         write no sys/firmware/fdt
  *   systab ADDR [revision MAJ.MIN|N] [signature HEX] [header-size N]
@@ -47,9 +51,11 @@
  *                                  first crashkernel line's size, else 0
  *   lockdown none|integrity|confidentiality
  *                                  sys/kernel/security/lockdown
- *   reserved-memory BASE SIZE [NAME] [no-map]
+ *   reserved-memory BASE SIZE [NAME] [no-map] [cpu N] [idbits N]
  *                                  static /reserved-memory/NAME@BASE child
- *                                  (reg), NAME defaults to "reserved"
+ *                                  (reg), NAME defaults to "reserved";
+ *                                  cpu and idbits: gic-kexec's properties
+ *                                  on the LPI table nodes its kexec writes
  *   gic [version 3|4] dist ADDR [redist ADDR SIZE]... [stride N] [no-dt]
  *       [madt] [gicc-rd] [regs captured|hidden]
  *                                  a GICv3/v4 (default 3): its DT node
@@ -296,6 +302,7 @@ struct rsvmem { /* a /reserved-memory child */
 	char *name;
 	bool no_map;
 	unsigned int line;
+	long long cpu, idbits; /* gic-kexec,cpu and gic-kexec,idbits; -1 none */
 };
 
 enum lpi_log { LOG_ALLOCATED, LOG_RESERVED, LOG_NONE };
@@ -363,6 +370,9 @@ struct machine {
 	ARRAY(struct res) sub; /* children of System RAM */
 	ARRAY(struct res) mmio;
 	ARRAY(struct record) kmsg;
+	u64 kmsg_seq;
+	unsigned int kmsg_seq_line;
+	ARRAY(struct record) files; /* prio unused; text is "PATH\tTEXT" */
 	ARRAY(struct pair) fdt_rsv;
 	ARRAY(struct table) tables;
 	ARRAY(struct block) blocks;
@@ -807,6 +817,27 @@ static void parse_kmsg(struct machine *m, struct lexer *lx)
 	rec->text = xstrdup(text);
 }
 
+static void parse_kmsg_seq(struct machine *m, struct lexer *lx)
+{
+	once(lx, &m->kmsg_seq_line);
+	m->kmsg_seq = get_num(lx, "N");
+	expect_end(lx);
+}
+
+/* PATH, then the rest of the line verbatim. */
+static void parse_file_stmt(struct machine *m, struct lexer *lx)
+{
+	const char *path = next_token(lx);
+	char *text = rest_text(lx);
+	struct record *rec;
+
+	if (!path || path[0] == '/' || strstr(path, ".."))
+		FAIL(lx, "file needs a relative PATH inside the root");
+	rec = PUSH(m->files);
+	rec->text = xrealloc(NULL, strlen(path) + strlen(text) + 2);
+	sprintf(rec->text, "%s\t%s", path, text);
+}
+
 static void parse_fdt_memreserve(struct machine *m, struct lexer *lx)
 {
 	struct pair *p = PUSH(m->fdt_rsv);
@@ -1205,21 +1236,29 @@ static bool node_name_ok(const char *s)
 static void parse_reserved_memory(struct machine *m, struct lexer *lx)
 {
 	struct span r = get_span(lx);
+	struct rsvmem tmp = {r, NULL, false, lx->line, -1, -1};
 	const char *name = "reserved";
 	const char *tok = next_token(lx);
 	struct rsvmem *rm;
 	size_t i;
 
-	if (tok && strcmp(tok, "no-map")) {
+	if (tok && strcmp(tok, "no-map") && strcmp(tok, "cpu") &&
+	    strcmp(tok, "idbits")) {
 		if (!node_name_ok(tok))
 			FAIL(lx, "'%s' is not a node name", tok);
 		name = tok;
 		tok = next_token(lx);
 	}
-	if (tok && strcmp(tok, "no-map"))
-		FAIL(lx, "unexpected '%s'", tok);
-	if (tok)
-		expect_end(lx);
+	for (; tok; tok = next_token(lx)) {
+		if (!strcmp(tok, "no-map"))
+			tmp.no_map = true;
+		else if (!strcmp(tok, "cpu"))
+			tmp.cpu = (long long)get_num(lx, "N");
+		else if (!strcmp(tok, "idbits"))
+			tmp.idbits = (long long)get_num(lx, "N");
+		else
+			FAIL(lx, "unexpected '%s'", tok);
+	}
 	/* libfdt would write two nodes of the same name */
 	for (i = 0; i < m->rsvmem.n; i++)
 		if (!strcmp(m->rsvmem.v[i].name, name) &&
@@ -1227,7 +1266,8 @@ static void parse_reserved_memory(struct machine *m, struct lexer *lx)
 			FAIL(lx, "node %s@%llx already given at line %u", name,
 			     (unsigned long long)r.start, m->rsvmem.v[i].line);
 	rm = PUSH(m->rsvmem);
-	*rm = (struct rsvmem){r, xstrdup(name), tok != NULL, lx->line};
+	tmp.name = xstrdup(name);
+	*rm = tmp;
 }
 
 static u64 gic_frame_size(const struct gic *g)
@@ -1459,6 +1499,8 @@ static const struct keyword {
 	{"cmdline", parse_cmdline},
 	{"model", parse_model},
 	{"kmsg", parse_kmsg},
+	{"kmsg-seq", parse_kmsg_seq},
+	{"file", parse_file_stmt},
 	{"fdt-memreserve", parse_fdt_memreserve},
 	{"no-fdt", parse_no_fdt},
 	{"systab", parse_systab},
@@ -2419,6 +2461,11 @@ static int fdt_reserved_memory(void *fdt, const struct machine *m)
 			err = fdt_property(fdt, "reg", reg, sizeof(reg));
 		if (!err && rm->no_map)
 			err = fdt_property(fdt, "no-map", NULL, 0);
+		if (!err && rm->cpu >= 0)
+			err = fdt_property_u32(fdt, "gic-kexec,cpu", (u32)rm->cpu);
+		if (!err && rm->idbits >= 0)
+			err = fdt_property_u32(fdt, "gic-kexec,idbits",
+					       (u32)rm->idbits);
 		if (!err)
 			err = fdt_end_node(fdt);
 	}
@@ -2680,7 +2727,7 @@ static void write_kmsg(const char *out, const struct machine *m)
 {
 	char *path = path_join(out, "dev/kmsg");
 	FILE *f = create_stream(path);
-	size_t i, seq = 0;
+	size_t i, seq = (size_t)m->kmsg_seq;
 
 	for (i = 0; i <= m->kmsg.n; i++) {
 		if (m->gic.rds_line && i == m->gic.kmsg_at)
@@ -2824,6 +2871,36 @@ static void write_lockdown(const char *out, const struct machine *m)
 	free(path);
 }
 
+/* The file lines, each PATH opened once and written in order. */
+static void write_files(const char *out, const struct machine *m)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->files.n; i++) {
+		const char *t = m->files.v[i].text;
+		size_t plen = strcspn(t, "\t");
+		char *rel, *path;
+		FILE *f;
+
+		for (j = 0; j < i; j++)	/* written with an earlier line */
+			if (!strncmp(m->files.v[j].text, t, plen + 1))
+				break;
+		if (j < i)
+			continue;
+		rel = xrealloc(NULL, plen + 1);
+		memcpy(rel, t, plen);
+		rel[plen] = '\0';
+		path = path_join(out, rel);
+		f = create_stream(path);
+		for (j = i; j < m->files.n; j++)
+			if (!strncmp(m->files.v[j].text, t, plen + 1))
+				fprintf(f, "%s\n", m->files.v[j].text + plen + 1);
+		close_stream(f, path);
+		free(path);
+		free(rel);
+	}
+}
+
 static void write_outputs(const char *out, bool memdir, const struct machine *m,
 			  const struct layout *lo, const struct image *img,
 			  const struct spans *cap)
@@ -2847,6 +2924,7 @@ static void write_outputs(const char *out, bool memdir, const struct machine *m,
 		write_text(out, "proc/version", m->version);
 	if (m->kexec.line)
 		write_kexec(out, m);
+	write_files(out, m);
 	if (m->lockdown)
 		write_lockdown(out, m);
 }
@@ -2859,6 +2937,9 @@ static void free_machine(struct machine *m)
 		free((char *)m->mmio.v[i].name);
 	for (i = 0; i < m->kmsg.n; i++)
 		free(m->kmsg.v[i].text);
+	for (i = 0; i < m->files.n; i++)
+		free(m->files.v[i].text);
+	free(m->files.v);
 	for (i = 0; i < m->pokes.n; i++)
 		free(m->pokes.v[i].data);
 	free(m->ram.v);

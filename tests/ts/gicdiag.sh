@@ -27,7 +27,7 @@ set -- $real
 nreal=$#
 set -- $gen
 ngen=$#
-ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11 + 6))
+ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11 + 6 + 3 + 3))
 
 for r in $real; do
 	ts_cmd "$r" "$GD" -s "$D/$r.tar.gz"
@@ -52,6 +52,19 @@ ts_cmd usage-column "$GD" -s "$R" -o RD,NOPE
 ts_cmd usage-json-raw "$GD" -s "$R" -J -r
 ts_cmd usage-extra "$GD" -s "$R" map extra
 ts_cmd bad-sysroot "$GD" -s "$S/does-not-exist"
+mkdir -p "$S/not-a-system/etc"
+ts_cmd not-a-system "$GD" -s "$S/not-a-system"
+ts_cmd record-snapshot-needs-path "$GD" -s "$S/gic-bootrec" record
+"$GD" -s "$S/gic-rotated-middle" record "$S/rec.json" >/dev/null 2>&1
+rc=$?
+cp -a "$S/gic-rotated-whole" "$S/rotated-recorded"
+mkdir -p "$S/rotated-recorded/run/gic-kexec"
+"$GD" -s "$S/gic-bootrec" record "$S/rotated-recorded/run/gic-kexec/boot.json"
+"$GD" -s "$S/rotated-recorded" -J >"$TS_OUT/recorded.json" 2>&1
+[ $rc = 0 ] && grep -q '"evidence": "boot-record"' "$TS_OUT/recorded.json" &&
+	grep -q '"pend_source": "boot-record"' "$TS_OUT/recorded.json" &&
+	! grep -q '"cpu": 0,' "$S/rec.json" && grep -q '"cpu": 1,' "$S/rec.json"
+ts_ok "record: what is known goes in, the unknown stays out; read back as boot-record" $? "$TS_OUT/recorded.json"
 ts_cmd kmsg-file "$GD" -s "$D/qemu-efi-acpi-debian12.tar.gz" \
 	--kmsg "$top_srcdir/tests/data/qemu-dt-boot.dmesg" --target kexec
 
@@ -88,6 +101,40 @@ rc=$?
 	grep -q '"evidence": "registers"' "$TS_OUT/gic-4096.json"
 ts_ok "gic-4096: 4096 redistributors walked, mapped and reserved (exit $rc)" $? "$TS_OUT/gic-4096.json"
 
+# The ring buffer lost the boot; this boot's journal kept it: a real
+# journal file, written by systemd-journal-remote from export text made of
+# a whole boot's kernel lines (gic-dt-noefi's) under this machine's boot id.
+JR=${JOURNAL_REMOTE:-/lib/systemd/systemd-journal-remote}
+J="$S/rotated-journal"
+rm -rf "$J" && cp -a "$S/gic-rotated-whole" "$J"
+mkdir -p "$J/var/log/journal/0123456789abcdef0123456789abcdef"
+python3 - "$S/gic-dt-noefi/dev/kmsg" "$(cat "$J/proc/sys/kernel/random/boot_id")" \
+	>"$S/journal.export" <<'PY'
+import sys
+boot = sys.argv[2].replace("-", "")
+for n, line in enumerate(open(sys.argv[1])):
+    if line.startswith(" "):
+        continue
+    head, text = line.rstrip("\n").split(";", 1)
+    prio, seq, usec = head.split(",")[:3]
+    print(f"__CURSOR=s=0;i={n + 1}\n__REALTIME_TIMESTAMP={1765000000000000 + int(usec)}\n"
+          f"__MONOTONIC_TIMESTAMP={usec}\n_BOOT_ID={boot}\n_TRANSPORT=kernel\n"
+          f"PRIORITY={int(prio) & 7}\nSYSLOG_FACILITY=0\nSYSLOG_IDENTIFIER=kernel\n"
+          f"MESSAGE={text}\n")
+PY
+"$JR" -o "$J/var/log/journal/0123456789abcdef0123456789abcdef/system.journal" \
+	"$S/journal.export" >"$TS_OUT/journal-remote.log" 2>&1
+"$GD" -s "$J" -J >"$TS_OUT/journal.json" 2>&1
+rc=$?
+grep -q '"evidence": "journal"' "$TS_OUT/journal.json" &&
+	[ "$(grep -c '"pend_source": "journal"' "$TS_OUT/journal.json")" = 2 ] &&
+	grep -q '"prop": "0x42590000"' "$TS_OUT/journal.json"
+ts_ok "journal: the tables the ring buffer lost, from a real journal file (exit $rc)" $? "$TS_OUT/journal.json"
+"$top_builddir/kexec/kexec" --sysroot "$J" --dry-run "$S/journal-load" \
+	-l "$S/gic-rotated-whole/dev/kmsg" >/dev/null 2>"$TS_OUT/journal-load.err"
+! grep -q "preflight" "$TS_OUT/journal-load.err"
+ts_ok "journal: kexec's preflight knows the tables too" $? "$TS_OUT/journal-load.err"
+
 # --dump: a snapshot of what was read; the replay prints the same bytes
 replay() {	# NAME SYSROOT DEST
 	local a b
@@ -99,6 +146,9 @@ replay dump-dir "$D/qemu-efi-dt-debian12.tar.gz" "$S/dump1"
 ts_ok "dump to a directory replays byte for byte" $? "$TS_OUT/dump-dir.diff"
 replay dump-tar "$S/dump1" "$S/dump2.tar.gz"
 ts_ok "dump to a tar.gz replays byte for byte" $? "$TS_OUT/dump-tar.diff"
+replay dump-journal "$J" "$S/dump-j"
+[ $? = 0 ] && [ -s "$S/dump-j/var/log/journal.export" ] && [ ! -e "$S/dump-j/var/log/journal/0123456789abcdef0123456789abcdef" ]
+ts_ok "dump: this boot's journal as export, replayed byte for byte" $? "$TS_OUT/dump-journal.diff"
 "$GD" -s "$S/dump1" --dump "$S/dump1" >/dev/null 2>"$TS_OUT/exists.err"
 [ $? = 3 ] && grep -q "exists already" "$TS_OUT/exists.err" &&
 	[ "$(ls "$S" | grep -c 'dump1.tmp')" = 0 ]

@@ -29,12 +29,14 @@ mkimage() {
 	} >"$1"
 }
 mkimage "$S/Image"
+mkdir -p "$S/Image.d/etc"	# a directory that is no system root
 printf '070701%.0s' $(seq 1000) >"$S/initrd"
-for m in gic-dt-noefi gic-dt-efi gic-prop-mismatch; do
+for m in gic-dt-noefi gic-dt-efi gic-prop-mismatch gic-rotated-whole \
+	gic-rotated-middle gic-bootrec gic-inherited gic-sources-disagree; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
 done
 
-ts_plan 32
+ts_plan 39
 
 dry() {	# NAME MACHINE ARGS...: a dry run into $S/NAME
 	local name=$1 m=$2
@@ -62,8 +64,8 @@ manifest "$S/dt" >"$TS_OUT/dt.manifest"
 ts_cmd dt-manifest cat "$TS_OUT/dt.manifest"
 dts "$S/dt" >"$TS_OUT/dt.dts"
 grep -q '/memreserve/	0x0000000042590000 0x0000000000030000;' "$TS_OUT/dt.dts" &&
-	grep -q 'gic-lpi@42590000 {' "$TS_OUT/dt.dts" &&
-	grep -q 'reg = <0x00 0x42590000 0x00 0x30000>;' "$TS_OUT/dt.dts"
+	grep -q 'gic-lpi-prop@42590000 {' "$TS_OUT/dt.dts" && grep -q 'gic-lpi-pend@425b0000 {' "$TS_OUT/dt.dts" &&
+	grep -q 'reg = <0x00 0x42590000 0x00 0x10000>;' "$TS_OUT/dt.dts"
 ts_ok "the live LPI tables: /memreserve/ and a /reserved-memory node" $? "$TS_OUT/dt.dts"
 grep -q 'bootargs = "console=ttyAMA0 root=/dev/vda2";' "$TS_OUT/dt.dts" &&
 	grep -q 'linux,initrd-start = <0x00 0x42010000>;' "$TS_OUT/dt.dts" &&
@@ -172,6 +174,47 @@ rm -rf "$S/pf"
 ts_ok "--ignore-preflight loads anyway" $?
 ts_cmd preflight-never "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x4" -l "$S/Image" --lpi-reserve=never
 
+# 4e. a machine up for months: the ring buffer lost the boot lines
+ts_cmd aged-blind "$KX" --sysroot "$S/gic-rotated-whole" --dry-run "$S/x5" -l "$S/Image"
+ts_cmd aged-partial "$KX" --sysroot "$S/gic-rotated-middle" --dry-run "$S/x6" -l "$S/Image"
+# forced anyway: nothing goes on the one table still named (CPU1's)
+rm -rf "$S/forced"
+"$KX" --sysroot "$S/gic-rotated-middle" --dry-run "$S/forced" -l "$S/Image" \
+	--initrd "$S/initrd" --ignore-preflight 2>"$TS_OUT/forced.err" &&
+	python3 - "$S/forced/manifest.json" >"$TS_OUT/forced.check" 2>&1 <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+t = (0x425b0000, 0x425bffff)
+hit = [s["what"] for s in m["segments"]
+       if int(s["mem"], 16) <= t[1] and int(s["mem"], 16) + int(s["memsz"], 16) - 1 >= t[0]]
+print("on CPU1's pending table:", hit)
+assert not hit
+PY
+ts_ok "--ignore-preflight: no segment on the table a surviving line names" $? "$TS_OUT/forced.check"
+# the boot record names them: loaded, each table named with its CPU
+dry bootrec gic-bootrec -l "$S/Image" --append "console=ttyAMA0"
+rc=$?
+dts "$S/bootrec" >"$TS_OUT/bootrec.dts" 2>&1
+[ $rc = 0 ] && grep -q '/memreserve/	0x0000000042590000 0x0000000000030000;' "$TS_OUT/bootrec.dts" &&
+	grep -A2 'gic-lpi-pend@425b0000 {' "$TS_OUT/bootrec.dts" | grep -q 'gic-kexec,cpu = <0x01>;' &&
+	grep -A2 'gic-lpi-prop@42590000 {' "$TS_OUT/bootrec.dts" | grep -q 'gic-kexec,idbits = <0x10>;'
+ts_ok "boot record: loaded, each table a named /reserved-memory node (exit $rc)" $? "$TS_OUT/bootrec.dts"
+# a hop later: what the DTB we were given names is carried on
+dry inherited gic-inherited -l "$S/Image" --append "console=ttyAMA0"
+rc=$?
+dts "$S/inherited" >"$TS_OUT/inherited.dts" 2>&1
+[ $rc = 0 ] && [ "$(grep -c '/memreserve/' "$TS_OUT/inherited.dts")" = 1 ] &&
+	grep -A2 'gic-lpi-pend@425a0000 {' "$TS_OUT/inherited.dts" | grep -q 'gic-kexec,cpu = <0x00>;'
+ts_ok "inherited DTB: carried on, one /memreserve/ entry (exit $rc)" $? "$TS_OUT/inherited.dts"
+# two sources disagree: both tables kept out of the way and passed on
+dry disagree gic-sources-disagree -l "$S/Image" --append "console=ttyAMA0"
+rc=$?
+dts "$S/disagree" >"$TS_OUT/disagree.dts" 2>&1
+[ $rc = 0 ] && grep -q '/memreserve/	0x0000000042c00000 0x0000000000010000;' "$TS_OUT/disagree.dts" &&
+	grep -q 'gic-lpi@42c00000 {' "$TS_OUT/disagree.dts"
+ts_ok "disputed table: reserved too (exit $rc)" $? "$TS_OUT/disagree.dts"
+ts_cmd not-a-system "$KX" --sysroot "$S/Image.d" --dry-run "$S/x7" -l "$S/Image"
+
 # 4c. a crash load: every segment in the Crash kernel memory, an ELF core
 # header read back with readelf, the crash properties in the DTB
 C="$S/crash-machine"
@@ -239,6 +282,7 @@ ts_cmd sysroot-alone "$KX" --sysroot "$S/gic-dt-noefi" -l "$S/Image"
 ts_cmd no-kernel "$KX" -l
 ts_cmd bad-option "$KX" --frobnicate
 ts_cmd mem-max "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x2" -l "$S/Image" --mem-max 0x40100000
-[ ! -e "$S/x1" ] && [ ! -e "$S/x2" ] && [ ! -e "$S/x3" ] && [ ! -e "$S/x4" ]
+[ ! -e "$S/x1" ] && [ ! -e "$S/x2" ] && [ ! -e "$S/x3" ] && [ ! -e "$S/x4" ] &&
+	[ ! -e "$S/x5" ] && [ ! -e "$S/x6" ] && [ ! -e "$S/x7" ]
 ts_ok "failed dry runs write nothing" $?
 ts_finish

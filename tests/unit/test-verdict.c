@@ -275,26 +275,196 @@ static void test_evidence(void **state)
 	struct gk_report r;
 
 	(void)state;
-	efi_machine(&f);
+	/* a DT boot where nothing names a table: UNKNOWN, with the reasons */
+	dt_machine(&f);
 	f.evidence = GK_EVID_NONE;
+	f.nrds = 0;
 	strcpy(f.regs_why, "/dev/mem: refused");
-	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	strcpy(f.src[GK_SRC_KLOG].why, "the ring buffer lost the boot");
+	r = judge(&f, GK_LOADER_OURS);
 	assert_int_equal(r.verdict[GK_KEXEC], GK_UNKNOWN);
 	assert_int_equal(gk_verdict_exit(r.verdict[GK_KDUMP]), 3);
+	assert_true(has(&r, "NO-EVIDENCE", GK_SEV_FATAL, GK_SEV_FATAL));
 	assert_non_null(strstr(r.findings[0].msg, "/dev/mem: refused"));
+	assert_non_null(strstr(r.findings[0].msg, "ring buffer lost the boot"));
 	gk_report_free(&r);
-	/* from the log alone: still a verdict, and said so */
+	/* the same on an EFI boot: the kernel's own memreserve list holds them */
 	efi_machine(&f);
-	f.evidence = GK_EVID_KLOG;
+	f.evidence = GK_EVID_NONE;
+	f.nrds = 0;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_INFO, GK_SEV_INFO));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
+	gk_report_free(&r);
+	/* from the other sources: still a verdict, and said so */
+	efi_machine(&f);
+	f.evidence = GK_EVID_SOURCES;
+	f.src[GK_SRC_KLOG].used = f.src[GK_SRC_JOURNAL].used = true;
 	rds[0].regs = rds[1].regs = false;
 	strcpy(f.regs_why, "mmap refused");
 	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
-	assert_true(has(&r, "EVIDENCE-KLOG", GK_SEV_INFO, GK_SEV_INFO));
+	assert_true(has(&r, "EVIDENCE-SOURCES", GK_SEV_INFO, GK_SEV_INFO));
+	assert_non_null(strstr(r.findings[0].msg, "kernel-log+journal"));
 	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
 	gk_report_free(&r);
-	rds[0].pend = 0;	/* the log lost the boot CPU's pending table */
+}
+
+/* The ring buffer lost CPU0's lines and the property table's. */
+static void test_tables_unknown(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	dt_machine(&f);
+	f.evidence = GK_EVID_SOURCES;
+	rds[0] = (struct gk_rdfact){ .cpu = 0, .unknown = true };
+	rds[1].prop = 0;
+	strcpy(f.src[GK_SRC_KLOG].why, "lines of its start are gone");
+	r = judge(&f, GK_LOADER_OURS);
+	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_FATAL, GK_SEV_WARN));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_AT_RISK);
+	for (size_t i = 0; i < r.nfindings; i++)
+		if (!strcmp(r.findings[i].code, "TABLES-UNKNOWN")) {
+			assert_non_null(strstr(r.findings[i].msg, "CPU 0 and the property table"));
+			assert_non_null(strstr(r.findings[i].msg, "lines of its start are gone"));
+			assert_non_null(strstr(r.findings[i].msg, "iomem=relaxed"));
+		}
+	/* an unknown boot CPU is not "BOOT-RD-DISABLED" */
+	assert_false(has(&r, "BOOT-RD-DISABLED", GK_SEV_FATAL, GK_SEV_WARN));
+	gk_report_free(&r);
+	/* CPUs 2-3 unknown, the rest known: named as a range */
+	dt_machine(&f);
+	f.evidence = GK_EVID_SOURCES;
+	rds[2] = (struct gk_rdfact){ .cpu = 2, .unknown = true };
+	rds[3] = (struct gk_rdfact){ .cpu = 3, .unknown = true };
+	f.nrds = 4;
+	r = judge(&f, GK_LOADER_OURS);
+	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_FATAL, GK_SEV_WARN));
+	for (size_t i = 0; i < r.nfindings; i++)
+		if (!strcmp(r.findings[i].code, "TABLES-UNKNOWN"))
+			assert_non_null(strstr(r.findings[i].msg, "CPU 2-3:"));
+	gk_report_free(&r);
+	/* uncounted CPUs, no whole-boot source: unknown too */
+	dt_machine(&f);
+	f.evidence = GK_EVID_SOURCES;
+	f.cpus_unknown = true;
+	EXPECT(&f, GK_LOADER_OURS, GK_WILL_FAIL, GK_AT_RISK);
+	/* on EFI with the memreserve list: info only */
+	efi_machine(&f);
+	f.evidence = GK_EVID_SOURCES;
+	rds[1] = (struct gk_rdfact){ .cpu = 1, .unknown = true };
 	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
-	assert_int_equal(r.verdict[GK_KEXEC], GK_UNKNOWN);
+	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_INFO, GK_SEV_INFO));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
+	gk_report_free(&r);
+}
+
+static void test_sources_disagree(void **state)
+{
+	struct gk_conflict c[2] = {
+		{ 1, GK_SRC_REGS, GK_SRC_KLOG, PEND1, 0x42000000 },
+		{ -1, GK_SRC_KLOG, GK_SRC_BOOTREC, PROP, 0x43000000 },
+	};
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	efi_machine(&f);
+	f.conflicts = c;
+	f.nconflicts = 1;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	/* the registers won: said, nothing at risk */
+	assert_true(has(&r, "SOURCES-DISAGREE", GK_SEV_INFO, GK_SEV_INFO));
+	assert_non_null(strstr(r.findings[0].msg, "kernel-log names CPU1's pending table 0x42000000, registers 0x401d0000"));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
+	gk_report_free(&r);
+	f.conflicts = c + 1;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_true(has(&r, "SOURCES-DISAGREE", GK_SEV_WARN, GK_SEV_WARN));
+	assert_non_null(strstr(r.findings[0].msg, "the property table"));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_AT_RISK);
+	gk_report_free(&r);
+}
+
+/* Linux enables LPIs only with an ITS: none in the layout, not affected. */
+static void test_no_its(void **state)
+{
+	struct gk_facts f;
+
+	(void)state;
+	dt_machine(&f);
+	f.evidence = GK_EVID_NONE;
+	f.nrds = 0;
+	strcpy(f.gic_source, "device tree /intc@8000000");
+	f.nits = 0;
+	EXPECT(&f, GK_LOADER_OURS, GK_NOT_AFFECTED, GK_NOT_AFFECTED);
+	f.nits = 1;
+	EXPECT(&f, GK_LOADER_OURS, GK_UNKNOWN, GK_UNKNOWN);
+}
+
+/* kexec-tools before 2.0.21 loads over /proc/iomem's reserved ranges */
+static void test_loader_version(void **state)
+{
+	static const struct {
+		const char *v;
+		enum gk_verdict kexec;
+	} cases[] = {
+		{ "2.0.20", GK_WILL_FAIL }, { "2.0.9", GK_WILL_FAIL },
+		{ "1.101", GK_WILL_FAIL }, { "2.0.21", GK_REUSABLE },
+		{ "2.0.25", GK_REUSABLE }, { "2.1", GK_REUSABLE },
+		{ "", GK_AT_RISK },	/* --loader kexec-tools: asked for, not found */
+	};
+	struct gk_facts f;
+
+	(void)state;
+	for (size_t i = 0; i < GK_ARRAY_SIZE(cases); i++) {
+		efi_machine(&f);
+		f.kt_asked = 2;
+		strcpy(f.kt_version, cases[i].v);
+		EXPECT(&f, GK_LOADER_KEXEC_TOOLS, cases[i].kexec, GK_REUSABLE);
+		/* not asked (our kexec's own preflight), or ours: no judgement */
+		EXPECT(&f, GK_LOADER_OURS, GK_REUSABLE, GK_REUSABLE);
+		f.kt_asked = 0;
+		EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+	}
+	/* auto found no kexec at all: said, not held against the machine */
+	efi_machine(&f);
+	f.kt_asked = 1;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+	/* a kexec that does not say its version: at risk */
+	strcpy(f.kt_probe, "kexec: unrecognized option");
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_AT_RISK, GK_REUSABLE);
+	efi_machine(&f);
+	f.kt_asked = 2;
+	strcpy(f.kt_version, "2.0.20");
+	{
+		struct gk_report r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+
+		assert_true(has(&r, "KEXEC-TOOLS-TOO-OLD", GK_SEV_FATAL, GK_SEV_NONE));
+		gk_report_free(&r);
+	}
+}
+
+/* A finding's message is never cut, however long the reasons. */
+static void test_long_message(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	dt_machine(&f);
+	f.evidence = GK_EVID_NONE;
+	f.nrds = 0;
+	memset(f.regs_why, 'r', sizeof(f.regs_why) - 2);
+	f.regs_why[sizeof(f.regs_why) - 2] = 'R';
+	memset(f.src[GK_SRC_KLOG].why, 'k', GK_ERR_MSG_MAX - 2);
+	f.src[GK_SRC_KLOG].why[GK_ERR_MSG_MAX - 2] = 'K';
+	r = judge(&f, GK_LOADER_OURS);
+	assert_string_equal(r.findings[0].code, "NO-EVIDENCE");
+	assert_non_null(strchr(r.findings[0].msg, 'R'));
+	assert_non_null(strchr(r.findings[0].msg, 'K'));
 	gk_report_free(&r);
 }
 
@@ -350,6 +520,11 @@ int main(void)
 		cmocka_unit_test(test_memreserve_states),
 		cmocka_unit_test(test_lpis_disabled),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_tables_unknown),
+		cmocka_unit_test(test_sources_disagree),
+		cmocka_unit_test(test_no_its),
+		cmocka_unit_test(test_long_message),
+		cmocka_unit_test(test_loader_version),
 		cmocka_unit_test(test_previous_loss_and_state),
 		cmocka_unit_test(test_names),
 	};
