@@ -356,20 +356,25 @@ static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 			   const struct gk_fdt *fdt, struct gk_facts *f)
 {
 	struct gk_lpisrc s[GK_NSRC] = { 0 };
+	unsigned int only = o->sources;
 	struct gk_cpuset online;
+	bool complete = false;
 	size_t n = 0;
-	int ret;
+	int ret = 0;
 
 	read_cpus(sr, fdt, f, &online);
 	read_boot_id(sr, f);
-	ret = src_klog(sr, o->kmsg, f, &s[n++]);
-	if (!ret && f->evidence != GK_EVID_REGS)
+	if (!only || only & 1u << GK_SRC_KLOG) {
+		ret = src_klog(sr, o->kmsg, f, &s[n]);
+		complete = s[n++].complete;
+	}
+	if (!ret && (only ? only & 1u << GK_SRC_KMEM : f->evidence != GK_EVID_REGS))
 		ret = src_kmem(sr, pm, f, &s[n++]);
-	if (!ret)
+	if (!ret && (!only || only & 1u << GK_SRC_BOOTREC))
 		ret = src_bootrec(sr, f, &online, &s[n++]);
-	if (!ret && !o->kmsg && !s[0].complete)
+	if (!ret && (only ? only & 1u << GK_SRC_JOURNAL : !o->kmsg && !complete))
 		ret = src_journal(sr, f, &s[n++]);
-	if (!ret)
+	if (!ret && (!only || only & 1u << GK_SRC_INHERITED))
 		ret = gk_lpisrc_from_fdt(fdt, &s[n++]);
 	if (!ret && f->evidence == GK_EVID_REGS)
 		log_into_rds(f);
@@ -570,7 +575,11 @@ int gk_gather(const struct sysroot *sr, struct physmem *pm,
 		f->nits = lay.nits;
 		snprintf(f->gic_source, sizeof(f->gic_source), "%s",
 			 lay.source);
-		read_regs(pm, &lay, f);
+		if (!o->sources || o->sources & 1u << GK_SRC_REGS)
+			read_regs(pm, &lay, f);
+		else
+			snprintf(f->regs_why, sizeof(f->regs_why),
+				 "not asked for (--source)");
 	}
 	if (ret < 0)
 		goto out;

@@ -39,6 +39,7 @@ struct opts {
 	const char *dump;
 	const char *prometheus;
 	const char *record;	/* record's PATH */
+	unsigned int sources;	/* --source: 1 << GK_SRC_*, 0 all */
 	enum command cmd;
 	bool json, oneline, output_all;
 	enum loader_opt loader;
@@ -72,6 +73,9 @@ static void usage(void)
 	       " -v, --verbose            every register, decoded\n"
 	       "     --dump <dir|tar.gz>  also write a snapshot of what was read\n"
 	       "     --prometheus <file>  also write node_exporter textfile metrics\n"
+	       "     --source <list>      only these evidence sources: registers,\n"
+	       "                          kernel-memory, kernel-log, journal,\n"
+	       "                          boot-record, inherited-dtb\n"
 	       "\nCommands:\n"
 	       " check     the verdict before a jump (default)\n"
 	       " confirm   after a jump: did this boot reuse the tables or lose them?\n"
@@ -123,6 +127,28 @@ static int parse_loader(struct opts *o, const char *arg)
 	return 0;
 }
 
+/* --source registers,kernel-log,...: read only these evidence sources */
+static int parse_sources(struct opts *o, const char *arg)
+{
+	char buf[256], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	o->sources = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int s;
+
+		for (s = GK_SRC_REGS; s < GK_NSRC; s++)
+			if (!strcmp(tok, gk_src_name((enum gk_src)s)))
+				break;
+		if (s == GK_NSRC)
+			return usage_error("--source takes registers, kernel-memory, kernel-log, journal, boot-record, inherited-dtb: ",
+					   tok);
+		o->sources |= 1u << s;
+	}
+	return o->sources ? 0 : usage_error("--source: no source given", NULL);
+}
+
 static int set_columns(struct opts *o)
 {
 	const struct gk_col *cols;
@@ -142,7 +168,7 @@ static int set_columns(struct opts *o)
 
 static int parse_opts(struct opts *o, int argc, char **argv)
 {
-	enum { OPT_OUTPUT_ALL = 0x100 };
+	enum { OPT_OUTPUT_ALL = 0x100, OPT_SOURCE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "oneline", no_argument, NULL, '1' },
@@ -157,6 +183,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "dump", required_argument, NULL, 'd' },
 		{ "prometheus", required_argument, NULL, 'P' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -173,6 +200,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'n': o->r.noheadings = true; break;
 		case 'o': o->output = optarg; break;
 		case OPT_OUTPUT_ALL: o->output_all = true; break;
+		case OPT_SOURCE: ret = parse_sources(o, optarg); break;
 		case 't': ret = parse_target(o, optarg); break;
 		case 'l': ret = parse_loader(o, optarg); break;
 		case 's': o->sysroot = optarg; break;
@@ -353,7 +381,7 @@ static int record(const struct opts *o, const struct sysroot *sr,
 
 static int diagnose(struct opts *o, const struct sysroot *sr)
 {
-	struct gk_gather_opts go = { .kmsg = o->kmsg };
+	struct gk_gather_opts go = { .kmsg = o->kmsg, .sources = o->sources };
 	struct physmem *pm = NULL;
 	struct gk_facts f;
 	struct gk_err e;

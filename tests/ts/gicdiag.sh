@@ -27,7 +27,7 @@ set -- $real
 nreal=$#
 set -- $gen
 ngen=$#
-ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11 + 6 + 3 + 3))
+ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11 + 6 + 3 + 3 + 2 + 2))
 
 for r in $real; do
 	ts_cmd "$r" "$GD" -s "$D/$r.tar.gz"
@@ -54,6 +54,8 @@ ts_cmd usage-extra "$GD" -s "$R" map extra
 ts_cmd bad-sysroot "$GD" -s "$S/does-not-exist"
 mkdir -p "$S/not-a-system/etc"
 ts_cmd not-a-system "$GD" -s "$S/not-a-system"
+ts_cmd source-bootrec "$GD" -s "$S/gic-sources-disagree" --source boot-record -r -o CPU,PEND,SOURCE
+ts_cmd usage-source "$GD" -s "$S/gic-sources-disagree" --source kernel-log,dmesg
 ts_cmd record-snapshot-needs-path "$GD" -s "$S/gic-bootrec" record
 "$GD" -s "$S/gic-rotated-middle" record "$S/rec.json" >/dev/null 2>&1
 rc=$?
@@ -149,6 +151,18 @@ ts_ok "dump to a tar.gz replays byte for byte" $? "$TS_OUT/dump-tar.diff"
 replay dump-journal "$J" "$S/dump-j"
 [ $? = 0 ] && [ -s "$S/dump-j/var/log/journal.export" ] && [ ! -e "$S/dump-j/var/log/journal/0123456789abcdef0123456789abcdef" ]
 ts_ok "dump: this boot's journal as export, replayed byte for byte" $? "$TS_OUT/dump-journal.diff"
+
+# The GIC driver's state in kernel memory (kallsyms, BTF, VMCOREINFO and
+# the memory the unit test's generator lays out), on an aged machine
+KM="$S/kmem-rotated"
+rm -rf "$KM"
+"$MK" -d "$M/kmem-rotated.machine" "$KM" >/dev/null &&
+	"$top_builddir/tests/unit/test-kmem" --write-machine "$KM" ||
+	echo "Bail out! kmem-rotated"
+ts_cmd kmem-rotated "$GD" -s "$KM" --loader ours
+replay dump-kmem "$KM" "$S/dump-kmem"
+[ $? = 0 ] && [ "$(wc -l <"$S/dump-kmem/proc/kallsyms")" -lt 10 ]
+ts_ok "dump: kernel memory, the kallsyms lines used, replayed byte for byte" $? "$TS_OUT/dump-kmem.diff"
 "$GD" -s "$S/dump1" --dump "$S/dump1" >/dev/null 2>"$TS_OUT/exists.err"
 [ $? = 3 ] && grep -q "exists already" "$TS_OUT/exists.err" &&
 	[ "$(ls "$S" | grep -c 'dump1.tmp')" = 0 ]

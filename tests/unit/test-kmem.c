@@ -385,13 +385,11 @@ static void put_memory(const char *dir, const struct fx *f)
 	assert_int_equal(tu_write(dir, "sys/kernel/vmcoreinfo", line), 0);
 }
 
-static char *build(const struct fx *f)
+static void build_into(const struct fx *f, const char *dir)
 {
-	char *dir = tu_mkdtemp();
 	uint32_t size;
 	void *btf;
 
-	assert_non_null(dir);
 	put_kallsyms(dir, f);
 	if (!f->no_btf) {
 		btf = make_btf(f, &size);
@@ -407,6 +405,14 @@ static char *build(const struct fx *f)
 		assert_int_equal(tu_write(dir, "sys/kernel/security/lockdown",
 					  f->lockdown),
 				 0);
+}
+
+static char *build(const struct fx *f)
+{
+	char *dir = tu_mkdtemp();
+
+	assert_non_null(dir);
+	build_into(f, dir);
 	return dir;
 }
 
@@ -950,8 +956,25 @@ static void test_files_list(void **state)
 	assert_true(btf && vmci);
 }
 
-int main(void)
+/*
+ * test-kmem --write-machine DIR: the Debian 6.12-like kernel memory of
+ * fx_48 (CPUs 0-2 with fresh tables, CPU3 never up) added to a machine
+ * mkmachine -d wrote, for gicdiag's golden test of the source.
+ */
+static int write_machine(const char *dir)
 {
+	struct fx f;
+
+	fx_48(&f);
+	f.lockdown = NULL;	/* the machine says its own */
+	build_into(&f, dir);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--write-machine"))
+		return write_machine(argv[2]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fresh_flags),
 		cmocka_unit_test(test_fresh_bool),
