@@ -224,8 +224,12 @@ static bool check_known(struct judge *j)
 						    : "the LPI tables of CPUs never counted")
 				 : "");
 	j->unknown = true;
+	/*
+	 * Fatal for kdump too: an unknown table cannot be checked against
+	 * the crash kernel's memory, and a load never goes blind.
+	 */
 	add(j, "TABLES-UNKNOWN", firmware ? GK_SEV_INFO : GK_SEV_FATAL,
-	    firmware ? GK_SEV_INFO : GK_SEV_WARN, -1,
+	    firmware ? GK_SEV_INFO : GK_SEV_FATAL, -1,
 	    "%s: not known (%s)%s", what, why_unknown(f, why, sizeof(why)),
 	    firmware ? ", but this EFI boot's kernel registers every table it allocates in the memreserve list"
 		     : "; to know them, boot with iomem=relaxed, keep a persistent journal (Storage=persistent) or enable gic-kexec-boot.service");

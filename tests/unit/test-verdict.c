@@ -322,9 +322,9 @@ static void test_tables_unknown(void **state)
 	rds[1].prop = 0;
 	strcpy(f.src[GK_SRC_KLOG].why, "lines of its start are gone");
 	r = judge(&f, GK_LOADER_OURS);
-	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_FATAL, GK_SEV_WARN));
+	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_FATAL, GK_SEV_FATAL));
 	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
-	assert_int_equal(r.verdict[GK_KDUMP], GK_AT_RISK);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_WILL_FAIL);
 	for (size_t i = 0; i < r.nfindings; i++)
 		if (!strcmp(r.findings[i].code, "TABLES-UNKNOWN")) {
 			assert_non_null(strstr(r.findings[i].msg, "CPU 0 and the property table"));
@@ -333,6 +333,7 @@ static void test_tables_unknown(void **state)
 		}
 	/* an unknown boot CPU is not "BOOT-RD-DISABLED" */
 	assert_false(has(&r, "BOOT-RD-DISABLED", GK_SEV_FATAL, GK_SEV_WARN));
+	assert_false(has(&r, "BOOT-RD-DISABLED", GK_SEV_FATAL, GK_SEV_FATAL));
 	gk_report_free(&r);
 	/* CPUs 2-3 unknown, the rest known: named as a range */
 	dt_machine(&f);
@@ -341,7 +342,7 @@ static void test_tables_unknown(void **state)
 	rds[3] = (struct gk_rdfact){ .cpu = 3, .unknown = true };
 	f.nrds = 4;
 	r = judge(&f, GK_LOADER_OURS);
-	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_FATAL, GK_SEV_WARN));
+	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_FATAL, GK_SEV_FATAL));
 	for (size_t i = 0; i < r.nfindings; i++)
 		if (!strcmp(r.findings[i].code, "TABLES-UNKNOWN"))
 			assert_non_null(strstr(r.findings[i].msg, "CPU 2-3:"));
@@ -350,7 +351,7 @@ static void test_tables_unknown(void **state)
 	dt_machine(&f);
 	f.evidence = GK_EVID_SOURCES;
 	f.cpus_unknown = true;
-	EXPECT(&f, GK_LOADER_OURS, GK_WILL_FAIL, GK_AT_RISK);
+	EXPECT(&f, GK_LOADER_OURS, GK_WILL_FAIL, GK_WILL_FAIL);
 	/* on EFI with the memreserve list: info only */
 	efi_machine(&f);
 	f.evidence = GK_EVID_SOURCES;
