@@ -72,12 +72,12 @@ void gk_cpuset_free(struct gk_cpuset *s)
 
 /* ---- sources ------------------------------------------------------- */
 
-struct gk_lpisrc_cpu *gk_lpisrc_cpu(struct gk_lpisrc *s, unsigned int cpu)
+/* Where @cpu is, or would go, in the sorted cpus[]: thousands of CPUs. */
+static size_t cpu_index(const struct gk_lpisrc *s, unsigned int cpu)
 {
-	struct gk_lpisrc_cpu *c;
 	size_t i = 0, hi = s->n;
 
-	while (i < hi) {	/* bisect: thousands of CPUs */
+	while (i < hi) {
 		size_t mid = i + (hi - i) / 2;
 
 		if (s->cpus[mid].cpu < cpu)
@@ -85,6 +85,14 @@ struct gk_lpisrc_cpu *gk_lpisrc_cpu(struct gk_lpisrc *s, unsigned int cpu)
 		else
 			hi = mid;
 	}
+	return i;
+}
+
+struct gk_lpisrc_cpu *gk_lpisrc_cpu(struct gk_lpisrc *s, unsigned int cpu)
+{
+	size_t i = cpu_index(s, cpu);
+	struct gk_lpisrc_cpu *c;
+
 	if (i < s->n && s->cpus[i].cpu == cpu)
 		return &s->cpus[i];
 	c = realloc(s->cpus, (s->n + 1) * sizeof(*c));
@@ -100,16 +108,8 @@ struct gk_lpisrc_cpu *gk_lpisrc_cpu(struct gk_lpisrc *s, unsigned int cpu)
 static const struct gk_lpisrc_cpu *find_cpu(const struct gk_lpisrc *s,
 					    unsigned int cpu)
 {
-	size_t i = 0, hi = s->n;
+	size_t i = cpu_index(s, cpu);
 
-	while (i < hi) {
-		size_t mid = i + (hi - i) / 2;
-
-		if (s->cpus[mid].cpu < cpu)
-			i = mid + 1;
-		else
-			hi = mid;
-	}
 	return i < s->n && s->cpus[i].cpu == cpu ? &s->cpus[i] : NULL;
 }
 
