@@ -46,4 +46,9 @@ int gk_bootrec_read(const struct sysroot *sr, const char *boot_id,
 		    const struct gk_cpuset *online, struct gk_lpisrc *out,
 		    struct gk_err *e);
 
+/* The same from a buffer (@len bytes; @file names it in messages). */
+int gk_bootrec_parse(const char *buf, size_t len, const char *file,
+		     const char *boot_id, const struct gk_cpuset *online,
+		     struct gk_lpisrc *out, struct gk_err *e);
+
 #endif

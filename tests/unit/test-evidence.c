@@ -281,6 +281,9 @@ static void test_bootrec_refused(void **state)
 		  BOOT_ID, -GK_ERR_FORMAT, "idbits" },
 		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"prop\": 5, \"cpus\": []}",
 		  BOOT_ID, -GK_ERR_FORMAT, "bad prop" },
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"cpus\": []} {}",
+		  BOOT_ID, -GK_ERR_FORMAT, "more after the JSON object" },
+		{ "", BOOT_ID, -GK_ERR_FORMAT, "unexpected end of data" },
 	};
 
 	(void)state;
