@@ -134,6 +134,7 @@ expect=(
 	/sbin/kexec /usr/sbin/gicdiag /usr/sbin/efitables
 	/usr/share/man/man8/kexec.8.gz /usr/share/man/man8/gicdiag.8.gz
 	/usr/share/man/man8/efitables.8.gz
+	/lib/systemd/system/gic-kexec-boot.service
 	/lib/systemd/system/gic-kexec-confirm.service
 	/lib/systemd/system/gic-kexec-metrics.service
 	/lib/systemd/system/gic-kexec-metrics.timer
@@ -300,6 +301,8 @@ check "alone: the helper is installed" test -x "$R/usr/libexec/gic-kexec/gic-kex
 check "alone: kexec and its manual page diverted under both names" has_diversions
 check "alone: gic-kexec-confirm.service enabled" \
 	test -L "$R/etc/systemd/system/multi-user.target.wants/gic-kexec-confirm.service"
+check "alone: gic-kexec-boot.service enabled (sysinit.target)" \
+	test -L "$R/etc/systemd/system/sysinit.target.wants/gic-kexec-boot.service"
 check "alone: gic-kexec-metrics.timer enabled" \
 	test -L "$R/etc/systemd/system/timers.target.wants/gic-kexec-metrics.timer"
 check "alone: nothing renamed (no kexec-tools)" none_left

@@ -67,6 +67,10 @@ static void test_parse_u64(void **state)
 	assert_int_equal(gk_parse_u64("0x10000000000000000", &v),
 			 -GK_ERR_INVAL);
 	assert_int_equal(gk_parse_u64("20000000E", &v), -GK_ERR_INVAL);
+	/* found by fuzz-bootrec: a trailing non-letter is no unit */
+	assert_int_equal(gk_parse_u64("0x42c0000 ", &v), -GK_ERR_INVAL);
+	assert_int_equal(gk_parse_u64("4@", &v), -GK_ERR_INVAL);
+	assert_int_equal(gk_parse_u64("4\x80", &v), -GK_ERR_INVAL);
 }
 
 static void test_size_human(void **state)
