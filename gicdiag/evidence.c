@@ -464,6 +464,7 @@ static int rds_from_sources(struct merge *m)
 		merge_cpu(m, &f->rds[i], prop, prop_by, idbits);
 	}
 	f->nrds = n;
+	f->prop = prop;
 	free(cpus);
 	f->cpus_unknown = f->ncpus < 0 && !any_complete(m);
 	if (prop || n)

@@ -98,6 +98,7 @@ struct gk_facts {
 	struct gk_srcinfo src[GK_NSRC];
 	struct gk_conflict *conflicts;
 	size_t nconflicts;
+	uint64_t prop;		/* the property table as merged, 0 unknown */
 	struct gk_range *named;	/* every table any source named, merged */
 	size_t nnamed;
 	int ncpus;		/* present CPUs (sysfs, DT, MADT); -1 unknown */

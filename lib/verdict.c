@@ -158,6 +158,7 @@ static bool check_evidence(struct judge *j)
 	char used[128], why[1024];
 
 	sources_used(f, used, sizeof(used));
+	known |= f->prop != 0;	/* the property table alone is evidence */
 	for (size_t i = 0; i < f->nrds; i++) {
 		known |= f->rds[i].lpis;
 		all_off &= !f->rds[i].lpis && !f->rds[i].unknown;
@@ -175,10 +176,11 @@ static bool check_evidence(struct judge *j)
 		    why_unknown(f, why, sizeof(why)));
 		return false;
 	}
+	why_unknown(f, why, sizeof(why));
 	add(j, "NO-EVIDENCE", GK_SEV_FATAL, GK_SEV_FATAL, -1,
-	    "nothing tells where the LPI tables are: registers: %s; %s",
+	    "nothing tells where the LPI tables are: registers: %s%s%s",
 	    f->regs_why[0] ? f->regs_why : "no redistributor found",
-	    why_unknown(f, why, sizeof(why)));
+	    why[0] ? "; " : "", why);
 	return false;
 }
 
@@ -268,17 +270,19 @@ static bool check_sources(struct judge *j)
 
 static bool check_lpis_enabled(struct judge *j)
 {
-	size_t on = 0;
+	size_t on = 0, unknown = 0;
 
-	for (size_t i = 0; i < j->f->nrds; i++)
+	for (size_t i = 0; i < j->f->nrds; i++) {
 		on += j->f->rds[i].lpis;
-	/* a boot RD no source knows is on as far as anyone can tell */
-	if (on && j->boot >= 0 &&
+		unknown += j->f->rds[i].unknown;
+	}
+	/* an RD no source knows is on as far as anyone can tell */
+	if ((on || unknown) && j->boot >= 0 &&
 	    (j->f->rds[j->boot].lpis || j->f->rds[j->boot].unknown)) {
-		if (on < j->f->nrds)
+		if (on + unknown < j->f->nrds)
 			add(j, "RDS-PARTIAL", GK_SEV_INFO, GK_SEV_INFO, -1,
 			    "LPIs are enabled on %zu of %zu redistributors (CPUs never brought up keep them off)",
-			    on, j->f->nrds);
+			    on + unknown, j->f->nrds);
 		return true;
 	}
 	if (on)
@@ -673,7 +677,7 @@ static uint64_t find_prop(const struct gk_facts *f, int boot)
 	for (size_t i = 0; i < f->nrds; i++)
 		if (f->rds[i].lpis && f->rds[i].prop)
 			return f->rds[i].prop;
-	return 0;
+	return f->prop;	/* named, though no RD is known to use it */
 }
 
 static enum gk_verdict target_verdict(const struct gk_report *r,

@@ -352,6 +352,21 @@ static void test_tables_unknown(void **state)
 	f.evidence = GK_EVID_SOURCES;
 	f.cpus_unknown = true;
 	EXPECT(&f, GK_LOADER_OURS, GK_WILL_FAIL, GK_WILL_FAIL);
+	/* the property table known, every pending table unknown (a kexec'd
+	 * kernel's memory): TABLES-UNKNOWN, neither NO-EVIDENCE nor disabled */
+	dt_machine(&f);
+	f.evidence = GK_EVID_SOURCES;
+	f.prop = PROP;
+	rds[0] = (struct gk_rdfact){ .cpu = 0, .unknown = true };
+	rds[1] = (struct gk_rdfact){ .cpu = 1, .unknown = true };
+	r = judge(&f, GK_LOADER_OURS);
+	assert_true(has(&r, "TABLES-UNKNOWN", GK_SEV_FATAL, GK_SEV_FATAL));
+	assert_false(has(&r, "LPIS-DISABLED", GK_SEV_INFO, GK_SEV_INFO));
+	assert_false(has(&r, "NO-EVIDENCE", GK_SEV_FATAL, GK_SEV_FATAL));
+	for (size_t i = 0; i < r.nfindings; i++)
+		if (!strcmp(r.findings[i].code, "TABLES-UNKNOWN"))
+			assert_non_null(strstr(r.findings[i].msg, "CPU 0-1:"));
+	gk_report_free(&r);
 	/* on EFI with the memreserve list: info only */
 	efi_machine(&f);
 	f.evidence = GK_EVID_SOURCES;
