@@ -41,7 +41,12 @@ CONF=(--host="$HOST" --disable-unit-tests --without-libarchive
 	PKG_CONFIG=pkg-config
 	PKG_CONFIG_LIBDIR="$R/usr/lib/$HOST/pkgconfig:$R/usr/share/pkgconfig"
 	PKG_CONFIG_SYSROOT_DIR="$R")
-want=$(printf '%s\n' "$(sha256sum "$SELF" | cut -d' ' -f1)" "$SRC" "${CONF[@]}")
+# A header change rebuilds from scratch: a stale object built against an
+# older struct layout crashes in the guest, and make alone was seen to keep
+# one (its .deps reset to "# dummy" when the Makefiles were regenerated).
+headers=$(cd "$SRC" && find . -name '*.h' -not -path './build*' -print0 |
+	sort -z | xargs -0 cat | sha256sum | cut -d' ' -f1)
+want=$(printf '%s\n' "$(sha256sum "$SELF" | cut -d' ' -f1)" "$SRC" "${CONF[@]}" "$headers")
 
 mkdir -p "$B"
 if [[ ! -f $B/config.status || ! -f $B/.conf-stamp || $(cat "$B/.conf-stamp") != "$want" ||
