@@ -783,64 +783,61 @@ static int open_journal_file(const struct sysroot *sr, int dfd,
 	return 0;
 }
 
-/* DIR/MACHINE/ *.journal; live, they are only counted */
-static int scan_machine(const struct sysroot *sr, const char *dir,
-			struct jfiles *jf, unsigned int *count,
-			struct gk_err *e)
+struct scan {
+	const struct sysroot *sr;
+	struct jfiles *jf;
+	unsigned int *count;
+	struct gk_err *e;
+};
+
+typedef int (*entry_fn)(struct scan *sc, int dfd, const char *path,
+			const char *name);
+
+/* @fn for each entry of @dir (under the root); no directory: nothing */
+static int each_entry(struct scan *sc, const char *dir, entry_fn fn)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
 	int dfd, ret = 0;
 	DIR *d;
 
-	dfd = sysroot_open(sr, dir, O_RDONLY | O_DIRECTORY, NULL);
+	dfd = sysroot_open(sc->sr, dir, O_RDONLY | O_DIRECTORY, NULL);
 	if (dfd < 0)
 		return 0; /* not a directory: no journal there */
 	d = fdopendir(dfd);
 	if (!d) {
 		close(dfd);
-		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
-	}
-	while (!ret && (de = readdir(d))) {
-		if (!is_journal_name(de->d_name))
-			continue;
-		(*count)++;
-		if (sysroot_is_live(sr))
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-				     de->d_name) >= sizeof(path))
-			continue;
-		ret = open_journal_file(sr, dirfd(d), path, de->d_name, jf, e);
-	}
-	closedir(d);
-	return ret;
-}
-
-static int scan_dir(const struct sysroot *sr, const char *dir,
-		    struct jfiles *jf, unsigned int *count, struct gk_err *e)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	int dfd, ret = 0;
-	DIR *d;
-
-	dfd = sysroot_open(sr, dir, O_RDONLY | O_DIRECTORY, NULL);
-	if (dfd < 0)
-		return 0;
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+		return gk_fail(sc->e, -GK_ERR_NOMEM, "out of memory");
 	}
 	while (!ret && (de = readdir(d))) {
 		if (de->d_name[0] == '.' ||
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     de->d_name) >= sizeof(path))
 			continue;
-		ret = scan_machine(sr, path, jf, count, e);
+		ret = fn(sc, dirfd(d), path, de->d_name);
 	}
 	closedir(d);
 	return ret;
+}
+
+/* DIR/MACHINE/ *.journal; live, they are only counted */
+static int journal_file(struct scan *sc, int dfd, const char *path,
+			const char *name)
+{
+	if (!is_journal_name(name))
+		return 0;
+	(*sc->count)++;
+	if (sysroot_is_live(sc->sr))
+		return 0;
+	return open_journal_file(sc->sr, dfd, path, name, sc->jf, sc->e);
+}
+
+static int machine_dir(struct scan *sc, int dfd, const char *path,
+		       const char *name)
+{
+	(void)dfd;
+	(void)name;
+	return each_entry(sc, path, journal_file);
 }
 
 static int scan_journals(const struct sysroot *sr, struct jfiles *jf,
@@ -849,8 +846,11 @@ static int scan_journals(const struct sysroot *sr, struct jfiles *jf,
 	struct gk_journal_info *info = s->info;
 	int ret = 0;
 
-	for (size_t i = 0; !ret && i < GK_ARRAY_SIZE(journal_dirs); i++)
-		ret = scan_dir(sr, journal_dirs[i], jf, &jf->count[i], s->e);
+	for (size_t i = 0; !ret && i < GK_ARRAY_SIZE(journal_dirs); i++) {
+		struct scan sc = { sr, jf, &jf->count[i], s->e };
+
+		ret = each_entry(&sc, journal_dirs[i], machine_dir);
+	}
 	if (ret < 0) {
 		jfiles_close(jf);
 		return ret;
