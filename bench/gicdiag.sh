@@ -65,3 +65,40 @@ for n in 64 512 4096; do
 	[ "$insn" != n/a ] && per=$((insn / n))
 	printf '%6d %10s %10s %14s %12s\n' "$n" "$text" "$json" "$insn" "$per"
 done
+
+# The evidence sources of an aged machine (ring buffer rotated, registers
+# refused), each alone with --source, on realistic sizes: a journal holding
+# 200,000 kernel messages of this boot (the LPI lines at its start), and a
+# 6.12-sized /proc/kallsyms (200,000 lines, the symbols gicdiag needs at
+# its end).
+aged=$work/aged
+if [ -x "$build/tests/unit/test-kmem" ] || make -s -C "$build" tests/unit/test-kmem; then
+	rm -rf "$aged" && "$mk" -d "$top/tests/tools/machines/kmem-rotated.machine" "$aged" >/dev/null
+	"$build/tests/unit/test-kmem" --write-machine "$aged"
+	{ awk 'BEGIN { for (i = 0; i < 200000; i++) printf "ffff8000%08x t filler_%d\n", i * 16, i }'
+	  cat "$aged/proc/kallsyms"; } >"$aged/proc/kallsyms.big"
+	mv "$aged/proc/kallsyms.big" "$aged/proc/kallsyms"
+fi
+jr=${JOURNAL_REMOTE:-/lib/systemd/systemd-journal-remote}
+if [ -x "$jr" ]; then
+	mkdir -p "$aged/var/log/journal/0123456789abcdef0123456789abcdef"
+	boot=$(tr -d '-' <"$aged/proc/sys/kernel/random/boot_id")
+	awk -v boot="$boot" 'BEGIN {
+		n = split("Booting Linux on physical CPU 0x0000000000 [0x000f0510]|GICv3: CPU0: found redistributor 0 region 0:0x00000000080a0000|GICv3: using LPI property table @0x000000004a000000|GICv3: CPU0: using allocated LPI pending table @0x0000000049000000|GICv3: CPU1: found redistributor 1 region 0:0x00000000080c0000|GICv3: CPU1: using allocated LPI pending table @0x0000000049010000|GICv3: CPU2: found redistributor 2 region 0:0x00000000080e0000|GICv3: CPU2: using allocated LPI pending table @0x0000000049020000", l, "|")
+		for (i = 0; i < 200000; i++) {
+			m = i < n ? l[i + 1] : sprintf("audit: type=1400 audit(1765000000.%03d:%d): apparmor=\"ALLOWED\"", i % 1000, i)
+			printf "__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n_TRANSPORT=kernel\nPRIORITY=6\nSYSLOG_FACILITY=0\nSYSLOG_IDENTIFIER=kernel\nMESSAGE=%s\n\n", 1765000000000000 + i, i * 1000, boot, m
+		}
+	}' >"$work/big.export"
+	"$jr" -o "$aged/var/log/journal/0123456789abcdef0123456789abcdef/system.journal" \
+		"$work/big.export" >/dev/null 2>&1
+fi
+echo
+echo "the evidence sources of an aged machine, each alone (--source), median of $runs runs"
+printf '%-16s %10s  %s\n' SOURCE MS EVIDENCE
+for src in kernel-log journal kernel-memory boot-record inherited-dtb; do
+	ev=$("$gd" -s "$aged" -J --source "$src" | sed -n 's/.*"evidence": "\(.*\)",/\1/p') || true
+	printf '%-16s %10s  %s\n' "$src" "$(median_ms -s "$aged" --source "$src")" "$ev"
+done
+printf '%-16s %10s  %s\n' "(all)" "$(median_ms -s "$aged")" \
+	"$("$gd" -s "$aged" -J | sed -n 's/.*"evidence": "\(.*\)",/\1/p')"

@@ -346,6 +346,17 @@ static void read_boot_id(const struct sysroot *sr, struct gk_facts *f)
 	free(buf);
 }
 
+/* A whole-boot source that names every table of every CPU it says is on. */
+static bool knows_all(const struct gk_lpisrc *s)
+{
+	if (!s->complete || !s->prop)
+		return false;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->cpus[i].lpis != 0 && !s->cpus[i].pend)
+			return false;
+	return true;
+}
+
 /*
  * Every source that names a table, merged per CPU (doc: evidence
  * sources). The ones that cost more (kernel memory, the journal) only
@@ -368,11 +379,15 @@ static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 		ret = src_klog(sr, o->kmsg, f, &s[n]);
 		complete = s[n++].complete;
 	}
-	if (!ret && (only ? only & 1u << GK_SRC_KMEM : f->evidence != GK_EVID_REGS))
-		ret = src_kmem(sr, pm, f, &s[n++]);
+	if (!ret && (only ? only & 1u << GK_SRC_KMEM : f->evidence != GK_EVID_REGS)) {
+		ret = src_kmem(sr, pm, f, &s[n]);
+		complete |= knows_all(&s[n++]);
+	}
 	if (!ret && (!only || only & 1u << GK_SRC_BOOTREC))
 		ret = src_bootrec(sr, f, &online, &s[n++]);
-	if (!ret && (only ? only & 1u << GK_SRC_JOURNAL : !o->kmsg && !complete))
+	/* the journal is the costly one: only when nothing above knows all */
+	if (!ret && (only ? only & 1u << GK_SRC_JOURNAL
+			  : !o->kmsg && !complete && f->evidence != GK_EVID_REGS))
 		ret = src_journal(sr, f, &s[n++]);
 	if (!ret && (!only || only & 1u << GK_SRC_INHERITED))
 		ret = gk_lpisrc_from_fdt(fdt, &s[n++]);
