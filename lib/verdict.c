@@ -598,7 +598,7 @@ static const struct check checks[] = {
 	{ "GIC", "a GICv3 or GICv4 is present", check_gic, { NULL } },
 	{ "LPIS", "the GIC implements LPIs and the kernel enabled them",
 	  check_lpis_supported, { "GIC" } },
-	{ "EVIDENCE", "registers or the kernel log tell where the tables are",
+	{ "EVIDENCE", "some source tells where the tables are",
 	  check_evidence, { "LPIS" } },
 	{ "KNOWN", "every redistributor's tables are known",
 	  check_known, { "EVIDENCE" } },
