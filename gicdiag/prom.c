@@ -61,7 +61,15 @@ static void rds(FILE *f, const struct gk_facts *fa,
 						 gk_pend_size(rd->idbits)),
 			       "none") != 0);
 	}
-	fputs("# HELP gicdiag_evidence_registers 1 when registers were read, 0 when judged from the kernel log.\n"
+	fputs("# HELP gicdiag_rd_table_known Whether a source names the pending table of each redistributor with LPIs on (or that they are off); source says which.\n"
+	      "# TYPE gicdiag_rd_table_known gauge\n", f);
+	for (size_t i = 0; i < fa->nrds; i++) {
+		const struct gk_rdfact *rd = &fa->rds[i];
+
+		fprintf(f, "gicdiag_rd_table_known{rd=\"%zu\",cpu=\"%d\",source=\"%s\"} %d\n",
+			i, rd->cpu, gk_src_name(rd->pend_src), !rd->unknown);
+	}
+	fputs("# HELP gicdiag_evidence_registers 1 when registers were read, 0 when judged from the other sources.\n"
 	      "# TYPE gicdiag_evidence_registers gauge\n", f);
 	fprintf(f, "gicdiag_evidence_registers %d\n",
 		fa->evidence == GK_EVID_REGS);

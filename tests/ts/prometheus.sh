@@ -16,9 +16,9 @@ T=$TS_OUT/work
 rm -rf "$T"
 mkdir -p "$T"
 real="qemu-dt-debian12 qemu-dt-strict-debian12 qemu-efi-dt-debian12 qemu-efi-acpi-debian12"
-gen="gic-acpi-gicc gic-kdump-crash-overlap gic-no-evidence gic-v4 gic-lockdown"
+gen="gic-acpi-gicc gic-kdump-crash-overlap gic-no-evidence gic-v4 gic-lockdown gic-rotated-middle"
 set -- $real $gen
-ts_plan $(($# + 4 + 3))
+ts_plan $(($# + 4 + 3 + 1))
 
 for m in $gen; do
 	"$B/tests/tools/mkmachine" "$top_srcdir/tests/tools/machines/$m.machine" "$T/$m" >/dev/null ||
@@ -33,6 +33,10 @@ for m in $real $gen; do
 		grep -q '^gicdiag_verdict{target="kdump",' "$T/$m.prom"
 	ts_ok "promtool check metrics: $m (gicdiag exit $rc)" $? "$T/$m.lint"
 done
+# an aged machine: which table is known, and from where
+grep -qx 'gicdiag_rd_table_known{rd="0",cpu="0",source="none"} 0' "$T/gic-rotated-middle.prom" &&
+	grep -qx 'gicdiag_rd_table_known{rd="1",cpu="1",source="kernel-log"} 1' "$T/gic-rotated-middle.prom"
+ts_ok "metrics: CPU0's table unknown, CPU1's known from the kernel log" $? "$T/gic-rotated-middle.prom"
 
 (cd "$P" && promtool check rules gic-kexec.rules.yml) >"$T/rules.out" 2>&1
 ts_ok "promtool check rules" $? "$T/rules.out"
