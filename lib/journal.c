@@ -13,6 +13,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include "dl.h"
 #include "journal.h"
 #include "le.h"
 #include "strutils.h"
@@ -877,8 +878,45 @@ static int sd_fail(const struct jstate *s, int r, const char *what)
 		       "%s: %s: %s", s->name, what, strerror(-r));
 }
 
+/* ---- libsystemd, loaded when the journal is read (lib/dl.h) -------- */
+
+struct sdlib {
+	int (*open)(sd_journal **, int);
+	int (*open_files_fd)(sd_journal **, int[], unsigned int, int);
+	void (*close)(sd_journal *);
+	int (*add_match)(sd_journal *, const void *, size_t);
+	int (*next)(sd_journal *);
+	int (*get_data)(sd_journal *, const char *, const void **, size_t *);
+	int (*get_monotonic_usec)(sd_journal *, uint64_t *, sd_id128_t *);
+	int (*query_unique)(sd_journal *, const char *);
+	void (*restart_unique)(sd_journal *);
+	int (*enumerate_unique)(sd_journal *, const void **, size_t *);
+};
+
+static const struct gk_dlsym sd_syms[] = {
+	GK_DLSYM(struct sdlib, open, "sd_journal_open"),
+	GK_DLSYM(struct sdlib, open_files_fd, "sd_journal_open_files_fd"),
+	GK_DLSYM(struct sdlib, close, "sd_journal_close"),
+	GK_DLSYM(struct sdlib, add_match, "sd_journal_add_match"),
+	GK_DLSYM(struct sdlib, next, "sd_journal_next"),
+	GK_DLSYM(struct sdlib, get_data, "sd_journal_get_data"),
+	GK_DLSYM(struct sdlib, get_monotonic_usec,
+		 "sd_journal_get_monotonic_usec"),
+	GK_DLSYM(struct sdlib, query_unique, "sd_journal_query_unique"),
+	GK_DLSYM(struct sdlib, restart_unique, "sd_journal_restart_unique"),
+	{ offsetof(struct sdlib, enumerate_unique),
+	  "sd_journal_enumerate_available_unique",
+	  "sd_journal_enumerate_unique" },	/* before systemd 246 */
+};
+
+/* An open journal, with the functions to read it. */
+struct jrn {
+	sd_journal *j;
+	const struct sdlib *f;
+};
+
 /* FIELD's value in the current entry: 1, 0 when absent, or -errno */
-static int sd_field(sd_journal *j, const char *field, const char **val,
+static int sd_field(struct jrn *j, const char *field, const char **val,
 		    size_t *len)
 {
 	size_t n = strlen(field);
@@ -886,7 +924,7 @@ static int sd_field(sd_journal *j, const char *field, const char **val,
 	size_t l;
 	int r;
 
-	r = sd_journal_get_data(j, field, &d, &l);
+	r = j->f->get_data(j->j, field, &d, &l);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
@@ -898,7 +936,7 @@ static int sd_field(sd_journal *j, const char *field, const char **val,
 	return 1;
 }
 
-static int sd_number(sd_journal *j, const char *field, uint64_t max,
+static int sd_number(struct jrn *j, const char *field, uint64_t max,
 		     uint64_t *v)
 {
 	const char *val;
@@ -910,7 +948,7 @@ static int sd_number(sd_journal *j, const char *field, uint64_t max,
 	return parse_dec(val, len, v) == 0 && *v <= max;
 }
 
-static bool sd_is(sd_journal *j, const char *field, const char *want)
+static bool sd_is(struct jrn *j, const char *field, const char *want)
 {
 	const char *val;
 	size_t len;
@@ -923,7 +961,7 @@ static bool sd_is(sd_journal *j, const char *field, const char *want)
  * Each value returned by sd_journal_get_data() is valid only until the
  * next call: the numbers are parsed at once, the message is taken last.
  */
-static int sd_entry(sd_journal *j, struct jentry *en)
+static int sd_entry(struct jrn *j, struct jentry *en)
 {
 	sd_id128_t boot;
 	uint64_t v;
@@ -937,7 +975,7 @@ static int sd_entry(sd_journal *j, struct jentry *en)
 		sd_number(j, "SYSLOG_FACILITY", 255, &v) > 0 ? (int)v : -1;
 	/* without a boot id to fill, it fails for any boot but the host's */
 	en->has_jtime =
-		sd_journal_get_monotonic_usec(j, &en->jusec, &boot) >= 0;
+		j->f->get_monotonic_usec(j->j, &en->jusec, &boot) >= 0;
 	en->has_time = sd_number(j, "_SOURCE_MONOTONIC_TIMESTAMP", UINT64_MAX,
 				 &en->usec) > 0;
 	if (!en->has_time) {
@@ -950,18 +988,18 @@ static int sd_entry(sd_journal *j, struct jentry *en)
 }
 
 /* Which boots the journal holds: this one, others. */
-static int sd_boots(sd_journal *j, struct jstate *s)
+static int sd_boots(struct jrn *j, struct jstate *s)
 {
 	const void *d;
 	size_t l, k = sizeof("_BOOT_ID=") - 1;
 	unsigned int n = 0;
 	int r;
 
-	r = sd_journal_query_unique(j, "_BOOT_ID");
+	r = j->f->query_unique(j->j, "_BOOT_ID");
 	if (r < 0)
 		return sd_fail(s, r, "listing its boots");
-	SD_JOURNAL_FOREACH_UNIQUE(j, d, l)
-	{
+	for (j->f->restart_unique(j->j);
+	     j->f->enumerate_unique(j->j, &d, &l) > 0;) {
 		s->any_entry = true;
 		if (l == k + BOOT_ID_LEN &&
 		    !strncasecmp((const char *)d + k, s->info->boot_id,
@@ -975,7 +1013,7 @@ static int sd_boots(sd_journal *j, struct jstate *s)
 	return 0;
 }
 
-static int sd_read(sd_journal *j, struct jstate *s)
+static int sd_read(struct jrn *j, struct jstate *s)
 {
 	char match[sizeof("_BOOT_ID=") + BOOT_ID_LEN];
 	unsigned int n = 0;
@@ -986,14 +1024,14 @@ static int sd_read(sd_journal *j, struct jstate *s)
 		return r;
 	/* this boot's kernel messages, and journald's own for the "Missed" */
 	snprintf(match, sizeof(match), "_BOOT_ID=%s", s->info->boot_id);
-	r = sd_journal_add_match(j, match, 0);
+	r = j->f->add_match(j->j, match, 0);
 	if (!r)
-		r = sd_journal_add_match(j, "_TRANSPORT=kernel", 0);
+		r = j->f->add_match(j->j, "_TRANSPORT=kernel", 0);
 	if (!r)
-		r = sd_journal_add_match(j, "_TRANSPORT=driver", 0);
+		r = j->f->add_match(j->j, "_TRANSPORT=driver", 0);
 	if (r < 0)
 		return sd_fail(s, r, "matching this boot");
-	while ((r = sd_journal_next(j)) > 0) {
+	while ((r = j->f->next(j->j)) > 0) {
 		struct jentry en = {.line = ++n};
 
 		if (n > KLOG_MAX_LINES + 4096u)
@@ -1010,42 +1048,67 @@ static int sd_read(sd_journal *j, struct jstate *s)
 	return r < 0 ? sd_fail(s, r, "reading") : 0;
 }
 
+#define SD_SONAME "libsystemd.so.0"
+
+static int load_sd(struct sdlib *f, void **h, struct jstate *s)
+{
+	return gk_dl_open(SD_SONAME, "libsystemd0", sd_syms,
+			  GK_ARRAY_SIZE(sd_syms), f, h, s->e);
+}
+
 static int read_live(const struct sysroot *sr, struct jstate *s)
 {
 	struct jfiles jf = {0};
-	sd_journal *j;
+	struct sdlib f;
+	struct jrn j = { .f = &f };
+	void *h;
 	int r;
 
 	s->live = true;
 	r = scan_journals(sr, &jf, s);
+	if (r < 0 || !s->nfiles)
+		return r;	/* no journal file: nothing to read */
+	r = load_sd(&f, &h, s);
 	if (r < 0)
 		return r;
-	r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
-	if (r < 0)
+	r = f.open(&j.j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
+	if (r < 0) {
+		gk_dl_close(h);
 		return sd_fail(s, r, "opening");
-	r = sd_read(j, s);
-	sd_journal_close(j);
+	}
+	r = sd_read(&j, s);
+	f.close(j.j);
+	gk_dl_close(h);
 	return r;
 }
 
 static int read_files(const struct sysroot *sr, struct jstate *s)
 {
 	struct jfiles jf = {0};
-	sd_journal *j;
+	struct sdlib f;
+	struct jrn j = { .f = &f };
+	void *h;
 	int r;
 
 	r = scan_journals(sr, &jf, s);
 	if (r < 0 || !jf.nfds)
 		return r;
-	r = sd_journal_open_files_fd(&j, jf.fds, jf.nfds, 0);
+	r = load_sd(&f, &h, s);
 	if (r < 0) {
 		jfiles_close_left(&jf);
+		return r;
+	}
+	r = f.open_files_fd(&j.j, jf.fds, jf.nfds, 0);
+	if (r < 0) {
+		jfiles_close_left(&jf);
+		gk_dl_close(h);
 		return sd_fail(s, r, "opening");
 	}
-	/* sd_journal_close() closes them: they are the journal's now */
+	/* closing the journal closes them: they are the journal's now */
 	jf.nfds = 0;
-	r = sd_read(j, s);
-	sd_journal_close(j);
+	r = sd_read(&j, s);
+	f.close(j.j);
+	gk_dl_close(h);
 	return r;
 }
 

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dl.h"
 #include "kmem.h"
 #include "le.h"
 
@@ -262,11 +263,37 @@ int gk_kmem_kallsyms(const struct sysroot *sr, char **text, size_t *len,
 
 /* ---- BTF: the layouts ------------------------------------------------ */
 
+/* ---- libbpf, loaded when kernel memory is read (lib/dl.h) ---------- */
+
+struct bpflib {
+	struct btf *(*btf_new)(const void *, __u32);
+	void (*btf_free)(struct btf *);
+	const struct btf_type *(*type_by_id)(const struct btf *, __u32);
+	const char *(*name_by_offset)(const struct btf *, __u32);
+	__s32 (*find_by_name_kind)(const struct btf *, const char *, __u32);
+	long (*get_error)(const void *);
+};
+
+static const struct gk_dlsym bpf_syms[] = {
+	GK_DLSYM(struct bpflib, btf_new, "btf__new"),
+	GK_DLSYM(struct bpflib, btf_free, "btf__free"),
+	GK_DLSYM(struct bpflib, type_by_id, "btf__type_by_id"),
+	GK_DLSYM(struct bpflib, name_by_offset, "btf__name_by_offset"),
+	GK_DLSYM(struct bpflib, find_by_name_kind, "btf__find_by_name_kind"),
+	GK_DLSYM(struct bpflib, get_error, "libbpf_get_error"),
+};
+
+/* A parsed BTF, with the functions to read it. */
+struct kbtf {
+	const struct btf *b;
+	const struct bpflib *f;
+};
+
 /* Through typedefs and qualifiers, __percpu's type tag included. */
-static const struct btf_type *resolve(const struct btf *b, uint32_t id)
+static const struct btf_type *resolve(const struct kbtf *b, uint32_t id)
 {
 	for (int depth = 0; depth < 32; depth++) {
-		const struct btf_type *t = btf__type_by_id(b, id);
+		const struct btf_type *t = b->f->type_by_id(b->b, id);
 
 		if (!t)
 			return NULL;
@@ -290,7 +317,7 @@ static const struct btf_type *resolve(const struct btf *b, uint32_t id)
  * integer of 1, 2, 4 or 8 bytes, byte-aligned, inside the struct.
  * @target: for a pointer, the type it points to, or NULL.
  */
-static int find_member(const struct btf *b, const struct btf_type *st,
+static int find_member(const struct kbtf *b, const struct btf_type *st,
 		       const char *sname, const char *name, struct km_field *f,
 		       const struct btf_type **target, struct gk_err *e)
 {
@@ -300,7 +327,7 @@ static int find_member(const struct btf *b, const struct btf_type *st,
 		const struct btf_type *t;
 		uint32_t bits = btf_member_bit_offset(st, (uint32_t)i);
 
-		if (strcmp(btf__name_by_offset(b, m->name_off) ?: "", name))
+		if (strcmp(b->f->name_by_offset(b->b, m->name_off) ?: "", name))
 			continue;
 		t = resolve(b, m->type);
 		f->off = bits / 8;
@@ -321,7 +348,7 @@ static int find_member(const struct btf *b, const struct btf_type *st,
 }
 
 /* The anonymous per-CPU struct that rdists->rdist points to. */
-static int percpu_layout(const struct btf *b, const struct btf_type *pc,
+static int percpu_layout(const struct kbtf *b, const struct btf_type *pc,
 			 struct km_layout *l, struct gk_err *e)
 {
 	static const char sname[] = "rdists.rdist";
@@ -346,19 +373,19 @@ static int percpu_layout(const struct btf *b, const struct btf_type *pc,
 	return find_member(b, pc, sname, "lpi_enabled", &l->lflags, NULL, e);
 }
 
-static int layout_from_btf(const struct btf *b, struct km_layout *l,
+static int layout_from_btf(const struct kbtf *b, struct km_layout *l,
 			   struct gk_err *e)
 {
 	const struct btf_type *st, *pc = NULL;
 	int id, ret;
 
-	id = btf__find_by_name_kind(b, "rdists", BTF_KIND_STRUCT);
+	id = b->f->find_by_name_kind(b->b, "rdists", BTF_KIND_STRUCT);
 	if (id < 0)
 		return gk_fail(
 			e, -GK_ERR_NOTFOUND,
 			"%s: no struct rdists: no GICv3 driver in this kernel",
 			btf_path);
-	st = btf__type_by_id(b, (uint32_t)id);
+	st = b->f->type_by_id(b->b, (uint32_t)id);
 	if (!st->size || st->size > KM_MAX_STRUCT)
 		return gk_fail(e, -GK_ERR_FORMAT,
 			       "%s: struct rdists of %u bytes", btf_path,
@@ -374,8 +401,8 @@ static int layout_from_btf(const struct btf *b, struct km_layout *l,
 		ret = percpu_layout(b, pc, l, e);
 	if (ret)
 		return ret;
-	id = btf__find_by_name_kind(b, "page", BTF_KIND_STRUCT);
-	st = id > 0 ? btf__type_by_id(b, (uint32_t)id) : NULL;
+	id = b->f->find_by_name_kind(b->b, "page", BTF_KIND_STRUCT);
+	st = id > 0 ? b->f->type_by_id(b->b, (uint32_t)id) : NULL;
 	l->page_size = st ? st->size : 0;
 	return 0;
 }
@@ -390,7 +417,9 @@ static bool btf_magic(const uint8_t *p, size_t len)
 static int load_btf(const struct sysroot *sr, struct km_layout *l,
 		    struct gk_err *e)
 {
+	struct bpflib f;
 	struct btf *b;
+	void *h;
 	size_t len;
 	char *buf;
 	long err;
@@ -406,15 +435,24 @@ static int load_btf(const struct sysroot *sr, struct km_layout *l,
 		free(buf);
 		return gk_fail(e, -GK_ERR_FORMAT, "%s: not BTF", btf_path);
 	}
-	b = btf__new(buf, (uint32_t)len);
-	err = libbpf_get_error(b);
+	ret = gk_dl_open("libbpf.so.1", "libbpf1", bpf_syms,
+			 GK_ARRAY_SIZE(bpf_syms), &f, &h, e);
+	if (ret < 0) {
+		free(buf);
+		return ret;
+	}
+	b = f.btf_new(buf, (uint32_t)len);
+	err = f.get_error(b);
 	if (err) {
 		ret = gk_fail(e, -GK_ERR_FORMAT, "%s: malformed BTF: %s",
 			      btf_path, strerror((int)-err));
 	} else {
-		ret = layout_from_btf(b, l, e);
-		btf__free(b);
+		struct kbtf k = { b, &f };
+
+		ret = layout_from_btf(&k, l, e);
+		f.btf_free(b);
 	}
+	gk_dl_close(h);
 	free(buf);
 	return ret;
 }

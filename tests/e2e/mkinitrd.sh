@@ -99,6 +99,9 @@ while IFS= read -r -d '' f; do
 		ndyn=$((ndyn + 1))
 	fi
 done < <(find "$ST/sbin" "$ST/usr/sbin" "$ST/usr/libexec/gk" -type f -print0)
+# What our tools dlopen() when a source needs it (lib/dl.h): libbpf for the
+# kernel-memory source. (libsystemd stays out: the guests run no journald.)
+copy_lib libbpf.so.1
 # The loader is also in the closure (libc.so.6 needs it): link it, as the package does.
 if [[ -f $ST/lib/$X/ld-linux-aarch64.so.1 ]]; then
 	ln -s "$X/ld-linux-aarch64.so.1" "$ST/lib/ld-linux-aarch64.so.1"

@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "bootrec.h"
+#include "dl.h"
 #include "evidence.h"
 
 #define PROP 0x42590000ull
@@ -300,6 +302,35 @@ static void test_bootrec_refused(void **state)
 	}
 }
 
+/* A library loaded on demand: its absence is one line naming the package. */
+static void test_dl(void **state)
+{
+	struct {
+		int (*f)(void);
+	} tab;
+	const struct gk_dlsym sym[] = { GK_DLSYM(__typeof__(tab), f, "getpid") },
+			      bad[] = { GK_DLSYM(__typeof__(tab), f, "no_such_fn"),
+					{ 0, "no_such_fn", "getpid" } };
+	struct gk_err e = { 0 };
+	void *h;
+
+	(void)state;
+	assert_int_equal(gk_dl_open("libnope.so.9", "libnope9", sym, 1, &tab,
+				    &h, &e),
+			 -GK_ERR_NOTFOUND);
+	assert_non_null(strstr(e.msg, "libnope.so.9 is not installed (Debian package libnope9)"));
+	assert_null(h);
+	assert_int_equal(gk_dl_open("libc.so.6", "libc6", bad, 1, &tab, &h, &e),
+			 -GK_ERR_NOTFOUND);
+	assert_non_null(strstr(e.msg, "libc.so.6 has no no_such_fn"));
+	/* an older name serves where the newer one is missing */
+	assert_int_equal(gk_dl_open("libc.so.6", "libc6", bad + 1, 1, &tab, &h,
+				    &e),
+			 0);
+	assert_int_equal(tab.f(), getpid());
+	gk_dl_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_cpuset),
 		cmocka_unit_test(test_bootrec_roundtrip),
 		cmocka_unit_test(test_bootrec_refused),
+		cmocka_unit_test(test_dl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
