@@ -528,6 +528,7 @@ class ConsoleParser:
         self.last_stamp = 0.0
         self.first_kernel = None
         self.power_down = None
+        self.pending = None  # a command's line cut by a kernel message
 
     @property
     def stage(self):
@@ -539,9 +540,25 @@ class ConsoleParser:
             # output without a final newline runs into the cmd-end marker
             i = line.find(f"@@LAB cmd-end {self.cmd.id} rc=")
             if i > 0 and MARKERS["cmd-end"].match(line[i:]):
-                self._line(t, line[:i])
+                self._line(t, self._joined(line[:i]))
                 line = line[i:]
+        if self.cmd and not line.startswith("@@LAB "):
+            # a kernel message printed in the middle of a command's line:
+            # the line goes on after it, on the next console line
+            m = KERNEL_RE.search(line)
+            if m and m.start() > 0 and kernel_message(line) is None:
+                self.pending = self._joined(line[:m.start()])
+                line = line[m.start():]
+            elif kernel_message(line) is None:
+                line = self._joined(line)
+        elif line.startswith("@@LAB ") and self.pending is not None:
+            self._line(t, self._joined(""))
         self._line(t, line)
+
+    def _joined(self, line):
+        """@line after the part of its line a kernel message cut off."""
+        head, self.pending = self.pending, None
+        return line if head is None else head + line
 
     def _line(self, t, line):
         if line.startswith("@@LAB "):

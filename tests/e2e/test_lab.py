@@ -283,6 +283,28 @@ class TestConsole(unittest.TestCase):
         self.assertEqual(st[1].command("list").output[1],
                          "888eb0c6-8ede-4ff5-a8f0-9aee5cb977c2 MEMRESERVE 0x7b3e9f98")
 
+    def test_kernel_message_in_the_middle_of_output(self):
+        """A kernel message printed while a command is half-way through a
+        line: the message is log, the line is whole again (seen in CI:
+        gicdiag's JSON cut by "IPv6: ADDRCONF(NETDEV_CHANGE)")."""
+        text = DT_STRICT.replace(
+            "@@LAB cmd-end rdwalk rc=3",
+            '  "why": "refused"[    4.796422] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready\n'
+            "\n"
+            "  },\n"
+            "@@LAB cmd-end rdwalk rc=3")
+        s = lab.parse_console(stamped(text)).stages[1]
+        out = s.command("rdwalk").output
+        self.assertEqual(out[-2:], ['  "why": "refused"', "  },"])
+        self.assertIn("IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready",
+                      list(s.messages()))
+        # cut just before the end marker: the part is output all the same
+        text = DT_STRICT.replace(
+            "@@LAB cmd-end rdwalk rc=3",
+            "tail[    4.796422] IPv6: ready\n@@LAB cmd-end rdwalk rc=3")
+        s = lab.parse_console(stamped(text)).stages[1]
+        self.assertEqual(s.command("rdwalk").output[-1], "tail")
+
     def test_malformed_marker_is_a_plain_line(self):
         text = DT_STRICT.replace("@@LAB cmd-end rdwalk rc=3",
                                  'echo "@@LAB cmd-end $id rc=$rc"\n'
