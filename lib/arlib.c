@@ -4,16 +4,11 @@
 #include <string.h>
 
 #include "arlib.h"
+#include "dl.h"
 
-#define SYM(field, name)                                                       \
-	{                                                                      \
-		offsetof(struct gk_arlib, field), name                         \
-	}
+#define SYM(field, name) GK_DLSYM(struct gk_arlib, field, name)
 
-static const struct {
-	size_t off;
-	const char *name;
-} syms[] = {
+static const struct gk_dlsym syms[] = {
 	SYM(read_new, "archive_read_new"),
 	SYM(read_support_filter_all, "archive_read_support_filter_all"),
 	SYM(read_support_format_tar, "archive_read_support_format_tar"),
@@ -48,24 +43,16 @@ static const struct {
 
 int gk_arlib_open(struct gk_arlib *l, const char *what, struct gk_err *e)
 {
-	memset(l, 0, sizeof(*l));
-	l->handle = dlopen(GK_ARLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!l->handle)
-		return gk_fail(e, -GK_ERR_NOTFOUND,
-			       "%s: reading or writing a snapshot archive "
-			       "needs %s (Debian package libarchive13)",
-			       what, GK_ARLIB_SONAME);
-	for (size_t i = 0; i < GK_ARRAY_SIZE(syms); i++) {
-		void *p = dlsym(l->handle, syms[i].name);
+	struct gk_err why = { 0 };
+	int ret;
 
-		if (!p) {
-			gk_arlib_close(l);
-			return gk_fail(e, -GK_ERR_NOTFOUND, "%s: %s has no %s",
-				       what, GK_ARLIB_SONAME, syms[i].name);
-		}
-		/* POSIX: a data pointer from dlsym() converts to a function */
-		memcpy((char *)l + syms[i].off, &p, sizeof(p));
-	}
+	memset(l, 0, sizeof(*l));
+	ret = gk_dl_open(GK_ARLIB_SONAME, "libarchive13", syms,
+			 GK_ARRAY_SIZE(syms), l, &l->handle, &why);
+	if (ret < 0)
+		return gk_fail(e, ret,
+			       "%s: reading or writing a snapshot archive: %s",
+			       what, why.msg);
 	return 0;
 }
 
