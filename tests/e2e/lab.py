@@ -535,24 +535,25 @@ class ConsoleParser:
         return self.stages[self.cur]
 
     def feed(self, t, line):
-        """One console line at host time t."""
+        """One console line at host time t.
+
+        A kernel message printed in the middle of a line (a command's
+        output, or one of our own markers) ends that console line; the
+        line goes on after the message, on the next console line, and is
+        joined again there (seen in CI: gicdiag's JSON cut by "IPv6:
+        ADDRCONF", and a `cmd-begin` marker lost the same way)."""
+        m = KERNEL_RE.search(line)
+        if m and m.start() > 0 and kernel_message(line) is None:
+            self.pending = self._joined(line[:m.start()])
+            line = line[m.start():]
+        elif kernel_message(line) is None:
+            line = self._joined(line)
         if self.cmd and not line.startswith("@@LAB "):
             # output without a final newline runs into the cmd-end marker
             i = line.find(f"@@LAB cmd-end {self.cmd.id} rc=")
             if i > 0 and MARKERS["cmd-end"].match(line[i:]):
-                self._line(t, self._joined(line[:i]))
+                self._line(t, line[:i])
                 line = line[i:]
-        if self.cmd and not line.startswith("@@LAB "):
-            # a kernel message printed in the middle of a command's line:
-            # the line goes on after it, on the next console line
-            m = KERNEL_RE.search(line)
-            if m and m.start() > 0 and kernel_message(line) is None:
-                self.pending = self._joined(line[:m.start()])
-                line = line[m.start():]
-            elif kernel_message(line) is None:
-                line = self._joined(line)
-        elif line.startswith("@@LAB ") and self.pending is not None:
-            self._line(t, self._joined(""))
         self._line(t, line)
 
     def _joined(self, line):

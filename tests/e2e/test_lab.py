@@ -305,6 +305,24 @@ class TestConsole(unittest.TestCase):
         s = lab.parse_console(stamped(text)).stages[1]
         self.assertEqual(s.command("rdwalk").output[-1], "tail")
 
+    def test_kernel_message_in_the_middle_of_a_marker(self):
+        """Our own markers are cut the same way (seen in CI: efi-dt-kexec's
+        `cmd-begin load` lost, "the command did not run")."""
+        for cut in ("@@LAB cmd-be[    5.901234] random: crng init done\n"
+                    "gin rdwalk",
+                    "@@LAB cmd-begin rdwalk[    5.901234] random: crng init done\n"):
+            text = DT_STRICT.replace("@@LAB cmd-begin rdwalk", cut)
+            s = lab.parse_console(stamped(text)).stages[1]
+            cmd = s.command("rdwalk")
+            self.assertIsNotNone(cmd, cut)
+            self.assertEqual(cmd.rc, 3)
+            self.assertIn("random: crng init done", list(s.messages()))
+        text = DT_STRICT.replace(
+            "@@LAB cmd-end rdwalk rc=3",
+            "@@LAB cmd-end rdw[    5.901234] random: crng init done\nalk rc=3")
+        s = lab.parse_console(stamped(text)).stages[1]
+        self.assertEqual(s.command("rdwalk").rc, 3)
+
     def test_malformed_marker_is_a_plain_line(self):
         text = DT_STRICT.replace("@@LAB cmd-end rdwalk rc=3",
                                  'echo "@@LAB cmd-end $id rc=$rc"\n'
