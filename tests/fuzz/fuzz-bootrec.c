@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Fuzz target for the boot record (gicdiag/bootrec.c), read back as an
+ * Fuzz target for the boot record (facts/bootrec.c), read back as an
  * evidence source: a failure comes with a one-line message and no source;
  * a source has its CPUs sorted, unique and in range, and a pending table
  * wherever it says LPIs are on.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The evidence sources merged per CPU (gicdiag/evidence.c) and the boot
- * record (gicdiag/bootrec.c): which source wins, what stays unknown, what
+ * The evidence sources merged per CPU (facts/evidence.c) and the boot
+ * record (facts/bootrec.c): which source wins, what stays unknown, what
  * a stale or broken record does.
  */
 #include <setjmp.h>
