@@ -274,13 +274,18 @@ static void name_table(struct merge *m, uint64_t start, uint64_t size)
 		m->nnamed++;
 }
 
+/*
+ * gk_derive()'s rule, before it runs; when no redistributor tells, what a
+ * source said (a disputed table is named too).
+ */
 static unsigned int merged_idbits(const struct merge *m)
 {
 	const struct gk_facts *f = m->f;
+	enum gk_idbits_from from;
+	unsigned int bits = gk_idbits_in_force(f, gk_boot_rd(f), &from);
 
-	for (size_t i = 0; i < f->nrds; i++)
-		if (f->rds[i].idbits)
-			return f->rds[i].idbits;
+	if (from != GK_IDBITS_DEFAULT)
+		return bits;
 	for (int s = 0; s < GK_NSRC; s++)
 		if (m->by[s] && m->by[s]->idbits)
 			return m->by[s]->idbits;

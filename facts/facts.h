@@ -51,6 +51,26 @@ struct gk_srcinfo {
 enum gk_loader {
 	GK_LOADER_KEXEC_TOOLS,
 	GK_LOADER_OURS,
+	GK_NLOADERS,
+};
+
+/*
+ * What keeps a table reserved for the next kernel, named by the source
+ * that proves it (persistent ones first, as gk_reservation_of() looks).
+ */
+enum gk_rsv {
+	GK_RSV_NONE,		/* nothing: the next kernel may hand it out */
+	GK_RSV_MEMRESERVE,	/* the EFI memreserve list */
+	GK_RSV_MEMRESERVE_DT,	/* a /memreserve/ entry of the DTB */
+	GK_RSV_RESMEM,		/* a static /reserved-memory node */
+	GK_RSV_LOADER,		/* gic-kexec's kexec passes it in its DTB */
+};
+
+/* Where the IDbits in force come from (gk_derive()). */
+enum gk_idbits_from {
+	GK_IDBITS_DEFAULT,	/* no source tells: Linux's own 16 */
+	GK_IDBITS_BOOT,		/* the boot CPU's redistributor */
+	GK_IDBITS_OTHER,	/* another redistributor with LPIs on */
 };
 
 /* What the EFI memreserve list could tell. */
@@ -76,6 +96,13 @@ struct gk_rdfact {
 	enum gk_src prop_src;	/* who named prop and pend */
 	enum gk_src pend_src;
 	bool unknown;		/* LPIs may be on, and no source names its table */
+
+	/*
+	 * Derived by gk_derive(), for the sizes of gk_facts: GK_RSV_NONE
+	 * for a table not known (prop or pend 0).
+	 */
+	enum gk_rsv prop_rsv[GK_NLOADERS];	/* per loader */
+	enum gk_rsv pend_rsv[GK_NLOADERS];
 };
 
 /* Two sources that name different tables for one CPU: the stronger won. */
@@ -150,6 +177,15 @@ struct gk_facts {
 	char kt_probe[96];	/* what `kexec -v` said */
 	int kt_asked;		/* kexec-tools' version asked: 0 no, 1 auto, 2 --loader kexec-tools */
 	char version[192];	/* /proc/version, first line */
+
+	/* derived by gk_derive(): the next kernel's rules, applied once */
+	bool derived;
+	int boot;		/* the boot CPU's redistributor (rds[]), -1 none */
+	unsigned int idbits;	/* the IDbits in force */
+	enum gk_idbits_from idbits_from;
+	/* the same for every redistributor: the IDbits in force size all */
+	uint64_t prop_size;	/* what the next kernel clears of the table */
+	uint64_t pend_size;	/* what it checks of each pending table */
 };
 
 const char *gk_src_name(enum gk_src s);	/* "registers", "journal", ... */
@@ -173,6 +209,53 @@ static inline uint64_t gk_pend_size(unsigned int idbits)
 {
 	return GK_ALIGN_64K((1ull << (idbits ? idbits : 16)) / 8);
 }
+
+/**
+ * gk_boot_rd - the redistributor the next kernel boots on
+ * @f: the facts
+ *
+ * returns: its index in @f->rds, or -1 when there is none
+ */
+int gk_boot_rd(const struct gk_facts *f);
+
+/**
+ * gk_idbits_in_force - the IDbits that size every table in the next kernel
+ * @f: the facts
+ * @boot: gk_boot_rd(@f)
+ * @from: output: where it came from
+ *
+ * returns: PROPBASER.IDbits + 1, 16 when nothing tells
+ */
+unsigned int gk_idbits_in_force(const struct gk_facts *f, int boot,
+				enum gk_idbits_from *from);
+
+/**
+ * gk_reservation_of - what keeps [@start, @start + @len) reserved for the
+ * next kernel
+ * @f: the facts
+ * @loader: who will load the next kernel
+ * @start: first address
+ * @len: length
+ *
+ * returns: the first source that covers the whole range (the EFI list,
+ * /memreserve/, /reserved-memory), else GK_RSV_LOADER for our loader (it
+ * passes every table it knows), else GK_RSV_NONE
+ */
+enum gk_rsv gk_reservation_of(const struct gk_facts *f, enum gk_loader loader,
+			      uint64_t start, uint64_t len);
+
+/* "memreserve", "memreserve-dt", "reserved-memory", "loader", "none" */
+const char *gk_rsv_name(enum gk_rsv r);
+
+/**
+ * gk_derive - fill the derived fields of @f (the boot redistributor, the
+ * IDbits in force, the table sizes, and each redistributor's tables'
+ * reservations per loader) from what was gathered
+ * @f: the facts; gk_gather() calls it last, a test after building @f
+ *
+ * Call it again after changing what it reads.
+ */
+void gk_derive(struct gk_facts *f);
 
 /**
  * gk_facts_free - release what a facts value owns (not the value itself)

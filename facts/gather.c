@@ -607,6 +607,7 @@ int gk_gather(const struct sysroot *sr, struct physmem *pm,
 		read_memreserve(sr, pm, f);
 	read_iomem(sr, f);
 	read_state(sr, &fdt, f);
+	gk_derive(f);
 out:
 	gic_layout_free(&lay);
 	gk_fdt_free(&fdt);

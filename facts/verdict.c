@@ -67,23 +67,6 @@ static void add(struct judge *j, const char *code, enum gk_sev kexec,
 	va_end(ap);
 }
 
-static const struct gk_rdfact *boot_rd(const struct judge *j)
-{
-	return j->boot >= 0 ? &j->f->rds[j->boot] : NULL;
-}
-
-static unsigned int boot_idbits(const struct judge *j)
-{
-	const struct gk_rdfact *b = boot_rd(j);
-
-	if (b && b->idbits)
-		return b->idbits;
-	for (size_t i = 0; i < j->f->nrds; i++)
-		if (j->f->rds[i].idbits)
-			return j->f->rds[i].idbits;
-	return 16;
-}
-
 /* ---- gates ------------------------------------------------------ */
 
 static bool check_gic(struct judge *j)
@@ -336,7 +319,7 @@ static enum gk_sev unreserved_sev(const struct judge *j)
 
 static bool check_prop_reserved(struct judge *j)
 {
-	uint64_t full = gk_prop_size(boot_idbits(j));
+	uint64_t full = j->f->prop_size;
 	int c;
 
 	if (j->loader == GK_LOADER_OURS || !j->prop)
@@ -361,7 +344,7 @@ static bool check_prop_reserved(struct judge *j)
 
 static bool check_pend_reserved(struct judge *j)
 {
-	uint64_t size = gk_pend_size(boot_idbits(j));
+	uint64_t size = j->f->pend_size;
 	bool ok = true;
 
 	if (j->loader == GK_LOADER_OURS)
@@ -400,10 +383,9 @@ static bool overlaps_crash(const struct judge *j, uint64_t start,
 
 static bool check_crashkernel(struct judge *j)
 {
-	unsigned int bits = boot_idbits(j);
 	bool ok = true;
 
-	if (j->prop && overlaps_crash(j, j->prop, gk_prop_size(bits))) {
+	if (j->prop && overlaps_crash(j, j->prop, j->f->prop_size)) {
 		add(j, "TABLE-IN-CRASHKERNEL", GK_SEV_NONE, GK_SEV_FATAL,
 		    j->boot,
 		    "property table 0x%llx overlaps the crash kernel's memory, which the crash kernel uses as its own",
@@ -414,7 +396,7 @@ static bool check_crashkernel(struct judge *j)
 		const struct gk_rdfact *rd = &j->f->rds[i];
 
 		if (!rd->lpis || !rd->pend ||
-		    !overlaps_crash(j, rd->pend, gk_pend_size(bits)))
+		    !overlaps_crash(j, rd->pend, j->f->pend_size))
 			continue;
 		add(j, "TABLE-IN-CRASHKERNEL", GK_SEV_NONE, GK_SEV_FATAL,
 		    (int)i,
@@ -506,8 +488,7 @@ static bool check_loaded(struct judge *j)
 			struct gk_range want;
 
 			if (!rd->lpis || !rd->pend ||
-			    !gk_range_from_len(&want, rd->pend,
-					       gk_pend_size(boot_idbits(j))) ||
+			    !gk_range_from_len(&want, rd->pend, f->pend_size) ||
 			    gk_ranges_covers(l->tables, l->ntables, &want, NULL))
 				continue;
 			add(j, "LOADED-STALE",
@@ -660,15 +641,6 @@ static int collect_rsv(struct judge *j)
 	return 0;
 }
 
-/* The next kernel boots on CPU 0 (the first online CPU kexec migrates to). */
-static int find_boot(const struct gk_facts *f)
-{
-	for (size_t i = 0; i < f->nrds; i++)
-		if (f->rds[i].cpu == 0)
-			return (int)i;
-	return f->nrds ? 0 : -1;
-}
-
 /* The boot RD's property table, else the one every enabled RD names. */
 static uint64_t find_prop(const struct gk_facts *f, int boot)
 {
@@ -707,7 +679,9 @@ int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 	bool passed[GK_ARRAY_SIZE(checks)];
 
 	memset(r, 0, sizeof(*r));
-	j.boot = find_boot(f);
+	if (!f->derived)
+		return -GK_ERR_INVAL;	/* gk_derive() was not called */
+	j.boot = f->boot;
 	j.prop = find_prop(f, j.boot);
 	if (collect_rsv(&j) < 0)
 		return -GK_ERR_NOMEM;
@@ -792,37 +766,4 @@ const char *gk_check_code(size_t i)
 const char *gk_check_what(size_t i)
 {
 	return i < GK_ARRAY_SIZE(checks) ? checks[i].what : NULL;
-}
-
-static bool covered_by(const struct gk_range *r, size_t n, uint64_t start,
-		       uint64_t len)
-{
-	struct gk_range *m, want;
-	bool ok;
-
-	if (!n || !gk_range_from_len(&want, start, len))
-		return false;
-	m = malloc(n * sizeof(*m));
-	if (!m)
-		return false;
-	memcpy(m, r, n * sizeof(*m));
-	ok = gk_ranges_covers(m, gk_ranges_merge(m, n), &want, NULL);
-	free(m);
-	return ok;
-}
-
-const char *gk_reservation_of(const struct gk_facts *f, enum gk_loader loader,
-			      uint64_t start, uint64_t len)
-{
-	struct gk_range want;
-
-	/* the memreserve ranges are merged already: no copy for 10,000 */
-	if (f->mr == GK_MR_OK && gk_range_from_len(&want, start, len) &&
-	    gk_ranges_covers(f->memreserve, f->nmemreserve, &want, NULL))
-		return "memreserve";
-	if (covered_by(f->dt_memrsv, f->ndt_memrsv, start, len))
-		return "memreserve-dt";
-	if (covered_by(f->resmem, f->nresmem, start, len))
-		return "reserved-memory";
-	return loader == GK_LOADER_OURS ? "loader" : "none";
 }

@@ -51,7 +51,8 @@ struct gk_report {
  * @loader: who will load the next kernel
  * @r: output; free with gk_report_free()
  *
- * returns: 0, or -GK_ERR_NOMEM
+ * returns: 0, -GK_ERR_INVAL when @f was not derived (gk_derive()), or
+ * -GK_ERR_NOMEM
  */
 int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 	     struct gk_report *r);
@@ -67,20 +68,6 @@ const char *gk_target_name(enum gk_target t);	/* "kexec", "kdump" */
  * 2 will fail, 3 could not diagnose
  */
 int gk_verdict_exit(enum gk_verdict v);
-
-/**
- * gk_reservation_of - what keeps [@start, @start + @len) reserved for the
- * next kernel
- * @f: the facts
- * @loader: who will load the next kernel
- * @start: first address
- * @len: length
- *
- * returns: "memreserve" (the EFI list), "memreserve-dt" (/memreserve/),
- * "reserved-memory", "loader" (gic-kexec's kexec will pass it) or "none"
- */
-const char *gk_reservation_of(const struct gk_facts *f, enum gk_loader loader,
-			      uint64_t start, uint64_t len);
 
 /* The table of checks, for --help and the man page. */
 size_t gk_check_count(void);

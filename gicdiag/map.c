@@ -44,31 +44,20 @@ static void mark_ranges(char *cells, const struct gk_range *ram,
 		mark(cells, ram, r[i].start, r[i].end - r[i].start + 1, c);
 }
 
-static unsigned int bits(const struct gk_facts *f)
-{
-	for (size_t i = 0; i < f->nrds; i++)
-		if (f->rds[i].idbits)
-			return f->rds[i].idbits;
-	return 16;
-}
-
 static void mark_tables(char *cells, const struct gk_range *ram,
 			const struct gk_facts *f, enum gk_loader l)
 {
 	for (size_t i = 0; i < f->nrds; i++) {
 		const struct gk_rdfact *rd = &f->rds[i];
-		uint64_t ps = gk_prop_size(bits(f)), qs = gk_pend_size(bits(f));
 
 		if (!rd->lpis)
 			continue;
 		if (rd->prop)
-			mark(cells, ram, rd->prop, ps,
-			     strcmp(gk_reservation_of(f, l, rd->prop, ps), "none")
-				     ? 'P' : 'X');
+			mark(cells, ram, rd->prop, f->prop_size,
+			     rd->prop_rsv[l] != GK_RSV_NONE ? 'P' : 'X');
 		if (rd->pend)
-			mark(cells, ram, rd->pend, qs,
-			     strcmp(gk_reservation_of(f, l, rd->pend, qs), "none")
-				     ? 'p' : 'X');
+			mark(cells, ram, rd->pend, f->pend_size,
+			     rd->pend_rsv[l] != GK_RSV_NONE ? 'p' : 'X');
 	}
 }
 
@@ -92,7 +81,6 @@ static void ram_line(FILE *out, const struct gk_facts *f,
 
 static void table_list(FILE *out, const struct gk_facts *f, enum gk_loader l)
 {
-	uint64_t ps = gk_prop_size(bits(f)), qs = gk_pend_size(bits(f));
 	bool prop_done = false;
 	char size[16];
 
@@ -104,15 +92,15 @@ static void table_list(FILE *out, const struct gk_facts *f, enum gk_loader l)
 		if (rd->prop && !prop_done) {
 			fprintf(out, "  property table    0x%llx %s  %s\n",
 				(unsigned long long)rd->prop,
-				gk_size_human(ps, size, sizeof(size)),
-				gk_reservation_of(f, l, rd->prop, ps));
+				gk_size_human(f->prop_size, size, sizeof(size)),
+				gk_rsv_name(rd->prop_rsv[l]));
 			prop_done = true;
 		}
 		if (rd->pend)
 			fprintf(out, "  pending RD%-3zu CPU%-3d 0x%llx %s  %s\n", i,
 				rd->cpu, (unsigned long long)rd->pend,
-				gk_size_human(qs, size, sizeof(size)),
-				gk_reservation_of(f, l, rd->pend, qs));
+				gk_size_human(f->pend_size, size, sizeof(size)),
+				gk_rsv_name(rd->pend_rsv[l]));
 	}
 }
 

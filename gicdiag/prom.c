@@ -56,10 +56,7 @@ static void rds(FILE *f, const struct gk_facts *fa,
 		if (!rd->lpis || !rd->pend)
 			continue;
 		fprintf(f, "gicdiag_rd_pending_reserved{rd=\"%zu\",cpu=\"%d\"} %d\n",
-			i, rd->cpu,
-			strcmp(gk_reservation_of(fa, o->loader, rd->pend,
-						 gk_pend_size(rd->idbits)),
-			       "none") != 0);
+			i, rd->cpu, rd->pend_rsv[o->loader] != GK_RSV_NONE);
 	}
 	fputs("# HELP gicdiag_rd_table_known Whether a source names the pending table of each redistributor with LPIs on (or that they are off); source says which.\n"
 	      "# TYPE gicdiag_rd_table_known gauge\n", f);

@@ -69,21 +69,12 @@ static const char *mr_name(enum gk_mr_state s)
 	return (unsigned int)s < GK_ARRAY_SIZE(n) ? n[s] : "?";
 }
 
-static const char *rd_pend_reservation(const struct gk_facts *f,
-				       const struct gk_rdfact *rd,
-				       enum gk_loader loader, unsigned int bits)
+static const char *rd_pend_reservation(const struct gk_rdfact *rd,
+				       enum gk_loader loader)
 {
 	if (!rd->lpis || !rd->pend)
 		return "";
-	return gk_reservation_of(f, loader, rd->pend, gk_pend_size(bits));
-}
-
-static unsigned int boot_bits(const struct gk_facts *f)
-{
-	for (size_t i = 0; i < f->nrds; i++)
-		if (f->rds[i].cpu == 0 && f->rds[i].idbits)
-			return f->rds[i].idbits;
-	return f->nrds && f->rds[0].idbits ? f->rds[0].idbits : 16;
+	return gk_rsv_name(rd->pend_rsv[loader]);
 }
 
 static void hex(char *buf, size_t n, uint64_t v, bool known)
@@ -95,8 +86,7 @@ static void hex(char *buf, size_t n, uint64_t v, bool known)
 }
 
 static void rd_cells(const struct gk_facts *f, size_t i,
-		     const struct render_opts *o, unsigned int bits,
-		     char v[][40])
+		     const struct render_opts *o, char v[][40])
 {
 	const struct gk_rdfact *rd = &f->rds[i];
 
@@ -110,7 +100,7 @@ static void rd_cells(const struct gk_facts *f, size_t i,
 	hex(v[RD_PROP], 40, rd->prop, rd->prop);
 	hex(v[RD_PEND], 40, rd->pend, rd->pend);
 	snprintf(v[RD_RESERVED], 40, "%s",
-		 rd_pend_reservation(f, rd, o->loader, bits));
+		 rd_pend_reservation(rd, o->loader));
 	snprintf(v[RD_REUSED], 40, "%s", rd->pend_reused ? "yes" : "no");
 	hex(v[RD_TYPER], 40, rd->typer, rd->regs);
 	hex(v[RD_CTLR], 40, rd->ctlr, rd->regs);
@@ -125,7 +115,6 @@ static int rd_table(FILE *out, const struct gk_facts *f,
 {
 	struct libscols_table *tb = scols_new_table();
 	char v[GK_ARRAY_SIZE(rd_cols)][40];
-	unsigned int bits = boot_bits(f);
 	int ret = 0;
 
 	if (!tb)
@@ -140,7 +129,7 @@ static int rd_table(FILE *out, const struct gk_facts *f,
 	for (size_t i = 0; i < f->nrds && !ret; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
-		rd_cells(f, i, o, bits, v);
+		rd_cells(f, i, o, v);
 		for (size_t c = 0; ln && c < o->ncols; c++)
 			scols_line_set_data(ln, c, v[o->cols[c]]);
 		ret = ln ? 0 : -1;
@@ -275,7 +264,7 @@ static void json_ranges(struct gk_json *j, const char *key,
 }
 
 static void json_rd(struct gk_json *j, const struct gk_facts *f, size_t i,
-		    const struct render_opts *o, unsigned int bits)
+		    const struct render_opts *o)
 {
 	const struct gk_rdfact *rd = &f->rds[i];
 
@@ -288,7 +277,7 @@ static void json_rd(struct gk_json *j, const struct gk_facts *f, size_t i,
 	rd->prop ? gk_json_addr(j, "prop", rd->prop) : gk_json_null(j, "prop");
 	rd->pend ? gk_json_addr(j, "pend", rd->pend) : gk_json_null(j, "pend");
 	gk_json_str(j, "reserved",
-		    rd_pend_reservation(f, rd, o->loader, bits));
+		    rd_pend_reservation(rd, o->loader));
 	gk_json_bool(j, "reused", rd->pend_reused);
 	gk_json_str(j, "prop_source", gk_src_name(rd->prop_src));
 	gk_json_str(j, "pend_source", gk_src_name(rd->pend_src));
@@ -396,7 +385,7 @@ int render_json(FILE *out, const struct gk_facts *f,
 	json_system(&j, f);
 	gk_json_open(&j, "redistributors", '[');
 	for (size_t i = 0; i < f->nrds; i++)
-		json_rd(&j, f, i, o, boot_bits(f) /* cheap: stops at CPU 0 */);
+		json_rd(&j, f, i, o);
 	gk_json_close(&j, ']');
 	json_findings(&j, r);
 	gk_json_close(&j, '}');

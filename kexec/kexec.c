@@ -268,16 +268,12 @@ static bool file_load_ok(const struct kx_plan *p)
 {
 	const struct gk_facts *f = &p->facts;
 
-	for (size_t i = 0; i < p->nkeep; i++) {
-		const char *by = p->have_facts
-			? gk_reservation_of(f, GK_LOADER_KEXEC_TOOLS,
-					    p->keep[i].start,
-					    p->keep[i].end - p->keep[i].start + 1)
-			: "none";
-
-		if (!strcmp(by, "none"))
+	for (size_t i = 0; i < p->nkeep; i++)
+		if (!p->have_facts ||
+		    gk_reservation_of(f, GK_LOADER_KEXEC_TOOLS, p->keep[i].start,
+				      p->keep[i].end - p->keep[i].start + 1) ==
+			    GK_RSV_NONE)
 			return false;
-	}
 	return p->have_facts || !p->nkeep;
 }
 
@@ -418,9 +414,8 @@ static int check_at_jump(const struct args *a)
 		    !gk_range_from_len(&want, rd->pend, gk_pend_size(rd->idbits)))
 			continue;
 		if (passed ? gk_ranges_covers(r, n, &want, NULL)
-			   : strcmp(gk_reservation_of(&f, GK_LOADER_KEXEC_TOOLS,
-						      want.start, GK_SZ_64K),
-				    "none"))
+			   : gk_reservation_of(&f, GK_LOADER_KEXEC_TOOLS,
+					       want.start, GK_SZ_64K) != GK_RSV_NONE)
 			continue;
 		fprintf(stderr, "kexec: CPU%d's LPI pending table 0x%llx is live since the load and not reserved for the next kernel: load again%s\n",
 			rd->cpu, (unsigned long long)rd->pend,

@@ -193,7 +193,7 @@ static void forget_replaced(struct gk_facts *f, bool crash)
 }
 
 /* The tables the facts attribute, for the next DTB's named nodes. */
-static void attributed(struct kx_plan *p, unsigned int bits)
+static void attributed(struct kx_plan *p)
 {
 	const struct gk_facts *f = &p->facts;
 	bool prop = false;
@@ -206,12 +206,12 @@ static void attributed(struct kx_plan *p, unsigned int bits)
 			continue;
 		if (rd->prop && !prop) {
 			p->tables[p->ntables++] = (struct kx_table){
-				rd->prop, gk_prop_size(bits), -1, bits };
+				rd->prop, f->prop_size, -1, f->idbits };
 			prop = true;
 		}
 		if (rd->pend && rd->cpu >= 0)
 			p->tables[p->ntables++] = (struct kx_table){
-				rd->pend, gk_pend_size(bits), rd->cpu, bits };
+				rd->pend, f->pend_size, rd->cpu, f->idbits };
 	}
 }
 
@@ -226,7 +226,6 @@ static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 {
 	struct gk_facts *f = &p->facts;
 	struct gk_err e = { 0 };
-	unsigned int bits = 16;
 
 	if (kx_gather_facts(sr, f, &e) < 0) {
 		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s", e.msg);
@@ -234,15 +233,12 @@ static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 	}
 	p->have_facts = true;
 	forget_replaced(f, o->crash);
-	for (size_t i = 0; i < f->nrds; i++)
-		if (f->rds[i].lpis && f->rds[i].idbits)
-			bits = f->rds[i].idbits;
 	p->keep = calloc(f->nnamed + 1, sizeof(*p->keep));
 	if (p->keep && f->nnamed) {
 		memcpy(p->keep, f->named, f->nnamed * sizeof(*p->keep));
 		p->nkeep = f->nnamed;
 	}
-	attributed(p, bits);
+	attributed(p);
 	p->passed = p->nkeep && o->lpi != KX_LPI_NEVER &&
 		    (o->lpi == KX_LPI_ALWAYS || !efi_covers(f, p->keep, p->nkeep));
 	if (!p->nkeep)
