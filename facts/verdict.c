@@ -466,40 +466,59 @@ static bool check_previous_loss(struct judge *j)
 }
 
 /*
+ * Does the image of ours loaded for @t keep @rd's pending table reserved?
+ * One that passed the tables reserves those its manifest lists; one that
+ * passed none (the EFI list held them, or --lpi-reserve=never) leaves a
+ * kexec'd kernel to the persistent reservations. A crash kernel checks no
+ * reservation (is_kdump_kernel()): for it only the tables passed count.
+ */
+static bool loaded_reserves(const struct gk_facts *f, enum gk_target t,
+			    const struct gk_rdfact *rd)
+{
+	const struct gk_loaded *l = &f->loaded[t];
+	struct gk_range want;
+
+	if (!l->passed)
+		return t == GK_KDUMP ||
+		       rd->pend_rsv[GK_LOADER_KEXEC_TOOLS] != GK_RSV_NONE;
+	return gk_range_from_len(&want, rd->pend, f->pend_size) &&
+	       gk_ranges_covers(l->tables, l->ntables, &want, NULL);
+}
+
+/*
  * An image our kexec loaded reserves the tables that were live at the load.
  * A CPU brought online since has a live pending table it does not reserve
  * (98-gic-kexec.rules reloads; this says when that has not happened).
  */
-static bool check_loaded(struct judge *j)
+static bool loaded_stale(struct judge *j, enum gk_target t)
 {
-	static const int state_of[] = { [GK_KEXEC] = 0, [GK_KDUMP] = 1 };
 	const struct gk_facts *f = j->f;
+	int loaded = t == GK_KDUMP ? f->kexec_crash_loaded : f->kexec_loaded;
 	bool ok = true;
 
-	for (int t = 0; t < GK_NTARGETS; t++) {
-		const struct gk_loaded *l = &f->loaded[t];
-		int loaded = state_of[t] ? f->kexec_crash_loaded
-					 : f->kexec_loaded;
+	if (loaded != 1 || !f->loaded[t].ours)
+		return true;
+	for (size_t i = 0; i < f->nrds; i++) {
+		const struct gk_rdfact *rd = &f->rds[i];
 
-		if (loaded != 1 || !l->ours || !l->passed)
+		if (!rd->lpis || !rd->pend || loaded_reserves(f, t, rd))
 			continue;
-		for (size_t i = 0; i < f->nrds; i++) {
-			const struct gk_rdfact *rd = &f->rds[i];
-			struct gk_range want;
-
-			if (!rd->lpis || !rd->pend ||
-			    !gk_range_from_len(&want, rd->pend, f->pend_size) ||
-			    gk_ranges_covers(l->tables, l->ntables, &want, NULL))
-				continue;
-			add(j, "LOADED-STALE",
-			    t == GK_KEXEC ? GK_SEV_FATAL : GK_SEV_NONE,
-			    t == GK_KDUMP ? GK_SEV_FATAL : GK_SEV_NONE, (int)i,
-			    "the loaded %s kernel does not reserve pending table 0x%llx of redistributor %zu, live since the load (a CPU brought online?): load it again (gic-kexec rearm)",
-			    t == GK_KDUMP ? "crash" : "kexec",
-			    (unsigned long long)rd->pend, i);
-			ok = false;
-		}
+		add(j, "LOADED-STALE", t == GK_KEXEC ? GK_SEV_FATAL : GK_SEV_NONE,
+		    t == GK_KDUMP ? GK_SEV_FATAL : GK_SEV_NONE, (int)i,
+		    "the loaded %s kernel does not reserve pending table 0x%llx of redistributor %zu, live since the load (a CPU brought online?): load it again (gic-kexec rearm)",
+		    t == GK_KDUMP ? "crash" : "kexec",
+		    (unsigned long long)rd->pend, i);
+		ok = false;
 	}
+	return ok;
+}
+
+static bool check_loaded(struct judge *j)
+{
+	bool ok = true;
+
+	for (int t = 0; t < GK_NTARGETS; t++)
+		ok &= loaded_stale(j, (enum gk_target)t);
 	return ok;
 }
 
@@ -705,6 +724,25 @@ int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 		r->verdict[t] = target_verdict(r, (enum gk_target)t,
 					       passed[check_index("ENABLED")] ||
 						       j.unknown);
+	return 0;
+}
+
+int gk_judge_loaded(const struct gk_facts *f, enum gk_target t,
+		    struct gk_report *r)
+{
+	struct judge j = { .f = f, .loader = GK_LOADER_OURS, .r = r };
+
+	memset(r, 0, sizeof(*r));
+	if (!f->derived)
+		return -GK_ERR_INVAL;
+	j.boot = f->boot;
+	loaded_stale(&j, t);
+	if (j.nomem) {
+		gk_report_free(r);
+		return -GK_ERR_NOMEM;
+	}
+	for (int k = 0; k < GK_NTARGETS; k++)
+		r->verdict[k] = target_verdict(r, (enum gk_target)k, true);
 	return 0;
 }
 

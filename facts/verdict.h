@@ -57,6 +57,20 @@ struct gk_report {
 int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 	     struct gk_report *r);
 
+/**
+ * gk_judge_loaded - the LOADED rule alone: does the image our kexec loaded
+ * for @t still reserve every live pending table? What kexec -e checks at
+ * the jump, the same rule gk_judge() applies.
+ * @f: the facts (derived)
+ * @t: the target whose loaded image is checked
+ * @r: output: its LOADED-STALE findings, and the verdicts they make (an
+ * image that reserves every table: REUSABLE); free with gk_report_free()
+ *
+ * returns: as gk_judge()
+ */
+int gk_judge_loaded(const struct gk_facts *f, enum gk_target t,
+		    struct gk_report *r);
+
 void gk_report_free(struct gk_report *r);
 
 const char *gk_verdict_name(enum gk_verdict v);	/* "REUSABLE", ... */

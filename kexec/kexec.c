@@ -376,23 +376,42 @@ fail:
 	return 1;
 }
 
+/* The LOADED rule's findings, one line each; 1 when there is one. */
+static int say_stale(const struct args *a, const struct gk_facts *f,
+		     const struct gk_report *r)
+{
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct gk_rdfact *rd;
+
+		if (r->findings[i].rd < 0)
+			continue;	/* LOADED-STALE names one always */
+		rd = &f->rds[r->findings[i].rd];
+		fprintf(stderr, "kexec: CPU%d's LPI pending table 0x%llx is live since the load and not reserved for the next kernel: load again%s\n",
+			rd->cpu, (unsigned long long)rd->pend,
+			a->ignore_preflight ? " (ignored)" : " (or --ignore-preflight)");
+	}
+	return r->nfindings != 0;
+}
+
 /*
  * At the jump: a CPU brought online since the load has a live pending
- * table the loaded device tree does not reserve. Say so and refuse.
- * Also run alone on a snapshot by "kexec -e --sysroot".
+ * table the loaded image does not reserve (the verdict's LOADED rule).
+ * Say so and refuse. Also run alone on a snapshot by "kexec -e --sysroot".
  */
 static int check_at_jump(const struct args *a)
 {
 	struct sysroot *sr = NULL;
 	struct gk_range *r = NULL;
+	struct gk_report rep;
 	struct gk_facts f;
 	struct gk_err e;
 	bool passed;
 	size_t n;
-	int bad = 0, ret;
+	int bad, ret;
 
 	if (sysroot_new(a->sysroot, 0, &sr, &e) < 0)
 		goto unknown;
+	/* only whether it is there and ours: the facts hold its tables */
 	ret = gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed);
 	if (ret == -GK_ERR_NOENT) {
 		sysroot_free(sr);
@@ -406,22 +425,16 @@ static int check_at_jump(const struct args *a)
 	}
 	if (kx_gather_facts(sr, &f, &e) < 0)
 		goto unknown;
-	for (size_t i = 0; i < f.nrds; i++) {
-		struct gk_range want;
-		const struct gk_rdfact *rd = &f.rds[i];
-
-		if (!rd->lpis || !rd->pend ||
-		    !gk_range_from_len(&want, rd->pend, gk_pend_size(rd->idbits)))
-			continue;
-		if (passed ? gk_ranges_covers(r, n, &want, NULL)
-			   : gk_reservation_of(&f, GK_LOADER_KEXEC_TOOLS,
-					       want.start, GK_SZ_64K) != GK_RSV_NONE)
-			continue;
-		fprintf(stderr, "kexec: CPU%d's LPI pending table 0x%llx is live since the load and not reserved for the next kernel: load again%s\n",
-			rd->cpu, (unsigned long long)rd->pend,
-			a->ignore_preflight ? " (ignored)" : " (or --ignore-preflight)");
-		bad = 1;
+	/* jumping: an image is loaded, whatever sysfs could not tell */
+	if (f.kexec_loaded < 0)
+		f.kexec_loaded = 1;
+	if (gk_judge_loaded(&f, GK_KEXEC, &rep) < 0) {
+		gk_facts_free(&f);
+		gk_fail(&e, -GK_ERR_NOMEM, "out of memory");
+		goto unknown;
 	}
+	bad = say_stale(a, &f, &rep);
+	gk_report_free(&rep);
 	gk_facts_free(&f);
 	sysroot_free(sr);
 	free(r);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The derived facts (facts/derive.c): the boot redistributor, the IDbits
- * in force, the table sizes and each table's reservation per loader.
+ * in force, the table sizes and each table's reservation per loader; and
+ * the check at kexec -e, the verdict's LOADED rule on those same facts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +20,7 @@
 #define K64 0x10000ull
 
 static struct gk_rdfact rds[3];
-static struct gk_range memreserve[1], dtrsv[2], resmem[1];
+static struct gk_range memreserve[3], dtrsv[2], resmem[1], passed[2];
 
 /* Two redistributors, both on, sharing PROP; nothing reserved yet. */
 static void machine(struct gk_facts *f, unsigned int idbits)
@@ -163,6 +164,119 @@ static void test_not_derived(void **state)
 	(void)state;
 	machine(&f, 16);
 	assert_int_equal(gk_judge(&f, GK_LOADER_OURS, &r), -GK_ERR_INVAL);
+	assert_int_equal(gk_judge_loaded(&f, GK_KEXEC, &r), -GK_ERR_INVAL);
+}
+
+/* The redistributors gk_judge() finds LOADED-STALE for @t, as a mask. */
+static unsigned int stale_in_verdict(struct gk_facts *f, enum gk_target t)
+{
+	struct gk_report r;
+	unsigned int mask = 0;
+
+	assert_int_equal(gk_judge(f, GK_LOADER_OURS, &r), 0);
+	for (size_t i = 0; i < r.nfindings; i++)
+		if (!strcmp(r.findings[i].code, "LOADED-STALE") &&
+		    r.findings[i].sev[t] == GK_SEV_FATAL)
+			mask |= 1u << r.findings[i].rd;
+	gk_report_free(&r);
+	return mask;
+}
+
+/* The same, as kexec -e sees it at the jump. */
+static unsigned int stale_at_jump(struct gk_facts *f, enum gk_target t)
+{
+	struct gk_report r;
+	unsigned int mask = 0;
+
+	assert_int_equal(gk_judge_loaded(f, t, &r), 0);
+	for (size_t i = 0; i < r.nfindings; i++) {
+		assert_string_equal(r.findings[i].code, "LOADED-STALE");
+		mask |= 1u << r.findings[i].rd;
+	}
+	assert_int_equal(r.verdict[t], mask ? GK_WILL_FAIL : GK_REUSABLE);
+	gk_report_free(&r);
+	return mask;
+}
+
+/* An image our kexec loaded, with what its manifest says. */
+static void loaded(struct gk_facts *f, bool pass, size_t ntables)
+{
+	f->kexec_loaded = 1;
+	f->loaded[GK_KEXEC] = (struct gk_loaded){.ours = true,
+						 .passed = pass,
+						 .tables = passed,
+						 .ntables = ntables};
+	gk_derive(f);
+}
+
+/*
+ * IDbits 20: every pending table is 128 KiB. The check at the jump used
+ * 64 KiB for an image that passed no tables, and each RD's own IDbits for
+ * one that did, where the verdict used the boot CPU's: a table reserved
+ * by half went through the jump that the verdict called stale.
+ */
+static void test_jump_agrees_idbits20(void **state)
+{
+	struct gk_facts f;
+
+	(void)state;
+	machine(&f, 20);
+	f.efi = true;
+	f.mr = GK_MR_OK;
+	memreserve[0] = (struct gk_range){PROP, PROP + (1ull << 20) - 1};
+	memreserve[1] = (struct gk_range){PEND0, PEND0 + 2 * K64 - 1};
+	memreserve[2] = (struct gk_range){PEND1, PEND1 + K64 - 1}; /* half */
+	f.memreserve = memreserve;
+	f.nmemreserve = 3;
+	/* passed nothing: the EFI list must hold each whole table */
+	loaded(&f, false, 0);
+	assert_int_equal(stale_at_jump(&f, GK_KEXEC), 1u << 1);
+	assert_int_equal(stale_in_verdict(&f, GK_KEXEC), 1u << 1);
+	memreserve[2].end = PEND1 + 2 * K64 - 1;
+	loaded(&f, false, 0);
+	assert_int_equal(stale_at_jump(&f, GK_KEXEC), 0);
+	assert_int_equal(stale_in_verdict(&f, GK_KEXEC), 0);
+
+	/* passed them: its DTB must hold the whole table, by the boot's size */
+	f.mr = GK_MR_NONE;
+	f.efi = false;
+	rds[1].idbits = 16; /* its own says 64 KiB: not what the kernel uses */
+	passed[0] = (struct gk_range){PROP, PEND0 + 2 * K64 - 1};
+	passed[1] = (struct gk_range){PEND1, PEND1 + K64 - 1};
+	loaded(&f, true, 2);
+	assert_int_equal(stale_at_jump(&f, GK_KEXEC), 1u << 1);
+	assert_int_equal(stale_in_verdict(&f, GK_KEXEC), 1u << 1);
+	passed[1].end = PEND1 + 2 * K64 - 1;
+	loaded(&f, true, 2);
+	assert_int_equal(stale_at_jump(&f, GK_KEXEC), 0);
+	assert_int_equal(stale_in_verdict(&f, GK_KEXEC), 0);
+}
+
+/* Only an image that is loaded, and ours, is checked; kdump its own way. */
+static void test_jump_what_is_checked(void **state)
+{
+	struct gk_facts f;
+
+	(void)state;
+	machine(&f, 16); /* nothing reserves anything */
+	loaded(&f, false, 0);
+	assert_int_equal(stale_at_jump(&f, GK_KEXEC), 3);
+	f.kexec_loaded = 0; /* a manifest left behind by an unload */
+	assert_int_equal(stale_at_jump(&f, GK_KEXEC), 0);
+	loaded(&f, false, 0);
+	f.loaded[GK_KEXEC].ours = false; /* kexec-tools loaded it */
+	assert_int_equal(stale_at_jump(&f, GK_KEXEC), 0);
+	/* a crash kernel checks no reservation: what it was not passed is fine
+	 */
+	f.kexec_crash_loaded = 1;
+	f.loaded[GK_KDUMP] = (struct gk_loaded){.ours = true};
+	assert_int_equal(stale_at_jump(&f, GK_KDUMP), 0);
+	/* what it was passed must hold each live table */
+	passed[0] = (struct gk_range){PEND0, PEND0 + K64 - 1};
+	f.loaded[GK_KDUMP] = (struct gk_loaded){
+		.ours = true, .passed = true, .tables = passed, .ntables = 1};
+	assert_int_equal(stale_at_jump(&f, GK_KDUMP), 1u << 1);
+	assert_int_equal(stale_in_verdict(&f, GK_KDUMP), 1u << 1);
 }
 
 int main(void)
@@ -173,6 +287,8 @@ int main(void)
 		cmocka_unit_test(test_reservations),
 		cmocka_unit_test(test_rsv_names),
 		cmocka_unit_test(test_not_derived),
+		cmocka_unit_test(test_jump_agrees_idbits20),
+		cmocka_unit_test(test_jump_what_is_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
