@@ -2,8 +2,9 @@
 /*
  * The verdict: will the next kernel (kexec) or the crash kernel (kdump)
  * reuse the live LPI tables, and will they stay reserved? A table of small
- * checks, each a pure function of the facts with a severity per target and
- * prerequisites, in the manner of dtc's checks.c.
+ * checks, each a pure function of the facts with its prerequisites, in the
+ * manner of dtc's checks.c; each finding they make is declared in a table
+ * with its code, its meaning and its severity per target.
  */
 #ifndef GK_VERDICT_H
 #define GK_VERDICT_H
@@ -32,8 +33,45 @@ enum gk_verdict {
 	GK_UNKNOWN,	/* could not diagnose */
 };
 
+/*
+ * The finding codes: stable, what users see and scripts match. Each is
+ * declared once, with its meaning, in verdict.c; gicdiag(8) explains them
+ * in the same order.
+ */
+enum gk_code {
+	GK_CODE_NOT_GICV3,
+	GK_CODE_NO_LPIS,
+	GK_CODE_LPIS_DISABLED,
+	GK_CODE_RDS_PARTIAL,
+	GK_CODE_BOOT_RD_DISABLED,
+	GK_CODE_EVIDENCE_SOURCES,
+	GK_CODE_NO_EVIDENCE,
+	GK_CODE_TABLES_UNKNOWN,
+	GK_CODE_SOURCES_DISAGREE,
+	GK_CODE_PROP_MISMATCH,
+	GK_CODE_PROP_UNRESERVED,
+	GK_CODE_PEND_UNRESERVED,
+	GK_CODE_RESERVATION_TOO_SMALL,
+	GK_CODE_TABLE_IN_CRASHKERNEL,
+	GK_CODE_MEMRESERVE_CORRUPT,
+	GK_CODE_MEMRESERVE_ODD,
+	GK_CODE_MEMRESERVE_UNREADABLE,
+	GK_CODE_KERNEL_WITHOUT_SUPPORT,
+	GK_CODE_NON_EFI_BOOT,
+	GK_CODE_PREVIOUS_LOSS,
+	GK_CODE_LOADED_STALE,
+	GK_CODE_KEXEC_TOOLS_TOO_OLD,
+	GK_CODE_LOADER_UNKNOWN,
+	GK_CODE_LOCKDOWN,
+	GK_CODE_KEXEC_DISABLED,
+	GK_CODE_KDUMP_NOT_LOADED,
+	GK_CODE_KDUMP_KERNEL,
+	GK_NCODES,
+};
+
 struct gk_finding {
-	const char *code;	/* stable: "PROP-UNRESERVED" */
+	enum gk_code id;
+	const char *code;	/* its name, stable: "PROP-UNRESERVED" */
 	enum gk_sev sev[GK_NTARGETS];
 	int rd;			/* the redistributor concerned, -1: none */
 	char *msg;		/* one sentence, whole */
@@ -83,9 +121,8 @@ const char *gk_target_name(enum gk_target t);	/* "kexec", "kdump" */
  */
 int gk_verdict_exit(enum gk_verdict v);
 
-/* The table of checks, for --help and the man page. */
-size_t gk_check_count(void);
-const char *gk_check_code(size_t i);	/* NULL past the end */
-const char *gk_check_what(size_t i);
+/* The finding codes, for --help: "PROP-UNRESERVED"; NULL past the end. */
+const char *gk_code_name(enum gk_code c);
+const char *gk_code_what(enum gk_code c);	/* its meaning, a few words */
 
 #endif

@@ -87,9 +87,10 @@ static void usage(void)
 	       " -V, --version            display version\n\nColumns:\n");
 	cols = render_rd_cols(&n, false, &def, &nd);
 	gk_cols_usage(stdout, cols, n);
-	printf("\nChecks:\n");
-	for (size_t i = 0; i < gk_check_count(); i++)
-		printf(" %-15s %s\n", gk_check_code(i), gk_check_what(i));
+	printf("\nFindings:\n");
+	for (int c = 0; c < GK_NCODES; c++)
+		printf(" %-23s %s\n", gk_code_name((enum gk_code)c),
+		       gk_code_what((enum gk_code)c));
 	printf("\nExit status: 0 safe, 1 at risk, 2 will fail, 3 could not diagnose,\n"
 	       "64 usage error; with --target both, the worse of the two.\n"
 	       "\nFor more details see gicdiag(8).\n");
