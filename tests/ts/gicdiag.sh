@@ -27,7 +27,7 @@ set -- $real
 nreal=$#
 set -- $gen
 ngen=$#
-ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11 + 6 + 3 + 3 + 2 + 2 + 1))
+ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11 + 6 + 3 + 3 + 2 + 2 + 1 + 1))
 
 for r in $real; do
 	ts_cmd "$r" "$GD" -s "$D/$r.tar.gz"
@@ -85,6 +85,17 @@ ts_cmd prometheus cat "$S/gk.prom"
 [ $rc = 2 ] && [ "$(ls "$S" | grep -c 'gk.prom.tmp')" = 0 ]
 ts_ok "prometheus file written whole, exit $rc" $?
 ts_cmd usage-command "$GD" -s "$R" frobnicate
+
+# the finding codes: --help lists the verdict's table, gicdiag(8) explains
+# each one, in the same order
+"$GD" --help | sed -n '/^Findings:$/,/^$/s/^ \([A-Z0-9-]*\) .*/\1/p' \
+	>"$TS_OUT/codes-help"
+sed -n '/^\.SH FINDINGS/,/^\.SH /{/^\.TP/{n;s/^\.B \([A-Z0-9-]*\)$/\1/p;};}' \
+	"$top_srcdir/man/gicdiag.8" >"$TS_OUT/codes-man"
+[ "$(wc -l <"$TS_OUT/codes-help")" -gt 20 ] &&
+	diff -u "$TS_OUT/codes-help" "$TS_OUT/codes-man" >"$TS_OUT/codes.diff"
+ts_ok "every finding code of --help explained in gicdiag(8), in order" $? \
+	"$TS_OUT/codes.diff"
 
 # --oneline: what the systemd units put in the journal
 ts_cmd oneline-dt "$GD" -s "$R" --oneline
