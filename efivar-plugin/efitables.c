@@ -37,29 +37,29 @@ struct opts {
 
 enum { COL_INDEX, COL_GUID, COL_NAME, COL_ADDRESS };
 static const struct gk_col list_cols[] = {
-	[COL_INDEX] = {"INDEX", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_INDEX] = {"INDEX", 0, SCOLS_FL_RIGHT, GK_COL_INT,
 		       "position in the configuration table array"},
-	[COL_GUID] = {"GUID", 36, 0, SCOLS_JSON_STRING, "table GUID"},
-	[COL_NAME] = {"NAME", 0.1, 0, SCOLS_JSON_STRING,
+	[COL_GUID] = {"GUID", 36, 0, GK_COL_STR, "table GUID"},
+	[COL_NAME] = {"NAME", 0.1, 0, GK_COL_STR,
 		      "table name, as in the kernel's efi: boot line"},
-	[COL_ADDRESS] = {"ADDRESS", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+	[COL_ADDRESS] = {"ADDRESS", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
 			 "VendorTable: where the table is"},
 };
 static const int list_default[] = {COL_GUID, COL_NAME, COL_ADDRESS};
 
 enum { COL_BASE, COL_END, COL_SIZE, COL_BLOCK, COL_SLOT, COL_FLAGS };
 static const struct gk_col mr_cols[] = {
-	[COL_BASE] = {"BASE", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+	[COL_BASE] = {"BASE", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
 		      "first reserved address"},
-	[COL_END] = {"END", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+	[COL_END] = {"END", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
 		     "last reserved address"},
-	[COL_SIZE] = {"SIZE", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+	[COL_SIZE] = {"SIZE", 0, SCOLS_FL_RIGHT, GK_COL_STR,
 		      "size of the reservation"},
-	[COL_BLOCK] = {"BLOCK", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+	[COL_BLOCK] = {"BLOCK", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
 		       "memreserve block holding the entry"},
-	[COL_SLOT] = {"SLOT", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+	[COL_SLOT] = {"SLOT", 0, SCOLS_FL_RIGHT, GK_COL_INT,
 		      "slot in that block"},
-	[COL_FLAGS] = {"FLAGS", 0.1, 0, SCOLS_JSON_STRING,
+	[COL_FLAGS] = {"FLAGS", 0.1, 0, GK_COL_STR,
 		       "what is odd about the entry"},
 };
 static const int mr_default[] = {COL_BASE, COL_END, COL_SIZE, COL_BLOCK,
@@ -67,10 +67,10 @@ static const int mr_default[] = {COL_BASE, COL_END, COL_SIZE, COL_BLOCK,
 
 enum { COL_RANGE, COL_COVERED, COL_BY };
 static const struct gk_col check_cols[] = {
-	[COL_RANGE] = {"RANGE", 0, 0, SCOLS_JSON_STRING, "range asked about"},
-	[COL_COVERED] = {"COVERED", 0, 0, SCOLS_JSON_STRING,
+	[COL_RANGE] = {"RANGE", 0, 0, GK_COL_STR, "range asked about"},
+	[COL_COVERED] = {"COVERED", 0, 0, GK_COL_STR,
 			 "yes, no or partly"},
-	[COL_BY] = {"BY", 0, 0, SCOLS_JSON_STRING,
+	[COL_BY] = {"BY", 0, 0, GK_COL_STR,
 		    "the merged reservation that covers or overlaps it"},
 };
 static const int check_default[] = {COL_RANGE, COL_COVERED, COL_BY};
@@ -221,6 +221,12 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	return parse_cmd(o, argc, argv);
 }
 
+/* libsmartcols writes the JSON: the cell's type, as its JSON type */
+static int json_type(enum gk_col_type t)
+{
+	return t == GK_COL_INT ? SCOLS_JSON_NUMBER : SCOLS_JSON_STRING;
+}
+
 static int out_init(struct out *out, const struct opts *o)
 {
 	const struct table_def *def = &tables[o->cmd];
@@ -246,7 +252,7 @@ static int out_init(struct out *out, const struct opts *o)
 	for (size_t i = 0; i < out->nids; i++) {
 		const struct gk_col *col = &def->cols[out->ids[i]];
 		struct libscols_column *cl;
-		int json = col->json;
+		int json = json_type(col->type);
 
 		cl = scols_table_new_column(out->tb, col->name, col->whint,
 					    col->flags);

@@ -32,7 +32,7 @@ done
 
 S=$TS_SNAPDIR
 tar -czf "$S/efi-basic.tar.gz" -C "$S" efi-basic
-ts_plan 43
+ts_plan 44
 
 ts_cmd list "$EFT" --sysroot "$S/efi-basic"
 ts_cmd list-json "$EFT" --sysroot "$S/efi-basic" list --json
@@ -44,6 +44,7 @@ ts_cmd memreserve-json "$EFT" --sysroot "$S/efi-basic" memreserve --json
 ts_cmd memreserve-bytes-json "$EFT" -s "$S/efi-basic" memreserve -J -b
 ts_cmd memreserve-cols "$EFT" -s "$S/efi-basic" memreserve -n -r -o BASE,SIZE
 ts_cmd memreserve-plus "$EFT" -s "$S/efi-basic" memreserve -o +SLOT
+ts_cmd memreserve-cols-json "$EFT" -s "$S/efi-basic" memreserve -J -o base,SLOT
 ts_cmd memreserve-memdir "$EFT" -s "$S/efi-basic-memdir" memreserve --json
 ts_cmd memreserve-tarball "$EFT" -s "$S/efi-basic.tar.gz" memreserve
 ts_cmd tarball-bad "$EFT" -s "$S/efi-basic/proc/iomem" list

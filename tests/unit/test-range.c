@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cols.h"
@@ -114,6 +117,127 @@ static void test_cols(void **state)
 			 -GK_ERR_INVAL);
 }
 
+/* A row of the model below: what each column's get() reads. */
+struct row {
+	long long n;
+	uint64_t a;
+	bool b;
+	const char *s;
+};
+
+static void get_n(const void *p, struct gk_cell *c)
+{
+	const struct row *r = p;
+
+	c->i = r->n;
+	c->null = r->n < 0;
+}
+
+static void get_a(const void *p, struct gk_cell *c)
+{
+	c->addr = ((const struct row *)p)->a;
+}
+
+static void get_b(const void *p, struct gk_cell *c)
+{
+	const struct row *r = p;
+
+	c->i = r->b;
+	if (!r->b && !r->s)
+		c->text = "?";
+}
+
+static void get_s(const void *p, struct gk_cell *c)
+{
+	c->s = ((const struct row *)p)->s;
+	c->null = !c->s;
+}
+
+static const struct gk_col model[] = {
+	{ .name = "NUM", .header = "N", .type = GK_COL_INT, .get = get_n },
+	{ .name = "ADDR", .type = GK_COL_ADDR, .get = get_a },
+	{ .name = "ON", .type = GK_COL_BOOL, .get = get_b },
+	{ .name = "WHO_SAID", .header = "WHO", .type = GK_COL_STR,
+	  .get = get_s },
+};
+
+static void test_cols_heading(void **state)
+{
+	int ids[GK_COLS_MAX];
+	size_t n = 0;
+	struct gk_err e;
+
+	(void)state;
+	/* a heading names its column too, in any case; once only */
+	assert_int_equal(gk_cols_parse("who,n,Num,ON,num", model, 4, ids, &n,
+				       &e), 0);
+	assert_int_equal(n, 3);
+	assert_true(ids[0] == 3 && ids[1] == 0 && ids[2] == 2);
+	/* "+" does not add a column already there */
+	assert_int_equal(gk_cols_parse("+ADDR,WHO_SAID", model, 4, ids, &n,
+				       &e), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(ids[3], 1);
+	assert_string_equal(gk_col_header(&model[3]), "WHO");
+	assert_string_equal(gk_col_header(&model[1]), "ADDR");
+}
+
+static void test_cols_cells(void **state)
+{
+	struct row r = { 7, 0x425b0000, false, "kernel-log" };
+	char buf[GK_CELL_TEXT_MAX], key[GK_COL_KEY_MAX];
+	struct gk_cell c;
+
+	(void)state;
+	assert_string_equal(gk_col_key(&model[3], key), "who_said");
+	gk_col_cell(&model[0], &r, &c);
+	assert_string_equal(gk_cell_text(&model[0], &c, buf), "7");
+	gk_col_cell(&model[1], &r, &c);
+	assert_string_equal(gk_cell_text(&model[1], &c, buf), "0x425b0000");
+	gk_col_cell(&model[2], &r, &c);
+	assert_string_equal(gk_cell_text(&model[2], &c, buf), "no");
+	gk_col_cell(&model[3], &r, &c);
+	assert_string_equal(gk_cell_text(&model[3], &c, buf), "kernel-log");
+	r.n = -1;
+	r.s = NULL;
+	gk_col_cell(&model[0], &r, &c);
+	assert_string_equal(gk_cell_text(&model[0], &c, buf), "");
+	gk_col_cell(&model[2], &r, &c);
+	assert_string_equal(gk_cell_text(&model[2], &c, buf), "?");
+}
+
+/* JSON: the chosen columns in order, keyed by name, typed, null */
+static void test_cols_json(void **state)
+{
+	struct row r = { -1, 0x80a0000, false, NULL };
+	const int ids[] = { 3, 0, 2, 1 };
+	struct gk_json j;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	gk_json_init(&j, f);
+	gk_cols_json_row(&j, model, ids, 4, &r);
+	r.n = 3;
+	r.b = true;
+	r.s = "journal";
+	gk_cols_json_row(&j, model, ids, 2, &r);
+	fclose(f);
+	assert_string_equal(buf, "{\n"
+				 "  \"who_said\": null,\n"
+				 "  \"num\": null,\n"
+				 "  \"on\": false,\n"
+				 "  \"addr\": \"0x80a0000\"\n"
+				 "}\n"
+				 "{\n"
+				 "  \"who_said\": \"journal\",\n"
+				 "  \"num\": 3\n"
+				 "}\n");
+	free(buf);
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -131,6 +255,9 @@ int main(void)
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_size_human),
 		cmocka_unit_test(test_cols),
+		cmocka_unit_test(test_cols_heading),
+		cmocka_unit_test(test_cols_cells),
+		cmocka_unit_test(test_cols_json),
 		cmocka_unit_test(test_strerror),
 	};
 
