@@ -64,7 +64,7 @@ static void usage(void)
 	       " -1, --oneline            one line per target: verdict, worst finding\n"
 	       " -r, --raw                raw redistributor table, no summary\n"
 	       " -n, --noheadings         redistributor table only, no headings\n"
-	       " -o, --output <list>      redistributor columns (+list adds)\n"
+	       " -o, --output <list>      columns, of the table and the JSON (+list adds)\n"
 	       "     --output-all         all columns\n"
 	       " -t, --target <t>         kexec, kdump or both (default)\n"
 	       " -l, --loader <l>         ours, kexec-tools or auto (default)\n"
@@ -85,7 +85,7 @@ static void usage(void)
 	       "\nOptions:\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\nColumns:\n");
-	cols = render_rd_cols(&n, false, &def, &nd);
+	cols = render_rd_cols(&n, RENDER_TEXT, &def, &nd);
 	gk_cols_usage(stdout, cols, n);
 	printf("\nFindings:\n");
 	for (int c = 0; c < GK_NCODES; c++)
@@ -150,14 +150,18 @@ static int parse_sources(struct opts *o, const char *arg)
 	return o->sources ? 0 : usage_error("--source: no source given", NULL);
 }
 
+/* -o shapes the table and the JSON alike, from each one's defaults */
 static int set_columns(struct opts *o)
 {
+	enum render_form form = o->json	     ? RENDER_JSON :
+				o->r.verbose ? RENDER_VERBOSE :
+					       RENDER_TEXT;
 	const struct gk_col *cols;
 	const int *def;
 	size_t n, nd;
 	struct gk_err e;
 
-	cols = render_rd_cols(&n, o->r.verbose, &def, &nd);
+	cols = render_rd_cols(&n, form, &def, &nd);
 	o->r.ncols = o->output_all ? n : nd;
 	for (size_t i = 0; i < o->r.ncols; i++)
 		o->r.cols[i] = o->output_all ? (int)i : def[i];

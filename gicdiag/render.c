@@ -7,43 +7,6 @@
 #include "json.h"
 #include "render.h"
 
-enum { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_PROP, RD_PEND, RD_RESERVED,
-       RD_REUSED, RD_TYPER, RD_CTLR, RD_PROPBASER, RD_PENDBASER, RD_SOURCE };
-
-static const struct gk_col rd_cols[] = {
-	[RD_INDEX] = { "RD", 0, SCOLS_FL_RIGHT, 0, "redistributor, in walk order" },
-	[RD_CPU] = { "CPU", 0, SCOLS_FL_RIGHT, 0, "logical CPU (from the kernel log)" },
-	[RD_BASE] = { "BASE", 0, SCOLS_FL_RIGHT, 0, "RD_base physical address" },
-	[RD_LPIS] = { "LPIS", 0, 0, 0, "GICR_CTLR.EnableLPIs (? when no source tells)" },
-	[RD_PROP] = { "PROP", 0, SCOLS_FL_RIGHT, 0, "property table address" },
-	[RD_PEND] = { "PEND", 0, SCOLS_FL_RIGHT, 0, "pending table address" },
-	[RD_RESERVED] = { "RESERVED", 0, 0, 0,
-			  "what keeps the pending table reserved for the next kernel" },
-	[RD_REUSED] = { "REUSED", 0, 0, 0,
-			"this boot reused the table (using reserved)" },
-	[RD_TYPER] = { "TYPER", 0, SCOLS_FL_RIGHT, 0, "GICR_TYPER" },
-	[RD_CTLR] = { "CTLR", 0, SCOLS_FL_RIGHT, 0, "GICR_CTLR" },
-	[RD_PROPBASER] = { "PROPBASER", 0, SCOLS_FL_RIGHT, 0, "GICR_PROPBASER" },
-	[RD_PENDBASER] = { "PENDBASER", 0, SCOLS_FL_RIGHT, 0, "GICR_PENDBASER" },
-	[RD_SOURCE] = { "SOURCE", 0, 0, 0,
-			"where the pending table's address came from" },
-};
-static const int rd_default[] = { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_PROP,
-				  RD_PEND, RD_RESERVED, RD_SOURCE };
-static const int rd_verbose[] = { RD_INDEX, RD_CPU, RD_BASE, RD_LPIS, RD_TYPER,
-				  RD_CTLR, RD_PROPBASER, RD_PENDBASER,
-				  RD_RESERVED, RD_REUSED, RD_SOURCE };
-
-const struct gk_col *render_rd_cols(size_t *n, bool verbose,
-				    const int **defaults, size_t *ndefaults)
-{
-	*n = GK_ARRAY_SIZE(rd_cols);
-	*defaults = verbose ? rd_verbose : rd_default;
-	*ndefaults = verbose ? GK_ARRAY_SIZE(rd_verbose)
-			     : GK_ARRAY_SIZE(rd_default);
-	return rd_cols;
-}
-
 /* "registers", or the sources that named a table: "kernel-log+journal" */
 static const char *evidence_name(const struct gk_facts *f, char *buf,
 				 size_t n)
@@ -77,44 +40,299 @@ static const char *rd_pend_reservation(const struct gk_rdfact *rd,
 	return gk_rsv_name(rd->pend_rsv[loader]);
 }
 
-static void hex(char *buf, size_t n, uint64_t v, bool known)
+/*
+ * ---- The redistributor table: one model for text, raw and JSON -------
+ *
+ * Each column says how to get its value from a row; the text table and
+ * the JSON objects are both made from those values, the JSON keys from
+ * the column names (lib/cols.h). gicdiag(8) lists the columns.
+ */
+
+/* What a column's get() reads: one redistributor, in its context. */
+struct rd_row {
+	const struct gk_rdfact *rd;
+	size_t index;
+	enum gk_loader loader;
+};
+
+static const struct rd_row *row_of(const void *p)
 {
-	if (known)
-		snprintf(buf, n, "0x%llx", (unsigned long long)v);
-	else
-		buf[0] = '\0';
+	return p;
 }
 
-static void rd_cells(const struct gk_facts *f, size_t i,
-		     const struct render_opts *o, char v[][40])
+static void cell_addr(struct gk_cell *c, uint64_t v, bool known)
 {
-	const struct gk_rdfact *rd = &f->rds[i];
+	c->addr = v;
+	c->null = !known;
+}
 
-	snprintf(v[RD_INDEX], 40, "%zu", i);
-	if (rd->cpu >= 0)
-		snprintf(v[RD_CPU], 40, "%d", rd->cpu);
-	else
-		v[RD_CPU][0] = '\0';
-	hex(v[RD_BASE], 40, rd->base, rd->base);
-	snprintf(v[RD_LPIS], 40, "%s", rd->lpis ? "yes" : rd->unknown ? "?" : "no");
-	hex(v[RD_PROP], 40, rd->prop, rd->prop);
-	hex(v[RD_PEND], 40, rd->pend, rd->pend);
-	snprintf(v[RD_RESERVED], 40, "%s",
-		 rd_pend_reservation(rd, o->loader));
-	snprintf(v[RD_REUSED], 40, "%s", rd->pend_reused ? "yes" : "no");
-	hex(v[RD_TYPER], 40, rd->typer, rd->regs);
-	hex(v[RD_CTLR], 40, rd->ctlr, rd->regs);
-	hex(v[RD_PROPBASER], 40, rd->propbaser, rd->regs);
-	hex(v[RD_PENDBASER], 40, rd->pendbaser, rd->regs);
-	snprintf(v[RD_SOURCE], 40, "%s",
-		 rd->pend ? gk_src_name(rd->pend_src) : "");
+static void get_index(const void *p, struct gk_cell *c)
+{
+	c->i = (long long)row_of(p)->index;
+}
+
+static void get_cpu(const void *p, struct gk_cell *c)
+{
+	c->i = row_of(p)->rd->cpu;
+	c->null = c->i < 0;
+}
+
+static void get_base(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	cell_addr(c, rd->base, rd->base);
+}
+
+/* JSON: false, with "unknown": true; the table says "?" in one cell */
+static void get_lpis(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	c->i = rd->lpis;
+	if (!rd->lpis && rd->unknown)
+		c->text = "?";
+}
+
+static void get_unknown(const void *p, struct gk_cell *c)
+{
+	c->i = row_of(p)->rd->unknown;
+}
+
+static void get_prop(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	cell_addr(c, rd->prop, rd->prop);
+}
+
+static void get_pend(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	cell_addr(c, rd->pend, rd->pend);
+}
+
+static void get_reserved(const void *p, struct gk_cell *c)
+{
+	const struct rd_row *r = row_of(p);
+
+	c->s = rd_pend_reservation(r->rd, r->loader);
+}
+
+static void get_reused(const void *p, struct gk_cell *c)
+{
+	c->i = row_of(p)->rd->pend_reused;
+}
+
+/* JSON: "none" where no source named the table; the table leaves it empty */
+static void get_prop_source(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	c->s = gk_src_name(rd->prop_src);
+	if (!rd->prop)
+		c->text = "";
+}
+
+static void get_pend_source(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	c->s = gk_src_name(rd->pend_src);
+	if (!rd->pend)
+		c->text = "";
+}
+
+static void get_typer(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	cell_addr(c, rd->typer, rd->regs);
+}
+
+static void get_ctlr(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	cell_addr(c, rd->ctlr, rd->regs);
+}
+
+static void get_propbaser(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	cell_addr(c, rd->propbaser, rd->regs);
+}
+
+static void get_pendbaser(const void *p, struct gk_cell *c)
+{
+	const struct gk_rdfact *rd = row_of(p)->rd;
+
+	cell_addr(c, rd->pendbaser, rd->regs);
+}
+
+enum {
+	RD_INDEX,
+	RD_CPU,
+	RD_BASE,
+	RD_LPIS,
+	RD_UNKNOWN,
+	RD_PROP,
+	RD_PEND,
+	RD_RESERVED,
+	RD_REUSED,
+	RD_PROP_SOURCE,
+	RD_PEND_SOURCE,
+	RD_TYPER,
+	RD_CTLR,
+	RD_PROPBASER,
+	RD_PENDBASER
+};
+
+#define RIGHT SCOLS_FL_RIGHT
+static const struct gk_col rd_cols[] = {
+	[RD_INDEX] = {.name = "INDEX",
+		      .header = "RD",
+		      .flags = RIGHT,
+		      .type = GK_COL_INT,
+		      .get = get_index,
+		      .help = "redistributor, in walk order"},
+	[RD_CPU] = {.name = "CPU",
+		    .flags = RIGHT,
+		    .type = GK_COL_INT,
+		    .get = get_cpu,
+		    .help = "logical CPU (from the kernel log)"},
+	[RD_BASE] = {.name = "BASE",
+		     .flags = RIGHT,
+		     .type = GK_COL_ADDR,
+		     .get = get_base,
+		     .help = "RD_base physical address"},
+	[RD_LPIS] = {.name = "LPIS",
+		     .type = GK_COL_BOOL,
+		     .get = get_lpis,
+		     .help = "GICR_CTLR.EnableLPIs (? when no source tells)"},
+	[RD_UNKNOWN] =
+		{.name = "UNKNOWN",
+		 .type = GK_COL_BOOL,
+		 .get = get_unknown,
+		 .help = "LPIs may be on and no source names the tables"},
+	[RD_PROP] = {.name = "PROP",
+		     .flags = RIGHT,
+		     .type = GK_COL_ADDR,
+		     .get = get_prop,
+		     .help = "property table address"},
+	[RD_PEND] = {.name = "PEND",
+		     .flags = RIGHT,
+		     .type = GK_COL_ADDR,
+		     .get = get_pend,
+		     .help = "pending table address"},
+	[RD_RESERVED] = {.name = "RESERVED",
+			 .type = GK_COL_STR,
+			 .get = get_reserved,
+			 .help = "what keeps the pending table reserved for "
+				 "the next kernel"},
+	[RD_REUSED] = {.name = "REUSED",
+		       .type = GK_COL_BOOL,
+		       .get = get_reused,
+		       .help = "this boot reused the table (using reserved)"},
+	[RD_PROP_SOURCE] =
+		{.name = "PROP_SOURCE",
+		 .type = GK_COL_STR,
+		 .get = get_prop_source,
+		 .help = "where the property table's address came from"},
+	[RD_PEND_SOURCE] =
+		{.name = "PEND_SOURCE",
+		 .header = "SOURCE",
+		 .type = GK_COL_STR,
+		 .get = get_pend_source,
+		 .help = "where the pending table's address came from"},
+	[RD_TYPER] = {.name = "TYPER",
+		      .flags = RIGHT,
+		      .type = GK_COL_ADDR,
+		      .get = get_typer,
+		      .help = "GICR_TYPER"},
+	[RD_CTLR] = {.name = "CTLR",
+		     .flags = RIGHT,
+		     .type = GK_COL_ADDR,
+		     .get = get_ctlr,
+		     .help = "GICR_CTLR"},
+	[RD_PROPBASER] = {.name = "PROPBASER",
+			  .flags = RIGHT,
+			  .type = GK_COL_ADDR,
+			  .get = get_propbaser,
+			  .help = "GICR_PROPBASER"},
+	[RD_PENDBASER] = {.name = "PENDBASER",
+			  .flags = RIGHT,
+			  .type = GK_COL_ADDR,
+			  .get = get_pendbaser,
+			  .help = "GICR_PENDBASER"},
+};
+#undef RIGHT
+
+/* The default columns of each output: what each showed before -o shaped
+ * them all; JSON shows every column. */
+static const int rd_text[] = {RD_INDEX, RD_CPU,	 RD_BASE,     RD_LPIS,
+			      RD_PROP,	RD_PEND, RD_RESERVED, RD_PEND_SOURCE};
+static const int rd_verbose[] = {RD_INDEX,     RD_CPU,	      RD_BASE,
+				 RD_LPIS,      RD_TYPER,      RD_CTLR,
+				 RD_PROPBASER, RD_PENDBASER,  RD_RESERVED,
+				 RD_REUSED,    RD_PEND_SOURCE};
+static const int rd_json[] = {
+	RD_INDEX,	RD_CPU,	  RD_BASE,     RD_LPIS,	     RD_UNKNOWN,
+	RD_PROP,	RD_PEND,  RD_RESERVED, RD_REUSED,    RD_PROP_SOURCE,
+	RD_PEND_SOURCE, RD_TYPER, RD_CTLR,     RD_PROPBASER, RD_PENDBASER};
+
+const struct gk_col *render_rd_cols(size_t *n, enum render_form form,
+				    const int **defaults, size_t *ndefaults)
+{
+	static const struct {
+		const int *ids;
+		size_t n;
+	} def[] = {
+		[RENDER_TEXT] = {rd_text, GK_ARRAY_SIZE(rd_text)},
+		[RENDER_VERBOSE] = {rd_verbose, GK_ARRAY_SIZE(rd_verbose)},
+		[RENDER_JSON] = {rd_json, GK_ARRAY_SIZE(rd_json)},
+	};
+
+	*n = GK_ARRAY_SIZE(rd_cols);
+	*defaults = def[form].ids;
+	*ndefaults = def[form].n;
+	return rd_cols;
+}
+
+static void rd_row_init(struct rd_row *row, const struct gk_facts *f, size_t i,
+			const struct render_opts *o)
+{
+	row->rd = &f->rds[i];
+	row->index = i;
+	row->loader = o->loader;
+}
+
+static int rd_line(struct libscols_table *tb, const struct rd_row *row,
+		   const struct render_opts *o)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char buf[GK_CELL_TEXT_MAX];
+	struct gk_cell c;
+
+	if (!ln)
+		return -1;
+	for (size_t i = 0; i < o->ncols; i++) {
+		const struct gk_col *col = &rd_cols[o->cols[i]];
+
+		gk_col_cell(col, row, &c);
+		if (scols_line_set_data(ln, i, gk_cell_text(col, &c, buf)))
+			return -1;
+	}
+	return 0;
 }
 
 static int rd_table(FILE *out, const struct gk_facts *f,
 		    const struct render_opts *o)
 {
 	struct libscols_table *tb = scols_new_table();
-	char v[GK_ARRAY_SIZE(rd_cols)][40];
+	struct rd_row row;
 	int ret = 0;
 
 	if (!tb)
@@ -122,17 +340,16 @@ static int rd_table(FILE *out, const struct gk_facts *f,
 	scols_table_set_stream(tb, out);
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
-	for (size_t c = 0; c < o->ncols; c++)
-		if (!scols_table_new_column(tb, rd_cols[o->cols[c]].name, 0,
-					    rd_cols[o->cols[c]].flags))
-			ret = -1;
-	for (size_t i = 0; i < f->nrds && !ret; i++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	for (size_t i = 0; i < o->ncols && !ret; i++) {
+		const struct gk_col *col = &rd_cols[o->cols[i]];
 
-		rd_cells(f, i, o, v);
-		for (size_t c = 0; ln && c < o->ncols; c++)
-			scols_line_set_data(ln, c, v[o->cols[c]]);
-		ret = ln ? 0 : -1;
+		if (!scols_table_new_column(tb, gk_col_header(col), col->whint,
+					    col->flags))
+			ret = -1;
+	}
+	for (size_t i = 0; i < f->nrds && !ret; i++) {
+		rd_row_init(&row, f, i, o);
+		ret = rd_line(tb, &row, o);
 	}
 	if (!ret && f->nrds)
 		ret = scols_print_table(tb);
@@ -263,35 +480,18 @@ static void json_ranges(struct gk_json *j, const char *key,
 	gk_json_close(j, ']');
 }
 
-static void json_rd(struct gk_json *j, const struct gk_facts *f, size_t i,
-		    const struct render_opts *o)
+/* One object per redistributor, of the columns -o chose (all by default) */
+static void json_rds(struct gk_json *j, const struct gk_facts *f,
+		     const struct render_opts *o)
 {
-	const struct gk_rdfact *rd = &f->rds[i];
+	struct rd_row row;
 
-	gk_json_open(j, NULL, '{');
-	gk_json_int(j, "index", (long long)i);
-	rd->cpu >= 0 ? gk_json_int(j, "cpu", rd->cpu) : gk_json_null(j, "cpu");
-	rd->base ? gk_json_addr(j, "base", rd->base) : gk_json_null(j, "base");
-	gk_json_bool(j, "lpis", rd->lpis);
-	gk_json_bool(j, "unknown", rd->unknown);
-	rd->prop ? gk_json_addr(j, "prop", rd->prop) : gk_json_null(j, "prop");
-	rd->pend ? gk_json_addr(j, "pend", rd->pend) : gk_json_null(j, "pend");
-	gk_json_str(j, "reserved",
-		    rd_pend_reservation(rd, o->loader));
-	gk_json_bool(j, "reused", rd->pend_reused);
-	gk_json_str(j, "prop_source", gk_src_name(rd->prop_src));
-	gk_json_str(j, "pend_source", gk_src_name(rd->pend_src));
-	if (rd->regs) {
-		gk_json_open(j, "registers", '{');
-		gk_json_addr(j, "typer", rd->typer);
-		gk_json_addr(j, "ctlr", rd->ctlr);
-		gk_json_addr(j, "propbaser", rd->propbaser);
-		gk_json_addr(j, "pendbaser", rd->pendbaser);
-		gk_json_close(j, '}');
-	} else {
-		gk_json_null(j, "registers");
+	gk_json_open(j, "redistributors", '[');
+	for (size_t i = 0; i < f->nrds; i++) {
+		rd_row_init(&row, f, i, o);
+		gk_cols_json_row(j, rd_cols, o->cols, o->ncols, &row);
 	}
-	gk_json_close(j, '}');
+	gk_json_close(j, ']');
 }
 
 static void json_findings(struct gk_json *j, const struct gk_report *r)
@@ -383,10 +583,7 @@ int render_json(FILE *out, const struct gk_facts *f,
 	else
 		gk_json_str(&j, "loader_version", f->kt_version);
 	json_system(&j, f);
-	gk_json_open(&j, "redistributors", '[');
-	for (size_t i = 0; i < f->nrds; i++)
-		json_rd(&j, f, i, o);
-	gk_json_close(&j, ']');
+	json_rds(&j, f, o);
 	json_findings(&j, r);
 	gk_json_close(&j, '}');
 	return ferror(out) ? -1 : 0;

@@ -27,7 +27,7 @@ set -- $real
 nreal=$#
 set -- $gen
 ngen=$#
-ts_plan $((nreal * 3 + ngen * 2 + 13 + 2 * 2 + 1 + 11 + 6 + 3 + 3 + 2 + 2 + 1 + 1))
+ts_plan $((nreal * 3 + ngen * 2 + 13 + 4 + 2 * 2 + 1 + 11 + 6 + 3 + 3 + 2 + 2 + 1 + 1))
 
 for r in $real; do
 	ts_cmd "$r" "$GD" -s "$D/$r.tar.gz"
@@ -49,6 +49,24 @@ ts_cmd output-all "$GD" -s "$R" --output-all
 ts_cmd usage-target "$GD" -s "$R" --target both-ways
 ts_cmd usage-loader "$GD" -s "$R" --loader mine
 ts_cmd usage-column "$GD" -s "$R" -o RD,NOPE
+# one column model: -o shapes the JSON as it shapes the table; a column
+# is named by its name or its heading (RD, SOURCE), in any case
+ts_cmd json-cols "$GD" -s "$R" -J -o INDEX,CPU,PEND,PEND_SOURCE,CTLR
+ts_cmd raw-cols-unknown "$GD" -s "$S/gic-rotated-middle" --raw \
+	-o rd,lpis,unknown,prop_source,source,pend,typer
+ts_cmd usage-column-json "$GD" -s "$R" -J -o INDEX,NOPE
+# each redistributor's JSON keys are the column names --help lists, in
+# lower case, every one by default and in the same order
+keys=$("$GD" --help | sed -n '/^Columns:/,/^$/s/^ *\([A-Z0-9_]*\)  .*/\1/p' |
+	tr 'A-Z' 'a-z' | paste -sd' ')
+printf '%s\n%s\n' "$keys" "$keys" >"$TS_OUT/json-keys.expected"
+"$GD" -s "$R" -J | python3 -c '
+import json, sys
+for rd in json.load(sys.stdin)["redistributors"]:
+    print(" ".join(rd))' >"$TS_OUT/json-keys.out" 2>&1
+[ "$(echo "$keys" | wc -w)" -ge 15 ] &&
+	diff -u "$TS_OUT/json-keys.expected" "$TS_OUT/json-keys.out" >"$TS_OUT/json-keys.diff"
+ts_ok "JSON keys are the column names, every one by default" $? "$TS_OUT/json-keys.diff"
 ts_cmd usage-json-raw "$GD" -s "$R" -J -r
 ts_cmd usage-extra "$GD" -s "$R" map extra
 ts_cmd bad-sysroot "$GD" -s "$S/does-not-exist"
