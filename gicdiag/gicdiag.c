@@ -349,9 +349,25 @@ static int judge_and_render(struct opts *o, const struct sysroot *sr,
 	return ret;
 }
 
-static int fill_record(FILE *out, void *arg)
+static int fill_record(FILE *out, void *arg, struct gk_err *e)
 {
+	(void)e;	/* the caller names a failed stream */
 	return gk_bootrec_write(out, arg);
+}
+
+/* "-": standard output, which is no file to replace */
+static int write_record(const char *path, const struct gk_facts *f,
+			struct gk_err *e)
+{
+	int ret;
+
+	if (strcmp(path, "-"))
+		return gk_atomic_write(path, 0644, fill_record, (void *)f, e);
+	ret = gk_bootrec_write(stdout, f);
+	if (!ret && fflush(stdout))
+		ret = gk_fail(e, gk_errno(errno), "standard output: %s",
+			      strerror(errno));
+	return ret;
 }
 
 /*
@@ -377,7 +393,7 @@ static int record(const struct opts *o, const struct sysroot *sr,
 		fprintf(stderr, "gicdiag: /run/gic-kexec: %s\n", strerror(errno));
 		return EXIT_DIAG_FAILED;
 	}
-	if (gk_atomic_write(path, 0644, fill_record, (void *)f, &e) < 0) {
+	if (write_record(path, f, &e) < 0) {
 		fprintf(stderr, "gicdiag: record: %s\n", e.msg[0] ? e.msg : path);
 		return EXIT_DIAG_FAILED;
 	}

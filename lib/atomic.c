@@ -7,12 +7,39 @@
 
 #include "atomic.h"
 
-static int to_stdout(gk_fill_fn fill, void *arg, struct gk_err *e)
+/* PATH.tmp.PID, created exclusively: a concurrent writer gets its own */
+static int open_tmp(const char *path, mode_t mode, char *tmp, size_t size,
+		    FILE **f, struct gk_err *e)
 {
-	int ret = fill(stdout, arg);
+	int fd, err;
 
-	if (ret == 0 && fflush(stdout))
-		ret = gk_fail(e, gk_errno(errno), "standard output: %s",
+	if ((size_t)snprintf(tmp, size, "%s.tmp.%d", path, (int)getpid()) >=
+	    size)
+		return gk_fail(e, -GK_ERR_INVAL, "%s: path too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		goto fail;
+	*f = fdopen(fd, "w");
+	if (*f)
+		return 0;
+	err = errno;
+	close(fd);
+	unlink(tmp);
+	errno = err;
+fail:
+	return gk_fail(e, gk_errno(errno), "%s: %s", tmp, strerror(errno));
+}
+
+/* the content on disk, or the first reason it is not */
+static int finish(FILE *f, const char *tmp, int ret, struct gk_err *e)
+{
+	if (!ret && ferror(f))
+		ret = gk_fail(e, -GK_ERR_IO, "%s: write failed", tmp);
+	if (!ret && (fflush(f) || fsync(fileno(f))))
+		ret = gk_fail(e, gk_errno(errno), "%s: %s", tmp,
+			      strerror(errno));
+	if (fclose(f) && !ret)
+		ret = gk_fail(e, gk_errno(errno), "%s: %s", tmp,
 			      strerror(errno));
 	return ret;
 }
@@ -21,31 +48,22 @@ int gk_atomic_write(const char *path, mode_t mode, gk_fill_fn fill, void *arg,
 		    struct gk_err *e)
 {
 	char tmp[PATH_MAX];
-	int fd, ret, err = 0;
 	FILE *f;
+	int ret;
 
-	if (!strcmp(path, "-"))
-		return to_stdout(fill, arg, e);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path,
-			     (int)getpid()) >= sizeof(tmp))
-		return gk_fail(e, -GK_ERR_INVAL, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		err = errno;
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return gk_fail(e, gk_errno(err), "%s: %s", tmp, strerror(err));
-	}
-	ret = fill(f, arg);
-	if (ferror(f) && !ret)
-		ret = gk_fail(e, -GK_ERR_IO, "%s: write failed", tmp);
-	if (fclose(f) && !ret)
-		ret = gk_fail(e, gk_errno(errno), "%s: %s", tmp, strerror(errno));
+	ret = open_tmp(path, mode, tmp, sizeof(tmp), &f, e);
+	if (ret < 0)
+		return ret;
+	gk_err_clear(e);
+	ret = fill(f, arg, e);
+	if (ret < 0 && ferror(f))
+		ret = gk_fail(e, ret, "%s: write failed", tmp);
+	else if (ret < 0 && e && !e->code)
+		ret = gk_fail(e, ret, "%s: %s", path, gk_strerror(ret));
+	ret = finish(f, tmp, ret, e);
 	if (!ret && rename(tmp, path) < 0)
-		ret = gk_fail(e, gk_errno(errno), "%s: %s", path, strerror(errno));
+		ret = gk_fail(e, gk_errno(errno), "%s: %s", path,
+			      strerror(errno));
 	if (ret)
 		unlink(tmp);
 	return ret;

@@ -3,6 +3,7 @@
 #ifndef GK_TESTUTIL_H
 #define GK_TESTUTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,6 +122,94 @@ static inline void tu_rmtree(char *dir)
 	if (dir)
 		nftw(dir, tu_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(dir);
+}
+
+/* The whole of DIR/REL, NUL-terminated, or NULL; the caller frees it. */
+static inline char *tu_slurp(const char *dir, const char *rel, size_t *len)
+{
+	char path[8192], *buf = NULL;
+	size_t size = 0;
+	FILE *f, *mem;
+	int c;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "r");
+	mem = f ? open_memstream(&buf, &size) : NULL;
+	while (mem && (c = getc(f)) != EOF)
+		putc(c, mem);
+	if (f)
+		fclose(f);
+	if (!mem || fclose(mem)) {
+		free(buf);
+		return NULL;
+	}
+	if (len)
+		*len = size;
+	return buf;
+}
+
+static inline int tu_cmp_name(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/*
+ * The names in @dir, sorted, joined by spaces ("" when empty): a test
+ * compares the whole listing, so a file left behind shows by name.
+ */
+static inline const char *tu_listing(const char *dir, char *buf, size_t size)
+{
+	char names[64][256];
+	size_t n = 0, used = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	buf[0] = '\0';
+	while (d && n < 64 && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			snprintf(names[n++], sizeof(names[0]), "%s",
+				 de->d_name);
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(names[0]), tu_cmp_name);
+	for (size_t i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 i ? " " : "", names[i]);
+	return buf;
+}
+
+/* How many file descriptors this process has open: none may leak. */
+static inline int tu_open_fds(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n - 1;	/* the one opendir() holds */
+}
+
+/*
+ * Make writes past @max bytes of any file fail (EFBIG), as a full disk
+ * would, even for root; the old limit goes back with tu_unlimit_fsize().
+ * The caller ignores SIGXFSZ.
+ */
+static inline void tu_limit_fsize(rlim_t max, struct rlimit *old)
+{
+	struct rlimit r;
+
+	getrlimit(RLIMIT_FSIZE, old);
+	r = *old;
+	r.rlim_cur = max;
+	setrlimit(RLIMIT_FSIZE, &r);
+}
+
+static inline void tu_unlimit_fsize(const struct rlimit *old)
+{
+	setrlimit(RLIMIT_FSIZE, old);
 }
 
 #endif
