@@ -12,6 +12,7 @@
 
 #ifdef HAVE_LIBARCHIVE
 #include "arlib.h"
+#include "atomic.h"
 #endif
 
 #include "dump.h"
@@ -365,48 +366,67 @@ out:
 	return ret;
 }
 
+struct tarball {
+	const struct gk_arlib *ar;
+	const char *dest;
+	char **v;	/* the tree's paths, sorted */
+	size_t n;
+	size_t skip;	/* the tree's own prefix, not in the names */
+};
+
+/* the tree as a tar, gzip'd unless @dest ends in .tar */
+static int fill_archive(FILE *out, void *arg, struct gk_err *e)
+{
+	const struct tarball *t = arg;
+	const struct gk_arlib *ar = t->ar;
+	struct archive *a = ar->write_new();
+	int ret;
+
+	if (!a)
+		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	if (strcmp(t->dest + strlen(t->dest) - 4, ".tar"))
+		ar->write_add_filter_gzip(a);
+	ar->write_set_format_pax_restricted(a);
+	/* a file, not a tape: the last block is not padded */
+	ar->write_set_bytes_in_last_block(a, 1);
+	ret = ar->write_open_FILE(a, out) == ARCHIVE_OK ? 0 : -1;
+	for (size_t i = 0; i < t->n && !ret; i++)
+		if (strlen(t->v[i]) > t->skip)
+			ret = add_entry(ar, a, t->v[i], t->v[i] + t->skip);
+	if (ar->write_close(a) != ARCHIVE_OK)
+		ret = -1;
+	ar->write_free(a);
+	if (ret)
+		return gk_fail(e, -GK_ERR_IO, "%s: cannot write the archive",
+			       t->dest);
+	return 0;
+}
+
 static int write_archive(struct out *o, const char *dest)
 {
-	struct paths p = { 0 };
-	char tmp[PATH_MAX];
-	struct archive *a = NULL;
 	struct gk_arlib lib;
-	const struct gk_arlib *ar = &lib;
-	size_t skip = strlen(o->dir) + 1;
+	struct tarball t = { .ar = &lib, .dest = dest };
+	struct paths p = { 0 };
 	int ret;
 
 	ret = gk_arlib_open(&lib, dest, o->e);
 	if (ret < 0)
 		return ret;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", dest);
-	ret = collect(o->dir, &p, 0);
-	a = ar->write_new();
-	if (ret || !a)
-		goto fail;
-	qsort(p.v, p.n, sizeof(*p.v), cmp_str);
-	if (strcmp(dest + strlen(dest) - 4, ".tar"))
-		ar->write_add_filter_gzip(a);
-	ar->write_set_format_pax_restricted(a);
-	ret = ar->write_open_filename(a, tmp) == ARCHIVE_OK ? 0 : -1;
-	for (size_t i = 0; i < p.n && !ret; i++)
-		if (strlen(p.v[i]) > skip)
-			ret = add_entry(ar, a, p.v[i], p.v[i] + skip);
-	if (ar->write_close(a) != ARCHIVE_OK)
-		ret = -1;
-fail:
-	if (a)
-		ar->write_free(a);
-	gk_arlib_close(&lib);
+	if (collect(o->dir, &p, 0) == 0) {
+		qsort(p.v, p.n, sizeof(*p.v), cmp_str);
+		t.v = p.v;
+		t.n = p.n;
+		t.skip = strlen(o->dir) + 1;
+		ret = gk_atomic_write(dest, 0644, fill_archive, &t, o->e);
+	} else {
+		ret = gk_fail(o->e, -GK_ERR_IO, "%s: cannot read the tree",
+			      o->dir);
+	}
 	gk_arlib_close(&lib);
 	for (size_t i = 0; i < p.n; i++)
 		free(p.v[i]);
 	free(p.v);
-	if (ret || rename(tmp, dest) < 0) {
-		unlink(tmp);
-		return gk_fail(o->e, -GK_ERR_IO, "%s: cannot write the archive",
-			       dest);
-	}
-	return 0;
+	return ret;
 }
 #else
 static int write_archive(struct out *o, const char *dest)

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * One gauge per target and per redistributor, in the text exposition
- * format node_exporter's textfile collector reads. The file is written
- * under a temporary name in the same directory and renamed, so the
- * collector never reads half of it.
+ * format node_exporter's textfile collector reads, written atomically
+ * (lib/atomic) so the collector never reads half of it.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "atomic.h"
 #include "prom.h"
 
 static void targets(FILE *f, const struct gk_report *r,
@@ -72,28 +69,27 @@ static void rds(FILE *f, const struct gk_facts *fa,
 		fa->evidence == GK_EVID_REGS);
 }
 
+struct prom {
+	const struct gk_facts *fa;
+	const struct gk_report *r;
+	const struct render_opts *o;
+};
+
+static int fill(FILE *out, void *arg, struct gk_err *e)
+{
+	const struct prom *p = arg;
+
+	(void)e;	/* only the stream fails */
+	targets(out, p->r, p->o);
+	rds(out, p->fa, p->o);
+	return 0;
+}
+
 int gk_prom_write(const char *path, const struct gk_facts *fa,
 		  const struct gk_report *r, const struct render_opts *o,
 		  struct gk_err *e)
 {
-	char tmp[PATH_MAX];
-	FILE *f;
+	struct prom p = { .fa = fa, .r = r, .o = o };
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path,
-			     (int)getpid()) >= sizeof(tmp))
-		return gk_fail(e, -GK_ERR_INVAL, "%s: path too long", path);
-	f = fopen(tmp, "wx");
-	if (!f)
-		return gk_fail(e, gk_errno(errno), "%s: %s", tmp,
-			       strerror(errno));
-	targets(f, r, o);
-	rds(f, fa, o);
-	if (fclose(f) || rename(tmp, path) < 0) {
-		int err = errno;
-
-		unlink(tmp);
-		return gk_fail(e, gk_errno(err), "%s: %s", path,
-			       strerror(err));
-	}
-	return 0;
+	return gk_atomic_write(path, 0644, fill, &p, e);
 }

@@ -7,6 +7,8 @@
 #ifndef GK_ARLIB_H
 #define GK_ARLIB_H
 
+#include <stdio.h>
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -37,7 +39,8 @@ struct gk_arlib {
 	struct archive *(*write_new)(void);
 	int (*write_add_filter_gzip)(struct archive *);
 	int (*write_set_format_pax_restricted)(struct archive *);
-	int (*write_open_filename)(struct archive *, const char *);
+	int (*write_set_bytes_in_last_block)(struct archive *, int);
+	int (*write_open_FILE)(struct archive *, FILE *);
 	int (*write_header)(struct archive *, struct archive_entry *);
 	la_ssize_t (*write_data)(struct archive *, const void *, size_t);
 	int (*write_close)(struct archive *);
