@@ -20,9 +20,9 @@
 
 #include "evidence.h"
 #include "facts.h"
+#include "rundir.h"
 #include "sysroot.h"
 
-#define GK_BOOTREC_PATH "/run/gic-kexec/boot.json"
 #define GK_BOOTREC_MAX (8u << 20)	/* 65536 CPUs fit */
 
 /**

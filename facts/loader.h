@@ -4,7 +4,7 @@
  * says of the kexec on PATH (gic-kexec's, or kexec-tools'), or of
  * kexec-tools' own binary under the names our package diverts it to.
  * Live it runs the binary; a snapshot holds the line it printed in
- * run/gic-kexec/loader (written by --dump), so a replay says the same.
+ * GK_LOADER_FILE (written by --dump), so a replay says the same.
  */
 #ifndef GK_LOADER_H
 #define GK_LOADER_H
@@ -12,9 +12,8 @@
 #include <stdbool.h>
 
 #include "facts.h"
+#include "rundir.h"
 #include "sysroot.h"
-
-#define GK_LOADER_FILE "/run/gic-kexec/loader"
 
 struct gk_loader_probe {
 	char line[96];		/* "kexec-tools 2.0.25", "" none found */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * What a kernel loaded by our kexec reserves for the next one, as its
- * manifest (/run/gic-kexec/{kexec,crash}.json, kexec(8)) says: read by
+ * manifest (GK_MANIFEST_KEXEC or _CRASH, kexec(8)) says: read by
  * kexec -e at the jump and by gicdiag's LOADED check.
  */
 #include <stdio.h>

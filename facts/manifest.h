@@ -7,10 +7,8 @@
 #include <stddef.h>
 
 #include "range.h"
+#include "rundir.h"
 #include "sysroot.h"
-
-#define GK_MANIFEST_KEXEC "/run/gic-kexec/kexec.json"
-#define GK_MANIFEST_CRASH "/run/gic-kexec/crash.json"
 
 /**
  * gk_manifest_tables - the LPI tables a loaded image's manifest says its

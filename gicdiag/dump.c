@@ -20,6 +20,7 @@
 #include "klog.h"
 #include "kmem.h"
 #include "loader.h"
+#include "rundir.h"
 
 /* Every file gicdiag (and efitables) reads, beside memory and the log. */
 static const char *const files[] = {
@@ -35,9 +36,9 @@ static const char *const files[] = {
 	"/sys/kernel/kexec_crash_loaded",
 	"/sys/kernel/kexec_crash_size",
 	"/sys/kernel/security/lockdown",
-	"/run/gic-kexec/kexec.json",
-	"/run/gic-kexec/crash.json",
-	"/run/gic-kexec/boot.json",
+	GK_MANIFEST_KEXEC,
+	GK_MANIFEST_CRASH,
+	GK_BOOTREC_PATH,
 	"/proc/sys/kernel/random/boot_id",
 	"/sys/devices/system/cpu/present",
 	"/sys/devices/system/cpu/online",

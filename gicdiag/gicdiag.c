@@ -24,6 +24,7 @@
 #include "manifest.h"
 #include "atomic.h"
 #include "bootrec.h"
+#include "rundir.h"
 #include "render.h"
 
 #define EXIT_DIAG_FAILED 3
@@ -372,7 +373,7 @@ static int write_record(const char *path, const struct gk_facts *f,
 
 /*
  * The boot record, while this boot's lines are fresh: live to
- * /run/gic-kexec/boot.json unless a PATH is given; into a snapshot never
+ * GK_BOOTREC_PATH unless a PATH is given; into a snapshot never
  * unless asked (a replay must not change it).
  */
 static int record(const struct opts *o, const struct sysroot *sr,
@@ -389,8 +390,8 @@ static int record(const struct opts *o, const struct sysroot *sr,
 		fprintf(stderr, "gicdiag: record: no boot id (/proc/sys/kernel/random/boot_id): a record could not be matched to its boot\n");
 		return EXIT_DIAG_FAILED;
 	}
-	if (!o->record && mkdir("/run/gic-kexec", 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "gicdiag: /run/gic-kexec: %s\n", strerror(errno));
+	if (!o->record && mkdir(GK_RUNDIR, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "gicdiag: " GK_RUNDIR ": %s\n", strerror(errno));
 		return EXIT_DIAG_FAILED;
 	}
 	if (write_record(path, f, &e) < 0) {

@@ -363,9 +363,10 @@ static int do_load(struct args *a, const struct sysroot *sr)
 	}
 	if (!ret && !a->dry_run) {
 		/* for gicdiag and gic-kexec rearm; best effort */
-		kx_record(&p, &a->o, how, NULL);
+		kx_record(GK_RUNDIR, &p, &a->o, how, NULL);
 		if (!a->load_and_exec)
-			kx_record_args(a->o.crash, a->argc, a->argv, NULL);
+			kx_record_args(GK_RUNDIR, a->o.crash, a->argc, a->argv,
+				       NULL);
 	}
 	kx_plan_free(&p);
 	if (ret < 0)
@@ -418,7 +419,7 @@ static int check_at_jump(const struct args *a)
 		return 0;	/* not loaded by us: nothing to compare */
 	}
 	if (ret < 0) {
-		gk_fail(&e, ret, "/run/gic-kexec/kexec.json: %s",
+		gk_fail(&e, ret, GK_MANIFEST_KEXEC ": %s",
 			ret == -GK_ERR_FORMAT ? "not a gic-kexec manifest (version 1)"
 					      : gk_strerror(ret));
 		goto unknown;
@@ -465,7 +466,7 @@ int main(int argc, char **argv)
 	if (a.action == ACT_UNLOAD) {
 		ret = kx_unload(a.o.crash, &e);
 		if (!ret)
-			kx_forget(a.o.crash);
+			kx_forget(GK_RUNDIR, a.o.crash);
 		goto out;
 	}
 	if (a.action == ACT_EXEC) {

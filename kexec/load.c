@@ -15,8 +15,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "json.h"
 #include "load.h"
+#include "rundir.h"
 
 static void hexdigest(const uint8_t *d, char *out)
 {
@@ -259,23 +261,63 @@ int kx_exec(bool sync_first, bool ifdown, struct gk_err *e)
 				       : strerror(errno));
 }
 
-int kx_record(const struct kx_plan *p, const struct kx_opts *o,
-	      const char *syscall_name, struct gk_err *e)
+/* @rundir/@name, the directory made when it is missing */
+static int run_path(const char *rundir, const char *name, char *path,
+		    size_t size, struct gk_err *e)
 {
-	const char *path = p->crash ? "/run/gic-kexec/crash.json"
-				    : "/run/gic-kexec/kexec.json";
-	char tmp[64];
-	FILE *f;
+	if (mkdir(rundir, 0755) < 0 && errno != EEXIST)
+		return gk_fail(e, gk_errno(errno), "%s: %s", rundir,
+			       strerror(errno));
+	if ((size_t)snprintf(path, size, "%s/%s", rundir, name) >= size)
+		return gk_fail(e, -GK_ERR_INVAL, "%s: path too long", rundir);
+	return 0;
+}
 
-	if (mkdir("/run/gic-kexec", 0755) < 0 && errno != EEXIST)
-		return gk_fail(e, gk_errno(errno), "/run/gic-kexec: %s",
-			       strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f || kx_manifest(f, p, o, syscall_name) < 0 || fclose(f) ||
-	    rename(tmp, path) < 0)
-		return gk_fail(e, gk_errno(errno), "%s: %s", path,
-			       strerror(errno));
+struct record {
+	const struct kx_plan *p;
+	const struct kx_opts *o;
+	const char *syscall_name;
+};
+
+static int fill_manifest(FILE *out, void *arg, struct gk_err *e)
+{
+	const struct record *r = arg;
+
+	(void)e;	/* only the stream fails, and the caller names it */
+	return kx_manifest(out, r->p, r->o, r->syscall_name) < 0 ? -GK_ERR_IO
+								  : 0;
+}
+
+int kx_record(const char *rundir, const struct kx_plan *p,
+	      const struct kx_opts *o, const char *syscall_name,
+	      struct gk_err *e)
+{
+	struct record r = { .p = p, .o = o, .syscall_name = syscall_name };
+	char path[PATH_MAX];
+	int ret;
+
+	ret = run_path(rundir, p->crash ? GK_MANIFEST_CRASH_NAME
+					: GK_MANIFEST_KEXEC_NAME,
+		       path, sizeof(path), e);
+	if (ret < 0)
+		return ret;
+	return gk_atomic_write(path, 0644, fill_manifest, &r, e);
+}
+
+struct args {
+	const char *cwd;
+	int argc;
+	char *const *argv;
+};
+
+static int fill_args(FILE *out, void *arg, struct gk_err *e)
+{
+	const struct args *a = arg;
+
+	(void)e;	/* only the stream fails, and the caller names it */
+	fwrite(a->cwd, 1, strlen(a->cwd) + 1, out);
+	for (int i = 1; i < a->argc; i++)
+		fwrite(a->argv[i], 1, strlen(a->argv[i]) + 1, out);
 	return 0;
 }
 
@@ -284,36 +326,32 @@ int kx_record(const struct kx_plan *p, const struct kx_opts *o,
  * memory hotplug: the working directory, then each argument, all ending in
  * NUL (as /proc/PID/cmdline), so a shell reads them back with xargs -0.
  */
-int kx_record_args(bool crash, int argc, char *const argv[],
-		   struct gk_err *e)
+int kx_record_args(const char *rundir, bool crash, int argc,
+		   char *const argv[], struct gk_err *e)
 {
-	const char *path = crash ? "/run/gic-kexec/crash.args"
-				 : "/run/gic-kexec/kexec.args";
-	char tmp[64], cwd[PATH_MAX];
-	FILE *f;
+	struct args a = { .argc = argc, .argv = argv };
+	char cwd[PATH_MAX], path[PATH_MAX];
+	int ret;
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		return gk_fail(e, gk_errno(errno), "getcwd: %s", strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (f) {
-		fwrite(cwd, 1, strlen(cwd) + 1, f);
-		for (int i = 1; i < argc; i++)
-			fwrite(argv[i], 1, strlen(argv[i]) + 1, f);
-	}
-	if (!f || ferror(f) || fclose(f) || rename(tmp, path) < 0) {
-		int err = errno;
-
-		unlink(tmp);
-		return gk_fail(e, gk_errno(err), "%s: %s", path, strerror(err));
-	}
-	return 0;
+	a.cwd = cwd;
+	ret = run_path(rundir, crash ? GK_ARGS_CRASH_NAME : GK_ARGS_KEXEC_NAME,
+		       path, sizeof(path), e);
+	if (ret < 0)
+		return ret;
+	return gk_atomic_write(path, 0644, fill_args, &a, e);
 }
 
 /* After an unload nothing of ours is loaded: gicdiag must not think so. */
-void kx_forget(bool crash)
+void kx_forget(const char *rundir, bool crash)
 {
-	unlink(crash ? "/run/gic-kexec/crash.json" : "/run/gic-kexec/kexec.json");
-	unlink(crash ? "/run/gic-kexec/crash.args" : "/run/gic-kexec/kexec.args");
-}
+	char path[PATH_MAX];
 
+	snprintf(path, sizeof(path), "%s/%s", rundir,
+		 crash ? GK_MANIFEST_CRASH_NAME : GK_MANIFEST_KEXEC_NAME);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s", rundir,
+		 crash ? GK_ARGS_CRASH_NAME : GK_ARGS_KEXEC_NAME);
+	unlink(path);
+}

@@ -43,14 +43,18 @@ int kx_unload(bool crash, struct gk_err *e);
 int kx_exec(bool sync_first, bool ifdown, struct gk_err *e);
 
 
-/* the load's arguments for gic-kexec rearm (/run/gic-kexec/TYPE.args) */
-int kx_record_args(bool crash, int argc, char *const argv[],
-		   struct gk_err *e);
+/*
+ * What is loaded, for gicdiag and gic-kexec rearm, kept in @rundir
+ * (GK_RUNDIR; another directory in tests) and written whole or not at all
+ * (lib/atomic): the manifest (GK_MANIFEST_{KEXEC,CRASH}_NAME) and the
+ * load's arguments (GK_ARGS_{KEXEC,CRASH}_NAME).
+ */
+int kx_record(const char *rundir, const struct kx_plan *p,
+	      const struct kx_opts *o, const char *syscall_name,
+	      struct gk_err *e);
+int kx_record_args(const char *rundir, bool crash, int argc,
+		   char *const argv[], struct gk_err *e);
 /* remove the manifest and arguments of an unloaded image */
-void kx_forget(bool crash);
-
-/* write the manifest for gicdiag (/run/gic-kexec/{kexec,crash}.json) */
-int kx_record(const struct kx_plan *p, const struct kx_opts *o,
-	      const char *syscall_name, struct gk_err *e);
+void kx_forget(const char *rundir, bool crash);
 
 #endif

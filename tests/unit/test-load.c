@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for what kexec leaves in its run directory (kexec/load.c):
+ * the manifest gicdiag and kexec -e read back, the arguments gic-kexec
+ * rearm repeats, both written whole or not at all, and both gone after
+ * an unload. The run directory is a scratch one here, laid out as a
+ * snapshot's (ROOT/run/gic-kexec), so the readers see what was written.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "load.h"
+#include "manifest.h"
+#include "testutil.h"
+
+struct fixture {
+	char *root;
+	char rundir[4096];
+	struct kx_plan p;
+	struct kx_opts o;
+	struct gk_range keep[2];
+	int fds;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (!fx || !(fx->root = tu_mkdtemp()))
+		return -1;
+	snprintf(fx->rundir, sizeof(fx->rundir), "%s%s", fx->root,
+		 GK_RUNDIR);
+	if (tu_mkparents(fx->rundir) < 0 || mkdir(fx->rundir, 0755) < 0)
+		return -1;
+	fx->o.kernel = "/boot/vmlinuz";
+	fx->keep[0] = (struct gk_range){ 0x425a0000, 0x425bffff };
+	fx->keep[1] = (struct gk_range){ 0x425c0000, 0x425cffff };
+	fx->p.keep = fx->keep;
+	fx->p.nkeep = 2;
+	fx->p.passed = true;
+	snprintf(fx->p.cmdline, sizeof(fx->p.cmdline), "console=ttyAMA0");
+	snprintf(fx->p.compression, sizeof(fx->p.compression), "none");
+	fx->fds = tu_open_fds();
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	tu_rmtree(fx->root);
+	free(fx);
+	return 0;
+}
+
+/* what gicdiag and kexec -e read back is what kx_record wrote */
+static void test_manifest_read_back(void **state)
+{
+	struct fixture *fx = *state;
+	struct sysroot *sr = NULL;
+	struct gk_range *r = NULL;
+	char names[1024];
+	struct gk_err e = { 0 };
+	bool passed = false;
+	size_t n = 0;
+
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
+				   &e),
+			 0);
+	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
+			    GK_MANIFEST_KEXEC_NAME);
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	assert_int_equal(gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n,
+					    &passed),
+			 0);
+	assert_true(passed);
+	assert_int_equal(n, 1);	/* the two ranges touch: merged */
+	assert_int_equal(r[0].start, 0x425a0000);
+	assert_int_equal(r[0].end, 0x425cffff);
+	free(r);
+	sysroot_free(sr);
+	assert_int_equal(tu_open_fds(), fx->fds);
+}
+
+/* the run directory is made when it is missing */
+static void test_makes_rundir(void **state)
+{
+	struct fixture *fx = *state;
+	char names[1024];
+
+	fx->p.crash = true;
+	assert_int_equal(rmdir(fx->rundir), 0);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
+				   NULL),
+			 0);
+	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
+			    GK_MANIFEST_CRASH_NAME);
+}
+
+/*
+ * The disk fills while the manifest is written: the manifest of the image
+ * loaded before stays whole, nothing else is left, no FILE stays open.
+ */
+static void test_manifest_write_fails(void **state)
+{
+	struct fixture *fx = *state;
+	struct gk_err e = { 0 };
+	struct rlimit old;
+	char names[1024], initrd[1024], *before, *after;
+	size_t len = 0;
+	int ret;
+
+	/* more than a stdio buffer to write, so the writer sees it fail */
+	memset(fx->p.cmdline, 'x', sizeof(fx->p.cmdline) - 1);
+	memset(initrd, 'i', sizeof(initrd) - 1);
+	initrd[sizeof(initrd) - 1] = '\0';
+	fx->o.initrd = initrd;
+	while (fx->p.nseg < KX_MAX_SEGMENTS)
+		fx->p.seg[fx->p.nseg++] = (struct kx_segment){ .what = "kernel" };
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
+				   &e),
+			 0);
+	before = tu_slurp(fx->rundir, GK_MANIFEST_KEXEC_NAME, &len);
+	assert_non_null(before);
+	assert_true(len > 4096);
+	/*
+	 * a longer one (another syscall), cut anywhere: at the start, in
+	 * the writer, at the last flush
+	 */
+	for (rlim_t max = 0; max < len; max += len / 8) {
+		tu_limit_fsize(max, &old);
+		ret = kx_record(fx->rundir, &fx->p, &fx->o, "kexec_file_load",
+				&e);
+		tu_unlimit_fsize(&old);
+		assert_true(ret < 0);
+		assert_non_null(strstr(e.msg, GK_MANIFEST_KEXEC_NAME));
+		assert_string_equal(tu_listing(fx->rundir, names,
+					       sizeof(names)),
+				    GK_MANIFEST_KEXEC_NAME);
+		after = tu_slurp(fx->rundir, GK_MANIFEST_KEXEC_NAME, NULL);
+		assert_string_equal(after, before);
+		free(after);
+		assert_int_equal(tu_open_fds(), fx->fds);
+	}
+	free(before);
+}
+
+static void test_args(void **state)
+{
+	struct fixture *fx = *state;
+	char *argv[] = { "kexec", "-p", "/boot/vmlinuz", "--append", "a b",
+			 NULL };
+	char cwd[4096], want[8192], *text;
+	size_t len, wlen;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	wlen = (size_t)snprintf(want, sizeof(want), "%s", cwd) + 1;
+	for (int i = 1; argv[i]; i++)
+		wlen += (size_t)snprintf(want + wlen, sizeof(want) - wlen,
+					 "%s", argv[i]) + 1;
+	assert_int_equal(kx_record_args(fx->rundir, true, 5, argv, NULL), 0);
+	text = tu_slurp(fx->rundir, GK_ARGS_CRASH_NAME, &len);
+	assert_non_null(text);
+	assert_int_equal(len, wlen);
+	assert_memory_equal(text, want, wlen);
+	free(text);
+}
+
+static void test_args_write_fails(void **state)
+{
+	struct fixture *fx = *state;
+	char *argv[] = { "kexec", "-l", "/boot/vmlinuz", NULL };
+	char names[1024];
+	struct rlimit old;
+	int ret;
+
+	assert_int_equal(tu_write(fx->rundir, GK_ARGS_KEXEC_NAME, "old"), 0);
+	tu_limit_fsize(2, &old);
+	ret = kx_record_args(fx->rundir, false, 3, argv, NULL);
+	tu_unlimit_fsize(&old);
+	assert_true(ret < 0);
+	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
+			    GK_ARGS_KEXEC_NAME);
+	assert_int_equal(tu_open_fds(), fx->fds);
+}
+
+/* after kexec -u (or -p -u), only the other image's files are left */
+static void test_forget(void **state)
+{
+	struct fixture *fx = *state;
+	char *argv[] = { "kexec", "-l", "/boot/vmlinuz", NULL };
+	char names[1024];
+
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
+				   NULL),
+			 0);
+	assert_int_equal(kx_record_args(fx->rundir, false, 3, argv, NULL), 0);
+	fx->p.crash = true;
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
+				   NULL),
+			 0);
+	assert_int_equal(kx_record_args(fx->rundir, true, 3, argv, NULL), 0);
+	kx_forget(fx->rundir, false);
+	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
+			    GK_ARGS_CRASH_NAME " " GK_MANIFEST_CRASH_NAME);
+	kx_forget(fx->rundir, true);
+	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_manifest_read_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_makes_rundir, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_manifest_write_fails,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_args_write_fails, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
+	};
+
+	signal(SIGXFSZ, SIG_IGN);	/* a write past the limit fails */
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
