@@ -162,7 +162,8 @@ struct gk_facts {
 
 	/* what our kexec's loaded images reserve, by their manifests */
 	struct gk_loaded {
-		bool ours;	/* a manifest of ours is there */
+		bool present;	/* a manifest is there: our kexec loaded it */
+		bool ours;	/* ... and it reads as ours (version 1) */
 		bool passed;	/* it passed the tables in its DTB */
 		struct gk_range *tables;
 		size_t ntables;

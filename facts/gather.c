@@ -492,7 +492,10 @@ static void read_lockdown(const struct sysroot *sr, struct gk_facts *f)
 			 (int)(close - open - 1), open + 1);
 }
 
-/* a manifest that is not ours (or not readable) counts as another loader's */
+/*
+ * That a manifest is there names the loader (gicdiag's --loader auto); its
+ * tables count only when it reads as ours (the LOADED check).
+ */
 static void read_loaded(const struct sysroot *sr, struct gk_facts *f)
 {
 	static const char *const path[] = { GK_MANIFEST_KEXEC,
@@ -500,9 +503,13 @@ static void read_loaded(const struct sysroot *sr, struct gk_facts *f)
 
 	for (size_t t = 0; t < GK_ARRAY_SIZE(path); t++) {
 		struct gk_loaded *l = &f->loaded[t];
+		int ret = gk_manifest_tables(sr, path[t], &l->tables,
+					     &l->ntables, &l->passed);
 
-		l->ours = gk_manifest_tables(sr, path[t], &l->tables,
-					     &l->ntables, &l->passed) == 0;
+		l->ours = ret == 0;
+		/* a newer version, a huge one: still our kexec's */
+		l->present = l->ours || ret == -GK_ERR_FORMAT ||
+			     ret == -GK_ERR_TOOBIG;
 	}
 }
 

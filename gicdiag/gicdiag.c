@@ -253,26 +253,20 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 }
 
 /*
- * auto: our kexec leaves its manifest when it loads an image; else the
- * kexec on PATH says who it is. For kexec-tools, its version is judged.
+ * auto: our kexec leaves its manifest when it loads an image (gathering
+ * noted it); else the kexec on PATH says who it is. For kexec-tools, its
+ * version is judged.
  */
 static enum gk_loader pick_loader(const struct opts *o,
 				  const struct sysroot *sr, struct gk_facts *f)
 {
 	struct gk_loader_probe p;
-	int fd;
 
 	if (o->loader == LOADER_OURS)
 		return GK_LOADER_OURS;
-	if (o->loader == LOADER_AUTO) {
-		fd = sysroot_open(sr, GK_MANIFEST_KEXEC, O_RDONLY, NULL);
-		if (fd < 0)
-			fd = sysroot_open(sr, GK_MANIFEST_CRASH, O_RDONLY, NULL);
-		if (fd >= 0) {
-			close(fd);
-			return GK_LOADER_OURS;
-		}
-	}
+	if (o->loader == LOADER_AUTO &&
+	    (f->loaded[GK_KEXEC].present || f->loaded[GK_KDUMP].present))
+		return GK_LOADER_OURS;
 	gk_loader_probe(sr, o->loader == LOADER_KEXEC_TOOLS, &p);
 	if (p.ours && o->loader == LOADER_AUTO)
 		return GK_LOADER_OURS;

@@ -20,6 +20,9 @@
 
 #include "load.h"
 #include "manifest.h"
+#include "gather.h"
+#include "physmem.h"
+#include "verdict.h"
 #include "testutil.h"
 
 struct fixture {
@@ -90,6 +93,55 @@ static void test_manifest_read_back(void **state)
 	free(r);
 	sysroot_free(sr);
 	assert_int_equal(tu_open_fds(), fx->fds);
+}
+
+/* what gathering notes of the run directory (gicdiag's --loader auto) */
+static void gather_loaded(const struct fixture *fx, bool *present, bool *ours)
+{
+	struct gk_gather_opts go = { 0 };
+	struct sysroot *sr = NULL;
+	struct physmem *pm = NULL;
+	struct gk_facts f;
+	struct gk_err e = { 0 };
+
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	assert_int_equal(physmem_open(sr, 0, &pm, &e), 0);
+	assert_int_equal(gk_gather(sr, pm, &go, &f, &e), 0);
+	*present = f.loaded[GK_KEXEC].present;
+	*ours = f.loaded[GK_KEXEC].ours;
+	assert_false(f.loaded[GK_KDUMP].present);
+	gk_facts_free(&f);
+	physmem_close(pm);
+	sysroot_free(sr);
+}
+
+/*
+ * A manifest kexec wrote is there and ours; one it cannot read (a newer
+ * version) is still there, so our kexec loaded it; none, neither.
+ */
+static void test_gathered(void **state)
+{
+	struct fixture *fx = *state;
+	bool present, ours;
+
+	assert_int_equal(tu_write(fx->root, "proc/cmdline", "ro\n"), 0);
+	assert_int_equal(tu_write(fx->root, "sys/kernel/kexec_loaded", "1\n"),
+			 0);
+	gather_loaded(fx, &present, &ours);
+	assert_false(present);
+	assert_false(ours);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
+				   NULL),
+			 0);
+	gather_loaded(fx, &present, &ours);
+	assert_true(present);
+	assert_true(ours);
+	assert_int_equal(tu_write(fx->rundir, GK_MANIFEST_KEXEC_NAME,
+				  "{ \"version\": 9 }\n"),
+			 0);
+	gather_loaded(fx, &present, &ours);
+	assert_true(present);
+	assert_false(ours);
 }
 
 /* the run directory is made when it is missing */
@@ -224,6 +276,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_makes_rundir, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_gathered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_write_fails,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args, setup, teardown),
