@@ -162,7 +162,7 @@ struct gk_facts {
 
 	/* what our kexec's loaded images reserve, by their manifests */
 	struct gk_loaded {
-		bool present;	/* a manifest is there: our kexec loaded it */
+		bool present;	/* a manifest is there: ours loaded it */
 		bool ours;	/* ... and it reads as ours (version 1) */
 		bool passed;	/* it passed the tables in its DTB */
 		struct gk_range *tables;

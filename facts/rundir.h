@@ -13,13 +13,18 @@
 
 #define GK_RUNDIR "/run/gic-kexec"
 
-/* the names inside it, for a writer given another directory (tests) */
-#define GK_MANIFEST_KEXEC_NAME "kexec.json"	/* the image of kexec -l */
-#define GK_MANIFEST_CRASH_NAME "crash.json"	/* the crash image, kexec -p */
-#define GK_ARGS_KEXEC_NAME "kexec.args"	/* their arguments, for rearm */
+/*
+ * The names inside it, for a writer given another directory (tests): the
+ * manifests of the images kexec -l and kexec -p loaded, their arguments
+ * (for gic-kexec rearm), the boot record, and in a snapshot the line
+ * `kexec -v` printed.
+ */
+#define GK_MANIFEST_KEXEC_NAME "kexec.json"
+#define GK_MANIFEST_CRASH_NAME "crash.json"
+#define GK_ARGS_KEXEC_NAME "kexec.args"
 #define GK_ARGS_CRASH_NAME "crash.args"
 #define GK_BOOTREC_NAME "boot.json"
-#define GK_LOADER_NAME "loader"	/* `kexec -v`'s line, in a snapshot */
+#define GK_LOADER_NAME "loader"
 
 #define GK_MANIFEST_KEXEC GK_RUNDIR "/" GK_MANIFEST_KEXEC_NAME
 #define GK_MANIFEST_CRASH GK_RUNDIR "/" GK_MANIFEST_CRASH_NAME

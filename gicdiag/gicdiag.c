@@ -385,7 +385,8 @@ static int record(const struct opts *o, const struct sysroot *sr,
 		return EXIT_DIAG_FAILED;
 	}
 	if (!o->record && mkdir(GK_RUNDIR, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "gicdiag: " GK_RUNDIR ": %s\n", strerror(errno));
+		fprintf(stderr, "gicdiag: " GK_RUNDIR ": %s\n",
+			strerror(errno));
 		return EXIT_DIAG_FAILED;
 	}
 	if (write_record(path, f, &e) < 0) {

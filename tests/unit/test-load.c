@@ -40,8 +40,7 @@ static int setup(void **state)
 
 	if (!fx || !(fx->root = tu_mkdtemp()))
 		return -1;
-	snprintf(fx->rundir, sizeof(fx->rundir), "%s%s", fx->root,
-		 GK_RUNDIR);
+	snprintf(fx->rundir, sizeof(fx->rundir), "%s%s", fx->root, GK_RUNDIR);
 	if (tu_mkparents(fx->rundir) < 0 || mkdir(fx->rundir, 0755) < 0)
 		return -1;
 	fx->o.kernel = "/boot/vmlinuz";
@@ -178,7 +177,8 @@ static void test_manifest_write_fails(void **state)
 	initrd[sizeof(initrd) - 1] = '\0';
 	fx->o.initrd = initrd;
 	while (fx->p.nseg < KX_MAX_SEGMENTS)
-		fx->p.seg[fx->p.nseg++] = (struct kx_segment){ .what = "kernel" };
+		fx->p.seg[fx->p.nseg++] =
+			(struct kx_segment){ .what = "kernel" };
 	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
 				   &e),
 			 0);
