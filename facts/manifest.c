@@ -11,6 +11,12 @@
 #include "manifest.h"
 
 /*
+ * A manifest names every redistributor (about 120 bytes each): 4 MiB
+ * holds the GIC's architectural maximum of CPUs with room to spare.
+ */
+#define MANIFEST_MAX (4u << 20)
+
+/*
  * Our own manifest, written by kx_manifest(): a scan for the few keys
  * needed, not a JSON parser.
  */
@@ -25,7 +31,7 @@ int gk_manifest_tables(const struct sysroot *sr, const char *path,
 
 	*r = NULL;
 	*n = 0;
-	ret = sysroot_read_file(sr, path, 65536, &buf, &len, &e);
+	ret = sysroot_read_file(sr, path, MANIFEST_MAX, &buf, &len, &e);
 	if (ret < 0)
 		return ret;
 	*passed = strstr(buf, "\"lpi_tables_passed\": true") != NULL;

@@ -94,6 +94,42 @@ static void test_manifest_read_back(void **state)
 	assert_int_equal(tu_open_fds(), fx->fds);
 }
 
+/*
+ * A machine with thousands of redistributors: its manifest is larger than
+ * the 64 KiB the reader once took, and is read back whole.
+ */
+static void test_manifest_large(void **state)
+{
+	enum { N = 4096 };
+	struct fixture *fx = *state;
+	struct gk_range *keep = calloc(N, sizeof(*keep)), *r = NULL;
+	struct sysroot *sr = NULL;
+	struct gk_err e = { 0 };
+	bool passed = false;
+	size_t n = 0, len = 0;
+
+	assert_non_null(keep);
+	for (size_t i = 0; i < N; i++)	/* 64 KiB tables, 64 KiB apart */
+		keep[i] = (struct gk_range){ 0x80000000 + i * 0x20000,
+					     0x80000000 + i * 0x20000 + 0xffff };
+	fx->p.keep = keep;
+	fx->p.nkeep = N;
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
+				   &e),
+			 0);
+	free(tu_slurp(fx->rundir, GK_MANIFEST_KEXEC_NAME, &len));
+	assert_true(len > 65536);
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	assert_int_equal(gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n,
+					    &passed),
+			 0);
+	assert_int_equal(n, N);
+	assert_int_equal(r[N - 1].start, 0x80000000 + (N - 1) * 0x20000);
+	free(r);
+	free(keep);
+	sysroot_free(sr);
+}
+
 /* what gathering notes of the run directory (gicdiag's --loader auto) */
 static void gather_loaded(const struct fixture *fx, bool *present, bool *ours)
 {
@@ -273,6 +309,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_manifest_read_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_manifest_large, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_makes_rundir, setup,
 						teardown),
