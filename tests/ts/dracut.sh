@@ -57,7 +57,6 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/gk-dracut.XXXXXX") || { echo "Bail out! mktemp"; 
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/tmp"
 
-ts_plan 22
 
 # ---- make install DESTDIR ------------------------------------------------
 MAKEFLAGS='' MFLAGS='' make -s -C "$top_builddir" install DESTDIR="$T/root" \

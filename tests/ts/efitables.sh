@@ -32,7 +32,6 @@ done
 
 S=$TS_SNAPDIR
 tar -czf "$S/efi-basic.tar.gz" -C "$S" efi-basic
-ts_plan 44
 
 ts_cmd list "$EFT" --sysroot "$S/efi-basic"
 ts_cmd list-json "$EFT" --sysroot "$S/efi-basic" list --json

@@ -20,8 +20,6 @@ for t in "$top_srcdir"/tests/data/*.tar.gz; do
 		>"$seeds/gicdt/$n" 2>/dev/null || rm -f "$seeds/gicdt/$n"
 done
 
-set -- $targets
-ts_plan $#
 for t in $targets; do
 	dirs=
 	for d in "$seeds/$t" "$top_srcdir/tests/fuzz/corpus/$t"; do

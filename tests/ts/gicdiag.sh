@@ -23,11 +23,6 @@ for m in "$M"/gic-*.machine; do
 	"$MK" "$m" "$S/$n" >/dev/null || echo "Bail out! mkmachine $m"
 	[ "$n" = gic-4096 ] || gen="$gen $n"	# checked below, not in full
 done
-set -- $real
-nreal=$#
-set -- $gen
-ngen=$#
-ts_plan $((nreal * 3 + ngen * 2 + 13 + 4 + 2 * 2 + 1 + 11 + 6 + 3 + 3 + 2 + 2 + 1 + 1))
 
 for r in $real; do
 	ts_cmd "$r" "$GD" -s "$D/$r.tar.gz"

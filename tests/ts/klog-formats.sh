@@ -36,11 +36,6 @@ done
 }
 command -v journalctl >/dev/null || { echo "Bail out! no journalctl (Debian package systemd)"; exit 1; }
 
-set -- $formats
-nf=$#
-set -- $lossless
-nl=$#
-ts_plan $((4 + nf + nf - 1 + 2 * nl + 2))
 echo "# $(journalctl --version | head -1)"
 
 # The facts a kernel log decides, from gicdiag -J and its exit status:
