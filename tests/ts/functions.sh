@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Golden-output tests on tests/tap.sh: each ts_cmd runs one command,
 # captures its stdout, stderr and exit status, and diffs them against
-# tests/expected/COMPONENT/NAME. The harness counts the tests and prints
-# the plan at ts_finish. TS_REGEN=1 rewrites the expected files (review
-# the diff before committing them).
+# tests/expected/COMPONENT/NAME; ts_cases runs every case file of
+# tests/cases/COMPONENT/ that way (tests/README.md). The harness counts
+# the tests and prints the plan at ts_finish. TS_REGEN=1 rewrites the
+# expected files (review the diff before committing them).
 
 : "${top_srcdir:?}" "${top_builddir:?}"
 top_srcdir=$(cd "$top_srcdir" && pwd)
@@ -53,12 +54,34 @@ ts_cmd() {
 		cp "$out" "$TS_EXPECTED/$name"
 	fi
 	if [ ! -f "$TS_EXPECTED/$name" ]; then
-		echo "missing $TS_EXPECTED/$name" >"$out.diff"
+		{
+			echo "no tests/expected/$TS_COMPONENT/$name yet: review the"
+			echo "output, ${out#"$top_builddir"/} in the build, and copy it there"
+			cat "$out"
+		} >"$out.diff"
 		ts_ok "$name" 1 "$out.diff"
 		return
 	fi
 	diff -u "$TS_EXPECTED/$name" "$out" >"$out.diff"
 	ts_ok "$name" $? "$out.diff"
+}
+
+# ts_cases: one golden test per case file in tests/cases/COMPONENT/, in
+# name order. The file is named after its expected file; its text is the
+# command line, in shell words, where the script's variables expand
+# (lines that start with # are comments, a trailing \ is allowed).
+ts_cases() {
+	local c cmd
+	for c in "$top_srcdir/tests/cases/$TS_COMPONENT"/*; do
+		[ -f "$c" ] || continue
+		cmd=$(sed -e '/^[[:space:]]*#/d' -e 's/\\$//' "$c" | tr '\n' ' ')
+		eval "set -- $cmd"
+		if [ $# = 0 ]; then
+			ts_ok "${c##*/}: the case file names a command" 1
+			continue
+		fi
+		ts_cmd "${c##*/}" "$@"
+	done
 }
 
 ts_finish() {	# the plan, counted; exit 0 when every test passed
