@@ -97,7 +97,8 @@ ts_finish
 EOF
 
 # Dropped case files: one matches its expected file, one spans lines with
-# a comment and a variable of the script, one differs, one is new.
+# a comment and a variable of the script, one differs, one is new; and an
+# expected file whose case is gone.
 C="$W/src/tests/cases/demo"
 E="$W/src/tests/expected/demo"
 echo 'echo hello' >"$C/hello"
@@ -107,9 +108,11 @@ printf '$ sh -c echo $1 >&2; exit 3 sh world\n--- stderr\nworld\n--- exit 3\n' >
 echo 'echo goodbye' >"$C/wrong"
 printf '$ echo goodbye\nhello\n--- exit 0\n' >"$E/wrong"
 echo 'echo new' >"$C/new"
-expect cases "each case file is a test, in name order, against its expected file" \
+printf '$ echo gone\ngone\n--- exit 0\n' >"$E/gone"
+expect cases "case files: each a test, in name order; an expected file alone fails" \
 	"PASS: cases 1 - hello" "PASS: cases 2 - multi" "FAIL: cases 3 - new" \
-	"FAIL: cases 4 - wrong" "ERROR: cases - exited with status 1" <<'EOF'
+	"FAIL: cases 4 - wrong" "FAIL: cases 5 - tests/expected/demo/gone is compared" \
+	"ERROR: cases - exited with status 1" <<'EOF'
 WHO=world
 ts_cases
 ts_finish

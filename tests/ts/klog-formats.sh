@@ -67,6 +67,7 @@ print("exit", status.strip())
 # own records (kmsg.json), and that holds the expected facts
 ts_log() {
 	local name=$1 out=$TS_OUT/$1
+	ts_compared gicdiag
 	{ "$GD" -s "$W/machine" --kmsg "$2" -J 2>&1; echo "--- exit $?"; } >"$out.json"
 	project <"$out.json" >"$out"
 	[ "${TS_REGEN:-}" = 1 ] && [ "$name" = kmsg ] && cp "$out" "$TS_EXPECTED/gicdiag"
@@ -81,6 +82,7 @@ ts_log() {
 # the format, against tests/expected/klog/messages
 ts_messages() {
 	local name=$1 out=$TS_OUT/$1
+	ts_compared messages
 	{ "$DUMP" "$2" 2>&1; echo "--- exit $?"; } | sed 1d >"$out"
 	[ "${TS_REGEN:-}" = 1 ] && [ "$name" = k-json-messages ] &&
 		cp "$out" "$TS_EXPECTED/messages"
