@@ -35,21 +35,10 @@ for g in $gen; do
 done
 
 R="$D/qemu-dt-debian12.tar.gz"
-ts_cmd target-kexec "$GD" -s "$R" --target kexec
-ts_cmd target-kdump "$GD" -s "$R" --target kdump
-ts_cmd loader-ours "$GD" -s "$R" --loader ours
-ts_cmd raw-cols "$GD" -s "$R" -r -o RD,BASE,PROP,PEND
-ts_cmd noheadings "$GD" -s "$R" -n -o +REUSED
-ts_cmd output-all "$GD" -s "$R" --output-all
-ts_cmd usage-target "$GD" -s "$R" --target both-ways
-ts_cmd usage-loader "$GD" -s "$R" --loader mine
-ts_cmd usage-column "$GD" -s "$R" -o RD,NOPE
-# one column model: -o shapes the JSON as it shapes the table; a column
-# is named by its name or its heading (RD, SOURCE), in any case
-ts_cmd json-cols "$GD" -s "$R" -J -o INDEX,CPU,PEND,PEND_SOURCE,CTLR
-ts_cmd raw-cols-unknown "$GD" -s "$S/gic-rotated-middle" --raw \
-	-o rd,lpis,unknown,prop_source,source,pend,typer
-ts_cmd usage-column-json "$GD" -s "$R" -J -o INDEX,NOPE
+mkdir -p "$S/not-a-system/etc"
+# tests/cases/gicdiag/: one command line each, with $GD (the tool), $R
+# (the real DT snapshot), $D (tests/data) and $S (the machines above)
+ts_cases
 # each redistributor's JSON keys are the column names --help lists, in
 # lower case, every one by default and in the same order
 keys=$("$GD" --help | sed -n '/^Columns:/,/^$/s/^ *\([A-Z0-9_]*\)  .*/\1/p' |
@@ -62,14 +51,7 @@ for rd in json.load(sys.stdin)["redistributors"]:
 [ "$(echo "$keys" | wc -w)" -ge 15 ] &&
 	diff -u "$TS_OUT/json-keys.expected" "$TS_OUT/json-keys.out" >"$TS_OUT/json-keys.diff"
 ts_ok "JSON keys are the column names, every one by default" $? "$TS_OUT/json-keys.diff"
-ts_cmd usage-json-raw "$GD" -s "$R" -J -r
-ts_cmd usage-extra "$GD" -s "$R" map extra
-ts_cmd bad-sysroot "$GD" -s "$S/does-not-exist"
-mkdir -p "$S/not-a-system/etc"
-ts_cmd not-a-system "$GD" -s "$S/not-a-system"
-ts_cmd source-bootrec "$GD" -s "$S/gic-sources-disagree" --source boot-record -r -o CPU,PEND,SOURCE
-ts_cmd usage-source "$GD" -s "$S/gic-sources-disagree" --source kernel-log,dmesg
-ts_cmd record-snapshot-needs-path "$GD" -s "$S/gic-bootrec" record
+
 "$GD" -s "$S/gic-rotated-middle" record "$S/rec.json" >/dev/null 2>&1
 rc=$?
 cp -a "$S/gic-rotated-whole" "$S/rotated-recorded"
@@ -80,24 +62,13 @@ mkdir -p "$S/rotated-recorded/run/gic-kexec"
 	grep -q '"pend_source": "boot-record"' "$TS_OUT/recorded.json" &&
 	! grep -q '"cpu": 0,' "$S/rec.json" && grep -q '"cpu": 1,' "$S/rec.json"
 ts_ok "record: what is known goes in, the unknown stays out; read back as boot-record" $? "$TS_OUT/recorded.json"
-ts_cmd kmsg-file "$GD" -s "$D/qemu-efi-acpi-debian12.tar.gz" \
-	--kmsg "$top_srcdir/tests/data/qemu-dt-boot.dmesg" --target kexec
 
-# map, confirm, prometheus
-ts_cmd map-dt "$GD" -s "$R" map
-ts_cmd map-efi "$GD" -s "$D/qemu-efi-dt-debian12.tar.gz" map
-ts_cmd map-crash "$GD" -s "$S/gic-kdump-crash-overlap" map
-ts_cmd map-memreserve-dt "$GD" -s "$S/gic-dt-noefi-memreserve" map
-ts_cmd confirm-fresh "$GD" -s "$R" confirm
-ts_cmd confirm-lost "$GD" -s "$R" --kmsg "$D/qemu-dt-lost.dmesg" confirm
-ts_cmd confirm-reused-json "$GD" -s "$R" --kmsg "$D/qemu-efi-reused.dmesg" -J confirm
-ts_cmd confirm-unknown "$GD" -s "$R" --kmsg "$D/qemu-dt-lost.dmesg.none" confirm
+# prometheus
 "$GD" -s "$R" --prometheus "$S/gk.prom" >/dev/null
 rc=$?
 ts_cmd prometheus cat "$S/gk.prom"
 [ $rc = 2 ] && [ "$(ls "$S" | grep -c 'gk.prom.tmp')" = 0 ]
 ts_ok "prometheus file written whole, exit $rc" $?
-ts_cmd usage-command "$GD" -s "$R" frobnicate
 
 # the finding codes: --help lists the verdict's table, gicdiag(8) explains
 # each one, in the same order
@@ -109,14 +80,6 @@ sed -n '/^\.SH FINDINGS/,/^\.SH /{/^\.TP/{n;s/^\.B \([A-Z0-9-]*\)$/\1/p;};}' \
 	diff -u "$TS_OUT/codes-help" "$TS_OUT/codes-man" >"$TS_OUT/codes.diff"
 ts_ok "every finding code of --help explained in gicdiag(8), in order" $? \
 	"$TS_OUT/codes.diff"
-
-# --oneline: what the systemd units put in the journal
-ts_cmd oneline-dt "$GD" -s "$R" --oneline
-ts_cmd oneline-kdump-crash "$GD" -s "$S/gic-kdump-crash-overlap" -1 --target kdump
-ts_cmd oneline-efi "$GD" -s "$D/qemu-efi-acpi-debian12.tar.gz" -1
-ts_cmd oneline-confirm-lost "$GD" -s "$R" --kmsg "$D/qemu-dt-lost.dmesg" -1 confirm
-ts_cmd oneline-confirm-reused "$GD" -s "$R" --kmsg "$D/qemu-efi-reused.dmesg" -1 confirm
-ts_cmd usage-json-oneline "$GD" -s "$R" -J -1
 
 # 4096 redistributors in 4 regions: every one walked, mapped to its CPU
 # (MPIDR affinity beyond 16 CPUs) and found reserved

@@ -164,18 +164,16 @@ rm -rf "$S/acpi" "$S/acpi2"
 	[ "$(dtc -q -I dtb -O dts "$S/acpi2/next.dtb" | grep -c '^	[a-z].* {$')" = 1 ]
 ts_ok "ACPI boot: covered by EFI, nothing added; always: /memreserve/, tree still a stub" $? "$TS_OUT/acpi.dts"
 
-# 4d. preflight: gicdiag's verdict for what this load passes
-ts_cmd preflight-mismatch "$KX" --sysroot "$S/gic-prop-mismatch" --dry-run "$S/x3" -l "$S/Image"
+# 4d. preflight: gicdiag's verdict for what this load passes (the
+# refusals: tests/cases/kexec/preflight-*)
 rm -rf "$S/pf"
 "$KX" --sysroot "$S/gic-prop-mismatch" --dry-run "$S/pf" -l "$S/Image" \
 	--ignore-preflight 2>/dev/null
 ts_ok "--ignore-preflight loads anyway" $?
-ts_cmd preflight-never "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x4" -l "$S/Image" --lpi-reserve=never
 
-# 4e. a machine up for months: the ring buffer lost the boot lines
-ts_cmd aged-blind "$KX" --sysroot "$S/gic-rotated-whole" --dry-run "$S/x5" -l "$S/Image"
-ts_cmd aged-partial "$KX" --sysroot "$S/gic-rotated-middle" --dry-run "$S/x6" -l "$S/Image"
-# forced anyway: nothing goes on the one table still named (CPU1's)
+# 4e. a machine up for months: the ring buffer lost the boot lines (the
+# refusals: tests/cases/kexec/aged-*). Forced anyway: nothing goes on
+# the one table still named (CPU1's)
 rm -rf "$S/forced"
 "$KX" --sysroot "$S/gic-rotated-middle" --dry-run "$S/forced" -l "$S/Image" \
 	--initrd "$S/initrd" --ignore-preflight 2>"$TS_OUT/forced.err" &&
@@ -211,7 +209,6 @@ dts "$S/disagree" >"$TS_OUT/disagree.dts" 2>&1
 [ $rc = 0 ] && grep -q '/memreserve/	0x0000000042c00000 0x0000000000010000;' "$TS_OUT/disagree.dts" &&
 	grep -q 'gic-lpi@42c00000 {' "$TS_OUT/disagree.dts"
 ts_ok "disputed table: reserved too (exit $rc)" $? "$TS_OUT/disagree.dts"
-ts_cmd not-a-system "$KX" --sysroot "$S/Image.d" --dry-run "$S/x7" -l "$S/Image"
 # The real strict snapshot (Debian 12, /dev/mem refused) aged by hand, as
 # the issue that asked for this tried it: its GIC lines deleted, or its
 # first 90 records (the property table and CPU0's lines) gone. Refused.
@@ -291,14 +288,11 @@ dry dt2 gic-dt-noefi -l "$S/Image" --initrd "$S/initrd" \
 manifest "$S/dt2" | cmp -s - "$TS_OUT/dt.manifest"
 ts_ok "the same input gives the same plan" $?
 
-# 6. bad input: one line, exit 1, nothing written
-ts_cmd bad-image "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x1" -l "$S/initrd"
-ts_cmd conflict "$KX" -l -u "$S/Image"
-ts_cmd sysroot-alone "$KX" --sysroot "$S/gic-dt-noefi" -l "$S/Image"
-ts_cmd no-kernel "$KX" -l
-ts_cmd bad-option "$KX" --frobnicate
-ts_cmd mem-max "$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/x2" -l "$S/Image" --mem-max 0x40100000
-[ ! -e "$S/x1" ] && [ ! -e "$S/x2" ] && [ ! -e "$S/x3" ] && [ ! -e "$S/x4" ] &&
-	[ ! -e "$S/x5" ] && [ ! -e "$S/x6" ] && [ ! -e "$S/x7" ]
+# 6. tests/cases/kexec/: one command line each, with $KX (the tool) and
+# $S (the machines and images above): bad input (one line, exit 1) and
+# the preflight's refusals. None may create its dry run, $S/x<N>.
+ts_cases
+set -- "$S"/x[0-9]*
+[ ! -e "$1" ]
 ts_ok "failed dry runs write nothing" $?
 ts_finish
