@@ -9,7 +9,7 @@ cd "$(dirname "$0")" || exit 1
 TOP=$PWD
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-DEBS="autoconf automake pkg-config make gcc clang libclang-rt-14-dev
+DEBS="autoconf automake pkg-config make gcc clang libclang-rt-14-dev clang-format-14
 libfdt-dev libefivar-dev libsmartcols-dev libelf-dev zlib1g-dev
 libcmocka-dev libarchive-dev python3 nettle-dev libdeflate-dev
 libsystemd-dev systemd-journal-remote
@@ -180,6 +180,9 @@ cmd_check() {
 	fi
 	autoreconf -fi >/dev/null 2>&1 || { echo "0 passed, 1 failed"; return 1; }
 	check_suite "gcc -Werror" build/default --enable-werror
+	# the C sources against .clang-format, a count per file
+	tap_suite "clang-format-14: make check-format" \
+		"$TOP/build/default/format.out" make -s -C build/default check-format
 	check_suite "ASan+UBSan" build/asan --enable-werror --enable-sanitizers
 	# the arm64 lab: real Debian kernels under QEMU (tests/e2e/)
 	tap_suite "arm64 lab: make check-e2e" "$TOP/build/default/e2e.out" \
