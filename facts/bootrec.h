@@ -2,8 +2,8 @@
 /*
  * The boot record: this boot's LPI tables, written by gic-kexec-boot.service
  * (gicdiag record) while the boot lines are still in the ring buffer, read
- * back as an evidence source for as long as the boot id matches (doc:
- * evidence sources). A JSON object:
+ * back as an evidence source for as long as the boot id matches
+ * (doc/evidence.md#boot-record). A JSON object:
  *
  *   { "version": 1, "boot_id": "…", "kernel": "Linux version …",
  *     "evidence": "kernel-log", "idbits": 16, "prop": "0x425b0000",

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Evidence for the LPI tables from every source that names them (doc:
- * evidence sources): each source is brought to one shape, a gk_lpisrc,
+ * Evidence for the LPI tables from every source that names them
+ * (doc/evidence.md): each source is brought to one shape, a gk_lpisrc,
  * and the sources are merged per CPU, strongest first. Registers win over
  * everything; a CPU no source names is unknown, and says why.
  */

@@ -22,8 +22,8 @@ enum gk_evidence {
 };
 
 /*
- * Where a table's address came from, strongest first (doc: evidence
- * sources). Registers win over everything; then the kernel's own record in
+ * Where a table's address came from, strongest first (doc/evidence.md).
+ * Registers win over everything; then the kernel's own record in
  * memory, the kernel's own lines (the ring buffer, then the journal's copy
  * of this boot's), the record our boot unit made from them while they were
  * fresh, and what our loader passed this kernel (its /reserved-memory
@@ -191,7 +191,7 @@ struct gk_facts {
 
 const char *gk_src_name(enum gk_src s);	/* "registers", "journal", ... */
 
-/* Sizes the next kernel uses (kernel-facts §A2, DESIGN §7). */
+/* Sizes the next kernel uses (doc/kernel.md#table-sizes). */
 #define GK_SZ_64K 0x10000ull
 #define GK_ALIGN_64K(x) (((x) + GK_SZ_64K - 1) & ~(GK_SZ_64K - 1))
 

@@ -358,9 +358,9 @@ static bool knows_all(const struct gk_lpisrc *s)
 }
 
 /*
- * Every source that names a table, merged per CPU (doc: evidence
- * sources). The ones that cost more (kernel memory, the journal) only
- * when the registers or the whole boot's log are missing.
+ * Every source that names a table, merged per CPU (doc/evidence.md). The
+ * ones that cost more (kernel memory, the journal) only when the registers
+ * or the whole boot's log are missing.
  */
 static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 			   const struct gk_gather_opts *o,

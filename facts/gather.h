@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Gather the facts of a system root, each from the strongest source it
- * allows (DESIGN §3): registers through physmem when /dev/mem permits,
- * the kernel's own log lines otherwise; the EFI memreserve list, the
+ * allows (doc/evidence.md): registers through physmem when /dev/mem
+ * permits, the kernel's own log lines otherwise; the EFI memreserve list, the
  * device tree's reservations and /proc/iomem; the kexec state.
  */
 #ifndef GK_GATHER_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The checks mirror the next kernel's own decision (irq-gic-v3-its.c,
- * kernel-facts §A2, §D, §F): if the boot CPU's redistributor has LPIs
+ * doc/kernel.md#reuse): if the boot CPU's redistributor has LPIs
  * enabled, the next kernel reuses its PROPBASER when the first 64 KiB lie
  * inside one merged memblock reservation (a crash kernel skips that
  * check), then clears the whole property table, requires every enabled

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * gicdiag --dump: a snapshot (DESIGN §5) of exactly what a diagnosis read,
- * replayable with --sysroot on any machine.
+ * gicdiag --dump: a snapshot (doc/snapshot.md) of exactly what a diagnosis
+ * read, replayable with --sysroot on any machine.
  */
 #ifndef GK_DUMP_H
 #define GK_DUMP_H

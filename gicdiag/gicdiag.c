@@ -308,7 +308,7 @@ static int render(const struct opts *o, const struct sysroot *sr,
 		free(text);
 		return -1;
 	}
-	/* a replay prints what the live run printed (DESIGN §5) */
+	/* a replay prints what the live run printed: doc/snapshot.md#reading */
 	plain = sysroot_unname(sr, text);
 	free(text);
 	if (!plain)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The ELF core header for kexec -p (shared/kernel-facts.md §B4, §C).
+ * The ELF core header for kexec -p (doc/kernel.md#crash-kernel).
  *
- * What kexec-tools 2.0.25 gets wrong on Debian 12 (lab notes, kdump): it
+ * What kexec-tools 2.0.25 gets wrong on Debian 12 (doc/kernel.md#lab): it
  * takes the kernel text's virtual address from _text in /proc/kallsyms
  * only; 6.1 has no _text there, so it writes vaddr 0xffffffffffffffff and
  * a size of 0xffffa8b4fe610000, and derives PAGE_OFFSET from _text too

@@ -139,7 +139,7 @@ static int set_crash(struct build *b, int ch)
 		return 0;
 	err = put_cells(b->fdt, ch, "linux,elfcorehdr", a->elfcorehdr,
 			a->elfcorehdr_size, false);
-	/* the low range last, as the kernel expects (kernel-facts §B2) */
+	/* low range last, as the kernel expects (doc/kernel.md#crash-kernel) */
 	for (size_t i = a->nusable; !err && i-- > 0;)
 		err = put_cells(b->fdt, ch, "linux,usable-memory-range",
 				a->usable[i].start,

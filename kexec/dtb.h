@@ -63,7 +63,8 @@ struct kx_dtb_args {
  * then keeps its place, as asked) and rng-seed; for crash loads adds
  * linux,elfcorehdr, linux,usable-memory-range (the low range last) and a
  * /memreserve/ entry for the header; adds each range of @keep as a
- * /memreserve/ entry and a static /reserved-memory node (DESIGN §7).
+ * /memreserve/ entry and a static /reserved-memory node
+ * (doc/kernel.md#reservations).
  *
  * returns: 0, or a negative GK_ERR_* code
  */

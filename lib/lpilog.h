@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the kernel said about its GICv3 LPI tables. The strings are the
- * kernel's own (irq-gic-v3.c, irq-gic-v3-its.c, efi.c; see kernel-facts
- * §A2): the one piece of evidence every stock kernel gives, even when
- * /dev/mem is refused.
+ * kernel's own (irq-gic-v3.c, irq-gic-v3-its.c, efi.c; see
+ * doc/kernel.md#log-lines): the one piece of evidence every stock kernel
+ * gives, even when /dev/mem is refused.
  */
 #ifndef GK_LPILOG_H
 #define GK_LPILOG_H

@@ -5,7 +5,7 @@
     python3 -m unittest tests/e2e/test_lab.py
     python3 tests/e2e/test_lab.py --tap          (one `ok N - name` a test)
 
-The console transcripts below are built from real lines of the lab notes
+The console transcripts below are built from real lines of the lab's runs
 (Debian 12's 6.1 kernel on QEMU 7.2, DT and EDK2 boots), with the marker
 lines of PROTOCOL.md around them, so the parser is tested on what the
 guests really print. The runner itself is driven end to end by a fake
@@ -69,7 +69,7 @@ gkpeek: /dev/mem at 0x80a0000: Operation not permitted (STRICT_DEVMEM: boot with
 [    3.612000] reboot: Power down
 """
 
-# A2 of the lab notes: kexec with --mem-min on a DT boot, stage 2 complains
+# kexec with --mem-min on a DT boot, stage 2 complains (doc/kernel.md#lab)
 DT_KEXEC = DT_BOOT + """\
 @@LAB begin scenario=kexec stage=1 uptime=2.50
 @@LAB cmd-begin load
@@ -491,8 +491,8 @@ class TestScenario(Tmp):
 
     def test_shipped_scenarios(self):
         """Every file in scenarios/ loads, compiles, and stays within the
-        e2e budget of DESIGN §7 (45 minutes), even if every boot ran into
-        its time limit."""
+        e2e budget (doc/architecture.md#tests: 45 minutes), even if every boot
+        ran into its time limit."""
         files = sorted((HERE / "scenarios").glob("*.scn"))
         self.assertTrue(files)
         scns = [lab.load_scenario(f) for f in files]

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mkmachine - write the snapshot root (DESIGN.md section 5) of an arm64
+ * mkmachine - write the snapshot root (doc/snapshot.md) of an arm64
  * machine from a short text description. It makes the test fixtures.
  *
  * This generator shares no code with the library it tests. It lays out every
@@ -2041,7 +2041,7 @@ static void build_its(const struct machine *m, const struct its *its,
 	put_le32(b + 0x04, GIC_IIDR);
 	put_le64(b + 0x08, GITS_TYPER_VALUE | (m->gic.version == 4) << 1);
 	put_le64(b + 0x80, its->cmdq | GITS_CBASER_ATTR);
-	/* the ITS is readable where the GICD and GICR are not (DESIGN 3) */
+	/* the ITS is readable, GICD and GICR are not (doc/kernel.md#access) */
 	emit_frame(m, img, its->line, its->addr, GIC_FRAME, b, 0x88, false);
 }
 
@@ -2674,7 +2674,7 @@ put_gic_record(FILE *f, size_t *seq, const char *fmt, ...)
 	put_record(f, seq, 6, text);
 }
 
-/* The GIC driver's lines about the RDs, in boot order (kernel-facts A2). */
+/* The GIC driver's RD lines, in boot order (doc/kernel.md#log-lines). */
 static void put_gic_log(FILE *f, const struct machine *m, size_t *seq)
 {
 	const struct gic *g = &m->gic;

@@ -3,7 +3,7 @@
  * Unit tests for kexec/crashdump: the ELF core header of kexec -p, built
  * from hand-made snapshots and read back with libelf.
  *
- * The machine is the lab's Debian 12 guest (shared/lab-notes.md, kdump):
+ * The machine is the lab's Debian 12 guest (doc/kernel.md#lab):
  * Kernel code 0x40210000-0x4185ffff, Kernel data 0x41eb0000-0x4220ffff,
  * crashkernel at 0x6ac00000 (256 MiB), VA_BITS 48, and a KASLR'd image
  * whose _text kexec-tools (with the kallsyms workaround) put at
