@@ -89,13 +89,6 @@ expect nothing "no test at all: a failure, not a skip" \
 ts_finish
 EOF
 
-expect by-hand "a plan counted by hand (ts_plan) stops the script" \
-	"ERROR: by-hand - Bail out! ts_plan: the harness counts the tests; remove the call" <<'EOF'
-ts_plan 1
-ts_ok one 0
-ts_finish
-EOF
-
 # Dropped case files: one matches its expected file, one spans lines with
 # a comment and a variable of the script, one differs, one is new; and an
 # expected file whose case is gone.
