@@ -60,9 +60,8 @@ static int load_ram(struct eft_ctx *ctx, struct gk_err *e)
 		return 0;
 	if (ret < 0)
 		return ret;
-	for (size_t i = 0; i < GK_ARRAY_SIZE(names) && !iomem_zeroed(io) &&
-			   ret == 0;
-	     i++) {
+	for (size_t i = 0;
+	     i < GK_ARRAY_SIZE(names) && !iomem_zeroed(io) && ret == 0; i++) {
 		struct gk_range *r, *all;
 		size_t n;
 
@@ -170,7 +169,7 @@ static int read_memmap(struct eft_ctx *ctx, const struct gk_fdt *f,
 		*buf = NULL;
 		return -GK_ERR_UNMAPPED;
 	}
-	*map = (struct eft_memmap){*buf, size, (uint32_t)desc};
+	*map = (struct eft_memmap){ *buf, size, (uint32_t)desc };
 	return 0;
 }
 
@@ -213,8 +212,8 @@ static int check_tables_ptr(struct eft_ctx *ctx, const struct eft_systab *st,
 		       "at 0x%llx are not in memory%s",
 		       physmem_name(ctx->pm), (unsigned long long)st->addr,
 		       (unsigned long long)st->tables_phys,
-		       have_map ? ""
-				: " (no EFI memory map to translate a virtual "
+		       have_map ? "" :
+				  " (no EFI memory map to translate a virtual "
 				  "address)");
 }
 
@@ -332,7 +331,7 @@ static int root_from_tables(struct eft_ctx *ctx, uint64_t *root,
 int eft_find_memreserve(struct eft_ctx *ctx, uint64_t *root,
 			enum eft_root_source *src, struct gk_err *e)
 {
-	struct gk_err why = {0};
+	struct gk_err why = { 0 };
 	int ret;
 
 	ret = root_from_tables(ctx, root, &why);

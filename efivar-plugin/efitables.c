@@ -37,43 +37,42 @@ struct opts {
 
 enum { COL_INDEX, COL_GUID, COL_NAME, COL_ADDRESS };
 static const struct gk_col list_cols[] = {
-	[COL_INDEX] = {"INDEX", 0, SCOLS_FL_RIGHT, GK_COL_INT,
-		       "position in the configuration table array"},
-	[COL_GUID] = {"GUID", 36, 0, GK_COL_STR, "table GUID"},
-	[COL_NAME] = {"NAME", 0.1, 0, GK_COL_STR,
-		      "table name, as in the kernel's efi: boot line"},
-	[COL_ADDRESS] = {"ADDRESS", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
-			 "VendorTable: where the table is"},
+	[COL_INDEX] = { "INDEX", 0, SCOLS_FL_RIGHT, GK_COL_INT,
+			"position in the configuration table array" },
+	[COL_GUID] = { "GUID", 36, 0, GK_COL_STR, "table GUID" },
+	[COL_NAME] = { "NAME", 0.1, 0, GK_COL_STR,
+		       "table name, as in the kernel's efi: boot line" },
+	[COL_ADDRESS] = { "ADDRESS", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
+			  "VendorTable: where the table is" },
 };
-static const int list_default[] = {COL_GUID, COL_NAME, COL_ADDRESS};
+static const int list_default[] = { COL_GUID, COL_NAME, COL_ADDRESS };
 
 enum { COL_BASE, COL_END, COL_SIZE, COL_BLOCK, COL_SLOT, COL_FLAGS };
 static const struct gk_col mr_cols[] = {
-	[COL_BASE] = {"BASE", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
-		      "first reserved address"},
-	[COL_END] = {"END", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
-		     "last reserved address"},
-	[COL_SIZE] = {"SIZE", 0, SCOLS_FL_RIGHT, GK_COL_STR,
-		      "size of the reservation"},
-	[COL_BLOCK] = {"BLOCK", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
-		       "memreserve block holding the entry"},
-	[COL_SLOT] = {"SLOT", 0, SCOLS_FL_RIGHT, GK_COL_INT,
-		      "slot in that block"},
-	[COL_FLAGS] = {"FLAGS", 0.1, 0, GK_COL_STR,
-		       "what is odd about the entry"},
+	[COL_BASE] = { "BASE", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
+		       "first reserved address" },
+	[COL_END] = { "END", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
+		      "last reserved address" },
+	[COL_SIZE] = { "SIZE", 0, SCOLS_FL_RIGHT, GK_COL_STR,
+		       "size of the reservation" },
+	[COL_BLOCK] = { "BLOCK", 0, SCOLS_FL_RIGHT, GK_COL_ADDR,
+			"memreserve block holding the entry" },
+	[COL_SLOT] = { "SLOT", 0, SCOLS_FL_RIGHT, GK_COL_INT,
+		       "slot in that block" },
+	[COL_FLAGS] = { "FLAGS", 0.1, 0, GK_COL_STR,
+			"what is odd about the entry" },
 };
-static const int mr_default[] = {COL_BASE, COL_END, COL_SIZE, COL_BLOCK,
-				 COL_FLAGS};
+static const int mr_default[] = { COL_BASE, COL_END, COL_SIZE, COL_BLOCK,
+				  COL_FLAGS };
 
 enum { COL_RANGE, COL_COVERED, COL_BY };
 static const struct gk_col check_cols[] = {
-	[COL_RANGE] = {"RANGE", 0, 0, GK_COL_STR, "range asked about"},
-	[COL_COVERED] = {"COVERED", 0, 0, GK_COL_STR,
-			 "yes, no or partly"},
-	[COL_BY] = {"BY", 0, 0, GK_COL_STR,
-		    "the merged reservation that covers or overlaps it"},
+	[COL_RANGE] = { "RANGE", 0, 0, GK_COL_STR, "range asked about" },
+	[COL_COVERED] = { "COVERED", 0, 0, GK_COL_STR, "yes, no or partly" },
+	[COL_BY] = { "BY", 0, 0, GK_COL_STR,
+		     "the merged reservation that covers or overlaps it" },
 };
-static const int check_default[] = {COL_RANGE, COL_COVERED, COL_BY};
+static const int check_default[] = { COL_RANGE, COL_COVERED, COL_BY };
 
 struct table_def {
 	const char *name; /* JSON key */
@@ -84,12 +83,12 @@ struct table_def {
 };
 
 static const struct table_def tables[] = {
-	[CMD_LIST] = {"tables", list_cols, GK_ARRAY_SIZE(list_cols),
-		      list_default, GK_ARRAY_SIZE(list_default)},
-	[CMD_MEMRESERVE] = {"memreserve", mr_cols, GK_ARRAY_SIZE(mr_cols),
-			    mr_default, GK_ARRAY_SIZE(mr_default)},
-	[CMD_CHECK] = {"check", check_cols, GK_ARRAY_SIZE(check_cols),
-		       check_default, GK_ARRAY_SIZE(check_default)},
+	[CMD_LIST] = { "tables", list_cols, GK_ARRAY_SIZE(list_cols),
+		       list_default, GK_ARRAY_SIZE(list_default) },
+	[CMD_MEMRESERVE] = { "memreserve", mr_cols, GK_ARRAY_SIZE(mr_cols),
+			     mr_default, GK_ARRAY_SIZE(mr_default) },
+	[CMD_CHECK] = { "check", check_cols, GK_ARRAY_SIZE(check_cols),
+			check_default, GK_ARRAY_SIZE(check_default) },
 };
 
 struct out {
@@ -140,7 +139,7 @@ static int usage_error(const char *msg, const char *arg)
 
 static int parse_cmd(struct opts *o, int argc, char **argv)
 {
-	static const char *const names[] = {"list", "memreserve", "check"};
+	static const char *const names[] = { "list", "memreserve", "check" };
 	const char *cmd = optind < argc ? argv[optind++] : "list";
 
 	for (size_t i = 0; i < GK_ARRAY_SIZE(names); i++) {
@@ -164,16 +163,16 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 {
 	enum { OPT_OUTPUT_ALL = 0x100 };
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'J'},
-		{"raw", no_argument, NULL, 'r'},
-		{"noheadings", no_argument, NULL, 'n'},
-		{"output", required_argument, NULL, 'o'},
-		{"output-all", no_argument, NULL, OPT_OUTPUT_ALL},
-		{"bytes", no_argument, NULL, 'b'},
-		{"sysroot", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+		{ "json", no_argument, NULL, 'J' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "bytes", no_argument, NULL, 'b' },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -299,7 +298,7 @@ static int fail(const struct gk_err *e)
 static int cmd_list(struct eft_ctx *ctx, struct out *out)
 {
 	char idx[24], guid[40], name[128], addr[24];
-	char *vals[] = {idx, guid, name, addr};
+	char *vals[] = { idx, guid, name, addr };
 	struct eft_systab st;
 	struct eft_table *t;
 	struct gk_err e;
@@ -331,9 +330,11 @@ static void flags_str(unsigned int flags, char *buf, size_t len)
 		unsigned int bit;
 		const char *name;
 	} names[] = {
-		{EFT_MR_ZERO, "zero-size"},	 {EFT_MR_WRAPS, "wraps"},
-		{EFT_MR_UNALIGNED, "unaligned"}, {EFT_MR_OVERLAP, "overlap"},
-		{EFT_MR_NOT_RAM, "not-ram"},
+		{ EFT_MR_ZERO, "zero-size" },
+		{ EFT_MR_WRAPS, "wraps" },
+		{ EFT_MR_UNALIGNED, "unaligned" },
+		{ EFT_MR_OVERLAP, "overlap" },
+		{ EFT_MR_NOT_RAM, "not-ram" },
 	};
 	size_t used = 0;
 
@@ -456,7 +457,7 @@ static int check_one(const struct eft_memreserve *mr, uint64_t addr,
 		     uint64_t len, struct out *out, bool *all)
 {
 	char range[48], by[48] = "", covered[8];
-	char *vals[] = {range, covered, by};
+	char *vals[] = { range, covered, by };
 	struct gk_range r;
 	int c = eft_memreserve_covers(mr, addr, len, &r);
 
@@ -468,9 +469,9 @@ static int check_one(const struct eft_memreserve *mr, uint64_t addr,
 			 (unsigned long long)r.start,
 			 (unsigned long long)r.end);
 	snprintf(covered, sizeof(covered), "%s",
-		 c == 1	 ? "yes"
-		 : r.end ? "partly"
-			 : "no");
+		 c == 1 ? "yes" :
+		 r.end	? "partly" :
+			  "no");
 	if (c != 1)
 		*all = false;
 	return out_line(out, vals);
@@ -530,8 +531,8 @@ static int run(const struct opts *o, struct out *out)
 
 int main(int argc, char **argv)
 {
-	struct opts o = {0};
-	struct out out = {0};
+	struct opts o = { 0 };
+	struct out out = { 0 };
 	int ret;
 
 	ret = parse_opts(&o, argc, argv);

@@ -30,7 +30,8 @@ struct eft_reader {
 	void *data;
 	/* the memory file the last read came from, for messages */
 	const char *(*name)(void *data);
-	const struct gk_range *ram; /* memory (System RAM + NOMAP), merged; NULL: unknown */
+	const struct gk_range
+		*ram; /* memory (System RAM + NOMAP), merged; NULL: unknown */
 	size_t nram;
 };
 

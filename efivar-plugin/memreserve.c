@@ -168,9 +168,10 @@ static int read_block(struct walk *w, uint64_t pa, struct eft_mr_block *b)
 	return add_entries(w, b, slots);
 unreadable:
 	if (w->prev)
-		gk_err_prefix(
-			w->e, "memreserve block at 0x%llx (next of 0x%llx)",
-			(unsigned long long)pa, (unsigned long long)w->prev);
+		gk_err_prefix(w->e,
+			      "memreserve block at 0x%llx (next of 0x%llx)",
+			      (unsigned long long)pa,
+			      (unsigned long long)w->prev);
 	else
 		gk_err_prefix(w->e, "memreserve root at 0x%llx",
 			      (unsigned long long)pa);
@@ -271,7 +272,7 @@ static int walk_list(struct walk *w, uint64_t root)
 int eft_memreserve_walk(const struct eft_reader *rd, uint64_t root,
 			struct eft_memreserve **out, struct gk_err *e)
 {
-	struct walk w = {.rd = rd, .e = e};
+	struct walk w = { .rd = rd, .e = e };
 	int ret;
 
 	if (!root)
@@ -314,6 +315,6 @@ int eft_memreserve_covers(const struct eft_memreserve *mr, uint64_t addr,
 		return -GK_ERR_INVAL;
 	covered = gk_ranges_covers(mr->merged, mr->nmerged, &want, &idx);
 	if (by)
-		*by = idx >= 0 ? mr->merged[idx] : (struct gk_range){0, 0};
+		*by = idx >= 0 ? mr->merged[idx] : (struct gk_range){ 0, 0 };
 	return covered;
 }

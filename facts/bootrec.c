@@ -79,7 +79,7 @@ static bool get_addr(json_object *o, const char *key, uint64_t *v)
 
 	*v = 0;
 	if (!json_object_object_get_ex(o, key, &x))
-		return true;	/* absent: unknown */
+		return true; /* absent: unknown */
 	return json_object_is_type(x, json_type_string) &&
 	       !gk_parse_u64(json_object_get_string(x), v);
 }
@@ -171,7 +171,8 @@ static int from_json(struct rd_ctx *c, json_object *top, const char *boot_id,
 	if (n > BOOTREC_MAX_CPUS)
 		return bad(c, "more than 65536 cpus");
 	for (size_t i = 0; i < n && !ret; i++)
-		ret = one_cpu(c, json_object_array_get_idx(cpus, i), online, out);
+		ret = one_cpu(c, json_object_array_get_idx(cpus, i), online,
+			      out);
 	return ret;
 }
 
@@ -197,7 +198,8 @@ int gk_bootrec_parse(const char *buf, size_t len, const char *file,
 	out->src = GK_SRC_BOOTREC;
 	if (len > GK_BOOTREC_MAX || memchr(buf, '\0', len))
 		return gk_fail(e, -GK_ERR_FORMAT, "%s: %s", file,
-			       len > GK_BOOTREC_MAX ? "too large" : "a NUL byte");
+			       len > GK_BOOTREC_MAX ? "too large" :
+						      "a NUL byte");
 	tok = json_tokener_new();
 	if (!tok)
 		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
@@ -211,8 +213,8 @@ int gk_bootrec_parse(const char *buf, size_t len, const char *file,
 			      json_tokener_error_desc(jerr));
 	else if (!trailing_space(buf + json_tokener_get_parse_end(tok),
 				 len - json_tokener_get_parse_end(tok)))
-		ret = gk_fail(e, -GK_ERR_FORMAT, "%s: more after the JSON object",
-			      file);
+		ret = gk_fail(e, -GK_ERR_FORMAT,
+			      "%s: more after the JSON object", file);
 	else
 		ret = from_json(&c, top, boot_id, online, out);
 	json_object_put(top);

@@ -23,7 +23,7 @@
 #include "rundir.h"
 #include "sysroot.h"
 
-#define GK_BOOTREC_MAX (8u << 20)	/* 65536 CPUs fit */
+#define GK_BOOTREC_MAX (8u << 20) /* 65536 CPUs fit */
 
 /**
  * gk_bootrec_write - the boot record of @f as JSON

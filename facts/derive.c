@@ -108,9 +108,9 @@ static void reservations(const struct gk_facts *f, uint64_t start, uint64_t len,
 		return;
 	rsv[GK_LOADER_KEXEC_TOOLS] =
 		gk_reservation_of(f, GK_LOADER_KEXEC_TOOLS, start, len);
-	rsv[GK_LOADER_OURS] = rsv[GK_LOADER_KEXEC_TOOLS] != GK_RSV_NONE
-				      ? rsv[GK_LOADER_KEXEC_TOOLS]
-				      : GK_RSV_LOADER;
+	rsv[GK_LOADER_OURS] = rsv[GK_LOADER_KEXEC_TOOLS] != GK_RSV_NONE ?
+				      rsv[GK_LOADER_KEXEC_TOOLS] :
+				      GK_RSV_LOADER;
 }
 
 void gk_derive(struct gk_facts *f)

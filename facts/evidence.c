@@ -132,12 +132,16 @@ int gk_lpisrc_from_log(const struct lpilog *l, enum gk_src src, bool complete,
 		 * the boot is missing.
 		 */
 		out->cpus[i] = (struct gk_lpisrc_cpu){
-			.cpu = c->cpu, .rd_base = c->found ? c->rd_base : 0,
-			.lpis = c->has_pend ? 1 : complete && c->found ? 0 : -1,
+			.cpu = c->cpu,
+			.rd_base = c->found ? c->rd_base : 0,
+			.lpis = c->has_pend	     ? 1 :
+				complete && c->found ? 0 :
+						       -1,
 			.pend = c->has_pend ? c->pend : 0,
-			.reused = c->pend_reserved };
+			.reused = c->pend_reserved
+		};
 	}
-	out->n = l->ncpus;	/* lpilog keeps them sorted by CPU */
+	out->n = l->ncpus; /* lpilog keeps them sorted by CPU */
 	return 0;
 }
 
@@ -153,8 +157,7 @@ static int add_range(struct gk_lpisrc *s, uint64_t start, uint64_t size)
 	return 0;
 }
 
-static bool node_reg(const void *fdt, int node, uint64_t *base,
-		     uint64_t *size)
+static bool node_reg(const void *fdt, int node, uint64_t *base, uint64_t *size)
 {
 	const fdt32_t *reg;
 	int len;
@@ -196,7 +199,7 @@ static int from_node(const void *fdt, int node, const char *name,
 		}
 		return 0;
 	}
-	return add_range(out, base, size);	/* an older gic-lpi@ node */
+	return add_range(out, base, size); /* an older gic-lpi@ node */
 }
 
 int gk_lpisrc_from_fdt(const struct gk_fdt *fdt, struct gk_lpisrc *out)
@@ -232,7 +235,7 @@ void gk_lpisrc_free(struct gk_lpisrc *s)
 
 struct merge {
 	struct gk_facts *f;
-	const struct gk_lpisrc *by[GK_NSRC];	/* the sources, strongest first */
+	const struct gk_lpisrc *by[GK_NSRC]; /* the sources, strongest first */
 	struct gk_range *named;
 	size_t nnamed, capnamed;
 	bool nomem;
@@ -250,7 +253,8 @@ static void conflict(struct merge *m, int cpu, enum gk_src won,
 		return;
 	}
 	f->conflicts = c;
-	c[f->nconflicts++] = (struct gk_conflict){ cpu, won, lost, kept, other };
+	c[f->nconflicts++] =
+		(struct gk_conflict){ cpu, won, lost, kept, other };
 }
 
 static void name_table(struct merge *m, uint64_t start, uint64_t size)
@@ -307,12 +311,14 @@ static void name_all(struct merge *m)
 
 		if (!src)
 			continue;
-		name_table(m, src->prop, gk_prop_size(src->idbits ? src->idbits : bits));
+		name_table(m, src->prop,
+			   gk_prop_size(src->idbits ? src->idbits : bits));
 		for (size_t i = 0; i < src->n; i++)
 			name_table(m, src->cpus[i].pend, gk_pend_size(bits));
 		for (size_t i = 0; i < src->nranges; i++)
 			name_table(m, src->ranges[i].start,
-				   src->ranges[i].end - src->ranges[i].start + 1);
+				   src->ranges[i].end - src->ranges[i].start +
+					   1);
 	}
 }
 
@@ -397,7 +403,7 @@ static void merge_cpu(struct merge *m, struct gk_rdfact *rd, uint64_t prop,
 			lpis = c->lpis;
 	}
 	if (lpis < 0 && covered)
-		lpis = 0;	/* a whole-boot source never saw it enable LPIs */
+		lpis = 0; /* a whole-boot source never saw it enable LPIs */
 	rd->lpis = rd->pend || lpis == 1;
 	rd->unknown = !rd->pend && lpis != 0;
 	rd->lpis &= !rd->unknown;
@@ -482,8 +488,10 @@ static void note_sources(struct merge *m)
 	struct gk_facts *f = m->f;
 
 	for (size_t i = 0; i < f->nrds; i++) {
-		f->src[f->rds[i].prop_src].used |= f->rds[i].prop_src != GK_SRC_NONE;
-		f->src[f->rds[i].pend_src].used |= f->rds[i].pend_src != GK_SRC_NONE;
+		f->src[f->rds[i].prop_src].used |= f->rds[i].prop_src !=
+						   GK_SRC_NONE;
+		f->src[f->rds[i].pend_src].used |= f->rds[i].pend_src !=
+						   GK_SRC_NONE;
 	}
 	for (int s = 0; s < GK_NSRC; s++)
 		f->src[s].complete = m->by[s] && m->by[s]->complete;

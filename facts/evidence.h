@@ -20,20 +20,20 @@
 /* One CPU's redistributor as one source tells it. */
 struct gk_lpisrc_cpu {
 	unsigned int cpu;
-	uint64_t rd_base;	/* 0 unknown */
-	int lpis;		/* 1 on, 0 off, -1 not said */
-	uint64_t pend;		/* 0 not named */
-	bool reused;		/* "using reserved": inherited from the kernel before */
+	uint64_t rd_base; /* 0 unknown */
+	int lpis;	  /* 1 on, 0 off, -1 not said */
+	uint64_t pend;	  /* 0 not named */
+	bool reused; /* "using reserved": inherited from the kernel before */
 };
 
 struct gk_lpisrc {
 	enum gk_src src;
-	bool complete;		/* a CPU missing from cpus[] never enabled LPIs */
-	uint64_t prop;		/* 0: not named */
-	unsigned int idbits;	/* 0 unknown */
+	bool complete;	     /* a CPU missing from cpus[] never enabled LPIs */
+	uint64_t prop;	     /* 0: not named */
+	unsigned int idbits; /* 0 unknown */
 	struct gk_lpisrc_cpu *cpus;
 	size_t n;
-	struct gk_range *ranges;	/* tables it names without a CPU */
+	struct gk_range *ranges; /* tables it names without a CPU */
 	size_t nranges;
 };
 

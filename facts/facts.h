@@ -16,9 +16,9 @@
 #include "range.h"
 
 enum gk_evidence {
-	GK_EVID_NONE,		/* nothing about the LPI tables */
-	GK_EVID_SOURCES,	/* no registers: the other sources, per table (rds[].*_src) */
-	GK_EVID_REGS,		/* the redistributors' registers */
+	GK_EVID_NONE, /* nothing about the LPI tables */
+	GK_EVID_SOURCES, /* no registers: the other sources, per table (rds[].*_src) */
+	GK_EVID_REGS, /* the redistributors' registers */
 };
 
 /*
@@ -42,9 +42,9 @@ enum gk_src {
 
 /* What one source said, for the output and the findings. */
 struct gk_srcinfo {
-	bool used;		/* it named at least one table */
-	bool complete;		/* a CPU it does not name never enabled LPIs */
-	char why[GK_ERR_MSG_MAX];	/* why it said nothing, or what it lacks */
+	bool used;     /* it named at least one table */
+	bool complete; /* a CPU it does not name never enabled LPIs */
+	char why[GK_ERR_MSG_MAX]; /* why it said nothing, or what it lacks */
 };
 
 /* Who will load the next kernel: only ours passes the tables on. */
@@ -59,78 +59,78 @@ enum gk_loader {
  * that proves it (persistent ones first, as gk_reservation_of() looks).
  */
 enum gk_rsv {
-	GK_RSV_NONE,		/* nothing: the next kernel may hand it out */
-	GK_RSV_MEMRESERVE,	/* the EFI memreserve list */
-	GK_RSV_MEMRESERVE_DT,	/* a /memreserve/ entry of the DTB */
-	GK_RSV_RESMEM,		/* a static /reserved-memory node */
-	GK_RSV_LOADER,		/* gic-kexec's kexec passes it in its DTB */
+	GK_RSV_NONE,	      /* nothing: the next kernel may hand it out */
+	GK_RSV_MEMRESERVE,    /* the EFI memreserve list */
+	GK_RSV_MEMRESERVE_DT, /* a /memreserve/ entry of the DTB */
+	GK_RSV_RESMEM,	      /* a static /reserved-memory node */
+	GK_RSV_LOADER,	      /* gic-kexec's kexec passes it in its DTB */
 };
 
 /* Where the IDbits in force come from (gk_derive()). */
 enum gk_idbits_from {
-	GK_IDBITS_DEFAULT,	/* no source tells: Linux's own 16 */
-	GK_IDBITS_BOOT,		/* the boot CPU's redistributor */
-	GK_IDBITS_OTHER,	/* another redistributor with LPIs on */
+	GK_IDBITS_DEFAULT, /* no source tells: Linux's own 16 */
+	GK_IDBITS_BOOT,	   /* the boot CPU's redistributor */
+	GK_IDBITS_OTHER,   /* another redistributor with LPIs on */
 };
 
 /* What the EFI memreserve list could tell. */
 enum gk_mr_state {
-	GK_MR_NONE,		/* not an EFI boot */
-	GK_MR_OK,		/* walked and validated */
-	GK_MR_NO_TABLE,		/* EFI boot, no MEMRESERVE configuration table */
-	GK_MR_UNREADABLE,	/* memory refused */
-	GK_MR_CORRUPT,		/* a list that breaks the next kernel */
+	GK_MR_NONE,	  /* not an EFI boot */
+	GK_MR_OK,	  /* walked and validated */
+	GK_MR_NO_TABLE,	  /* EFI boot, no MEMRESERVE configuration table */
+	GK_MR_UNREADABLE, /* memory refused */
+	GK_MR_CORRUPT,	  /* a list that breaks the next kernel */
 };
 
 /* One redistributor. */
 struct gk_rdfact {
-	int cpu;		/* logical CPU from the log, -1 unknown */
-	uint64_t base;		/* RD_base, 0 unknown */
-	bool regs;		/* the registers below were read */
+	int cpu;       /* logical CPU from the log, -1 unknown */
+	uint64_t base; /* RD_base, 0 unknown */
+	bool regs;     /* the registers below were read */
 	uint64_t typer, ctlr, propbaser, pendbaser;
-	bool lpis;		/* EnableLPIs, or the log named its pending table */
-	uint64_t prop;		/* property table address, 0 unknown */
-	uint64_t pend;		/* pending table address, 0 unknown */
-	unsigned int idbits;	/* PROPBASER.IDbits + 1, 0 unknown */
-	bool pend_reused;	/* the log says "using reserved" */
-	enum gk_src prop_src;	/* who named prop and pend */
+	bool lpis;     /* EnableLPIs, or the log named its pending table */
+	uint64_t prop; /* property table address, 0 unknown */
+	uint64_t pend; /* pending table address, 0 unknown */
+	unsigned int idbits;  /* PROPBASER.IDbits + 1, 0 unknown */
+	bool pend_reused;     /* the log says "using reserved" */
+	enum gk_src prop_src; /* who named prop and pend */
 	enum gk_src pend_src;
-	bool unknown;		/* LPIs may be on, and no source names its table */
+	bool unknown; /* LPIs may be on, and no source names its table */
 
 	/*
 	 * Derived by gk_derive(), for the sizes of gk_facts: GK_RSV_NONE
 	 * for a table not known (prop or pend 0).
 	 */
-	enum gk_rsv prop_rsv[GK_NLOADERS];	/* per loader */
+	enum gk_rsv prop_rsv[GK_NLOADERS]; /* per loader */
 	enum gk_rsv pend_rsv[GK_NLOADERS];
 };
 
 /* Two sources that name different tables for one CPU: the stronger won. */
 struct gk_conflict {
-	int cpu;		/* -1: the property table */
+	int cpu; /* -1: the property table */
 	enum gk_src won, lost;
 	uint64_t kept, other;
 };
 
 struct gk_facts {
 	/* the GIC */
-	unsigned int gic;	/* 0 none found, 2, 3 or 4 */
-	char gic_source[64];	/* "device tree /intc@8000000", "MADT" */
-	int lpis_supported;	/* GICD_TYPER.LPIS / GICR_TYPER.PLPIS; -1 unknown */
+	unsigned int gic;    /* 0 none found, 2, 3 or 4 */
+	char gic_source[64]; /* "device tree /intc@8000000", "MADT" */
+	int lpis_supported; /* GICD_TYPER.LPIS / GICR_TYPER.PLPIS; -1 unknown */
 	struct gk_rdfact *rds;
 	size_t nrds;
 	size_t nits;
 	enum gk_evidence evidence;
-	char regs_why[GK_ERR_MSG_MAX];	/* why no registers, "" when read */
+	char regs_why[GK_ERR_MSG_MAX]; /* why no registers, "" when read */
 	struct gk_srcinfo src[GK_NSRC];
 	struct gk_conflict *conflicts;
 	size_t nconflicts;
 	uint64_t prop;		/* the property table as merged, 0 unknown */
-	struct gk_range *named;	/* every table any source named, merged */
+	struct gk_range *named; /* every table any source named, merged */
 	size_t nnamed;
-	int ncpus;		/* present CPUs (sysfs, DT, MADT); -1 unknown */
-	bool cpus_unknown;	/* no count, and no source covers every CPU */
-	char boot_id[40];	/* this boot's id, "" unknown */
+	int ncpus;	   /* present CPUs (sysfs, DT, MADT); -1 unknown */
+	bool cpus_unknown; /* no count, and no source covers every CPU */
+	char boot_id[40];  /* this boot's id, "" unknown */
 
 	/* the kernel log */
 	bool log_ok;
@@ -138,58 +138,58 @@ struct gk_facts {
 	struct lpilog log;
 
 	/* boot */
-	bool efi;		/* booted through the EFI stub */
+	bool efi; /* booted through the EFI stub */
 	bool acpi;
-	bool kdump_kernel;	/* this kernel is a crash kernel */
+	bool kdump_kernel; /* this kernel is a crash kernel */
 
 	/* persistent reservations the next kernel will see */
 	enum gk_mr_state mr;
 	char mr_why[GK_ERR_MSG_MAX];
-	struct gk_range *memreserve;	/* merged EFI memreserve entries */
+	struct gk_range *memreserve; /* merged EFI memreserve entries */
 	size_t nmemreserve;
-	unsigned int mr_odd;	/* EFT_MR_* flags seen */
-	struct gk_range *dt_memrsv;	/* /memreserve/ of the running DTB */
+	unsigned int mr_odd;	    /* EFT_MR_* flags seen */
+	struct gk_range *dt_memrsv; /* /memreserve/ of the running DTB */
 	size_t ndt_memrsv;
-	struct gk_range *resmem;	/* static /reserved-memory reg nodes */
+	struct gk_range *resmem; /* static /reserved-memory reg nodes */
 	size_t nresmem;
 
 	/* memory */
 	bool iomem_ok;
-	struct gk_range *ram;	/* "System RAM" */
+	struct gk_range *ram; /* "System RAM" */
 	size_t nram;
-	struct gk_range *crash;	/* "Crash kernel" */
+	struct gk_range *crash; /* "Crash kernel" */
 	size_t ncrash;
 
 	/* what our kexec's loaded images reserve, by their manifests */
 	struct gk_loaded {
-		bool present;	/* a manifest is there: ours loaded it */
-		bool ours;	/* ... and it reads as ours (version 1) */
-		bool passed;	/* it passed the tables in its DTB */
+		bool present; /* a manifest is there: ours loaded it */
+		bool ours;    /* ... and it reads as ours (version 1) */
+		bool passed;  /* it passed the tables in its DTB */
 		struct gk_range *tables;
 		size_t ntables;
-	} loaded[2];		/* [GK_KEXEC], [GK_KDUMP] */
+	} loaded[2]; /* [GK_KEXEC], [GK_KDUMP] */
 
 	/* kexec state; -1 unknown */
 	int kexec_loaded;
 	int kexec_crash_loaded;
 	int kexec_load_disabled;
-	char lockdown[24];	/* "none", "integrity", "confidentiality", "" */
-	char kt_version[32];	/* kexec-tools' version, "2.0.25"; "" unknown */
-	char kt_probe[96];	/* what `kexec -v` said */
-	int kt_asked;		/* kexec-tools' version asked: 0 no, 1 auto, 2 --loader kexec-tools */
-	char version[192];	/* /proc/version, first line */
+	char lockdown[24];   /* "none", "integrity", "confidentiality", "" */
+	char kt_version[32]; /* kexec-tools' version, "2.0.25"; "" unknown */
+	char kt_probe[96];   /* what `kexec -v` said */
+	int kt_asked; /* kexec-tools' version asked: 0 no, 1 auto, 2 --loader kexec-tools */
+	char version[192]; /* /proc/version, first line */
 
 	/* derived by gk_derive(): the next kernel's rules, applied once */
 	bool derived;
-	int boot;		/* the boot CPU's redistributor (rds[]), -1 none */
-	unsigned int idbits;	/* the IDbits in force */
+	int boot;	     /* the boot CPU's redistributor (rds[]), -1 none */
+	unsigned int idbits; /* the IDbits in force */
 	enum gk_idbits_from idbits_from;
 	/* the same for every redistributor: the IDbits in force size all */
-	uint64_t prop_size;	/* what the next kernel clears of the table */
-	uint64_t pend_size;	/* what it checks of each pending table */
+	uint64_t prop_size; /* what the next kernel clears of the table */
+	uint64_t pend_size; /* what it checks of each pending table */
 };
 
-const char *gk_src_name(enum gk_src s);	/* "registers", "journal", ... */
+const char *gk_src_name(enum gk_src s); /* "registers", "journal", ... */
 
 /* Sizes the next kernel uses (doc/kernel.md#table-sizes). */
 #define GK_SZ_64K 0x10000ull

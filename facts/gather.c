@@ -24,7 +24,8 @@
 static bool is_gicv2(const struct gk_fdt *fdt)
 {
 	static const char *const v2[] = { "arm,gic-400", "arm,cortex-a15-gic",
-					  "arm,cortex-a9-gic", "arm,cortex-a7-gic" };
+					  "arm,cortex-a9-gic",
+					  "arm,cortex-a7-gic" };
 
 	for (size_t i = 0; fdt->blob && i < GK_ARRAY_SIZE(v2); i++)
 		if (fdt_node_offset_by_compatible(fdt->blob, -1, v2[i]) >= 0)
@@ -94,7 +95,8 @@ static int read_regs(struct physmem *pm, const struct gic_layout *lay,
 	if (!f->rds)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		f->rds[i] = (struct gk_rdfact){ .cpu = -1, .base = walk[i].base,
+		f->rds[i] = (struct gk_rdfact){ .cpu = -1,
+						.base = walk[i].base,
 						.typer = walk[i].typer };
 		plpis |= walk[i].typer & GICR_TYPER_PLPIS;
 		if (read_rd(pm, &f->rds[i], &e) < 0)
@@ -148,8 +150,9 @@ static int src_klog(const struct sysroot *sr, const char *file,
 		return 0;
 	}
 	if (!complete)
-		snprintf(f->src[GK_SRC_KLOG].why, GK_ERR_MSG_MAX,
-			 "the ring buffer no longer holds the whole boot: lines of its start are gone");
+		snprintf(
+			f->src[GK_SRC_KLOG].why, GK_ERR_MSG_MAX,
+			"the ring buffer no longer holds the whole boot: lines of its start are gone");
 	return gk_lpisrc_from_log(&f->log, GK_SRC_KLOG, complete, src);
 }
 
@@ -195,14 +198,14 @@ static int src_journal(const struct sysroot *sr, struct gk_facts *f,
 
 static int kmem_into(const struct gk_kmem *k, struct gk_lpisrc *src)
 {
-	src->complete = true;	/* every possible CPU's state was read */
+	src->complete = true; /* every possible CPU's state was read */
 	src->prop = k->prop;
 	for (size_t i = 0; i < k->ncpus; i++) {
 		const struct gk_kmem_cpu *kc = &k->cpus[i];
 		struct gk_lpisrc_cpu *c;
 
 		if (kc->skipped) {
-			src->complete = false;	/* that CPU stays unknown */
+			src->complete = false; /* that CPU stays unknown */
 			continue;
 		}
 		c = gk_lpisrc_cpu(src, kc->cpu);
@@ -272,7 +275,7 @@ static void log_into_rds(struct gk_facts *f)
 
 	idx = calloc(f->log.ncpus + 1, sizeof(*idx));
 	if (!idx)
-		return;	/* CPU numbers are a nicety */
+		return; /* CPU numbers are a nicety */
 	for (size_t c = 0; c < f->log.ncpus; c++)
 		if (f->log.cpus[c].found)
 			idx[n++] = &f->log.cpus[c];
@@ -284,7 +287,8 @@ static void log_into_rds(struct gk_facts *f)
 		if (!hit)
 			continue;
 		f->rds[i].cpu = (int)(*hit)->cpu;
-		f->rds[i].pend_reused = (*hit)->has_pend && (*hit)->pend_reserved;
+		f->rds[i].pend_reused = (*hit)->has_pend &&
+					(*hit)->pend_reserved;
 	}
 	free(idx);
 }
@@ -298,8 +302,8 @@ static int count_dt_cpus(const struct gk_fdt *fdt)
 	if (!fdt->blob || (cpus = fdt_path_offset(fdt->blob, "/cpus")) < 0)
 		return -1;
 	fdt_for_each_subnode(child, fdt->blob, cpus) {
-		const char *t = fdt_getprop(fdt->blob, child, "device_type",
-					    NULL);
+		const char *t =
+			fdt_getprop(fdt->blob, child, "device_type", NULL);
 
 		n += t && !strcmp(t, "cpu");
 	}
@@ -328,8 +332,8 @@ static void read_cpus(const struct sysroot *sr, const struct gk_fdt *fdt,
 
 	read_cpuset(sr, "/sys/devices/system/cpu/present", &present);
 	read_cpuset(sr, "/sys/devices/system/cpu/online", online);
-	f->ncpus = present.n ? (int)present.r[present.n - 1].end + 1
-			     : count_dt_cpus(fdt);
+	f->ncpus = present.n ? (int)present.r[present.n - 1].end + 1 :
+			       count_dt_cpus(fdt);
 	gk_cpuset_free(&present);
 }
 
@@ -379,15 +383,17 @@ static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 		ret = src_klog(sr, o->kmsg, f, &s[n]);
 		complete = s[n++].complete;
 	}
-	if (!ret && (only ? only & 1u << GK_SRC_KMEM : f->evidence != GK_EVID_REGS)) {
+	if (!ret &&
+	    (only ? only & 1u << GK_SRC_KMEM : f->evidence != GK_EVID_REGS)) {
 		ret = src_kmem(sr, pm, f, &s[n]);
 		complete |= knows_all(&s[n++]);
 	}
 	if (!ret && (!only || only & 1u << GK_SRC_BOOTREC))
 		ret = src_bootrec(sr, f, &online, &s[n++]);
 	/* the journal is the costly one: only when nothing above knows all */
-	if (!ret && (only ? only & 1u << GK_SRC_JOURNAL
-			  : !o->kmsg && !complete && f->evidence != GK_EVID_REGS))
+	if (!ret &&
+	    (only ? only & 1u << GK_SRC_JOURNAL :
+		    !o->kmsg && !complete && f->evidence != GK_EVID_REGS))
 		ret = src_journal(sr, f, &s[n++]);
 	if (!ret && (!only || only & 1u << GK_SRC_INHERITED))
 		ret = gk_lpisrc_from_fdt(fdt, &s[n++]);
@@ -426,10 +432,10 @@ static void read_memreserve(const struct sysroot *sr, struct physmem *pm,
 		mr->merged = NULL;
 		eft_memreserve_free(mr);
 	} else {
-		f->mr = ret == -GK_ERR_NOTFOUND	? GK_MR_NO_TABLE
-			: ret == -GK_ERR_CORRUPT || ret == -GK_ERR_TOOBIG
-				? GK_MR_CORRUPT
-				: GK_MR_UNREADABLE;
+		f->mr = ret == -GK_ERR_NOTFOUND ? GK_MR_NO_TABLE :
+			ret == -GK_ERR_CORRUPT || ret == -GK_ERR_TOOBIG ?
+						  GK_MR_CORRUPT :
+						  GK_MR_UNREADABLE;
 		snprintf(f->mr_why, sizeof(f->mr_why), "%s", e.msg);
 	}
 	eft_close(ctx);
@@ -527,10 +533,10 @@ static void read_state(const struct sysroot *sr, const struct gk_fdt *fdt,
 	read_loaded(sr, f);
 	read_line(sr, "/proc/version", f->version, sizeof(f->version));
 	read_line(sr, "/proc/cmdline", cmdline, sizeof(cmdline));
-	f->kdump_kernel = strstr(cmdline, "elfcorehdr=") ||
-			  (fdt->blob && gk_fdt_get_u64(fdt, "/chosen",
-						       "linux,elfcorehdr", &v,
-						       NULL) != -GK_ERR_NOTFOUND);
+	f->kdump_kernel =
+		strstr(cmdline, "elfcorehdr=") ||
+		(fdt->blob && gk_fdt_get_u64(fdt, "/chosen", "linux,elfcorehdr",
+					     &v, NULL) != -GK_ERR_NOTFOUND);
 }
 
 static int read_fdt(const struct sysroot *sr, struct gk_fdt *fdt,
@@ -541,7 +547,7 @@ static int read_fdt(const struct sysroot *sr, struct gk_fdt *fdt,
 
 	ret = gk_fdt_load(sr, "/sys/firmware/fdt", fdt, e);
 	if (ret == -GK_ERR_NOENT)
-		return 0;	/* an x86 box, an old kernel: no DT facts */
+		return 0; /* an x86 box, an old kernel: no DT facts */
 	if (ret < 0)
 		return ret;
 	f->efi = gk_fdt_get_u64(fdt, "/chosen", "linux,uefi-system-table", &v,
@@ -560,7 +566,8 @@ static int check_root(const struct sysroot *sr, struct gk_err *e)
 	if (sysroot_is_live(sr))
 		return 0;
 	for (size_t i = 0; i < GK_ARRAY_SIZE(dirs); i++) {
-		int fd = sysroot_open(sr, dirs[i], O_RDONLY | O_DIRECTORY, NULL);
+		int fd =
+			sysroot_open(sr, dirs[i], O_RDONLY | O_DIRECTORY, NULL);
 
 		if (fd >= 0) {
 			close(fd);

@@ -13,8 +13,8 @@
 #include "sysroot.h"
 
 struct gk_gather_opts {
-	const char *kmsg;	/* --kmsg FILE, or NULL for the root's log */
-	unsigned int sources;	/* 1 << GK_SRC_*: only these, each read even
+	const char *kmsg;     /* --kmsg FILE, or NULL for the root's log */
+	unsigned int sources; /* 1 << GK_SRC_*: only these, each read even
 				   where a stronger one answered; 0: all, the
 				   costly ones only where needed */
 };

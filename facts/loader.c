@@ -13,12 +13,13 @@
 #include "loader.h"
 
 /* Where Debian puts kexec, and where our package diverts kexec-tools'. */
-static const char *const on_path[] = { "/usr/local/sbin/kexec", "/usr/sbin/kexec",
-				       "/sbin/kexec", "/usr/bin/kexec",
-				       "/bin/kexec" };
-static const char *const diverted[] = { "/sbin/kexec.kexec-tools",
-					"/usr/sbin/kexec.kexec-tools.usr-is-merged",
-					"/usr/sbin/kexec.kexec-tools" };
+static const char *const on_path[] = { "/usr/local/sbin/kexec",
+				       "/usr/sbin/kexec", "/sbin/kexec",
+				       "/usr/bin/kexec", "/bin/kexec" };
+static const char *const diverted[] = {
+	"/sbin/kexec.kexec-tools", "/usr/sbin/kexec.kexec-tools.usr-is-merged",
+	"/usr/sbin/kexec.kexec-tools"
+};
 
 #define PROBE_MS 3000
 
@@ -66,7 +67,7 @@ static bool run_v(const char *path, char *line, size_t n)
 	close(pfd[0]);
 	if (pid < 0)
 		return false;
-	kill(pid, SIGKILL);	/* done or stuck: either way it ends */
+	kill(pid, SIGKILL); /* done or stuck: either way it ends */
 	waitpid(pid, &status, 0);
 	line[strcspn(line, "\n")] = '\0';
 	return line[0] != '\0';
@@ -76,7 +77,8 @@ static void probe_live(bool kexec_tools, struct gk_loader_probe *out)
 {
 	for (size_t i = 0; i < GK_ARRAY_SIZE(on_path) && !out->line[0]; i++)
 		if (run_v(on_path[i], out->line, sizeof(out->line)))
-			snprintf(out->path, sizeof(out->path), "%s", on_path[i]);
+			snprintf(out->path, sizeof(out->path), "%s",
+				 on_path[i]);
 	out->ours = strstr(out->line, "gic-kexec") != NULL;
 	if (!out->ours && !(kexec_tools && !out->line[0]))
 		return;
@@ -86,7 +88,8 @@ static void probe_live(bool kexec_tools, struct gk_loader_probe *out)
 	out->line[0] = '\0';
 	for (size_t i = 0; i < GK_ARRAY_SIZE(diverted) && !out->line[0]; i++)
 		if (run_v(diverted[i], out->line, sizeof(out->line)))
-			snprintf(out->path, sizeof(out->path), "%s", diverted[i]);
+			snprintf(out->path, sizeof(out->path), "%s",
+				 diverted[i]);
 }
 
 int gk_loader_probe(const struct sysroot *sr, bool kexec_tools,
@@ -121,5 +124,6 @@ void gk_loader_version(const struct gk_loader_probe *p, struct gk_facts *f)
 	v += 12;
 	n = strspn(v, "0123456789.");
 	if (n && n < sizeof(f->kt_version))
-		snprintf(f->kt_version, sizeof(f->kt_version), "%.*s", (int)n, v);
+		snprintf(f->kt_version, sizeof(f->kt_version), "%.*s", (int)n,
+			 v);
 }

@@ -16,9 +16,9 @@
 #include "sysroot.h"
 
 struct gk_loader_probe {
-	char line[96];		/* "kexec-tools 2.0.25", "" none found */
-	char path[64];		/* the binary that said it (live) */
-	bool ours;		/* the kexec on PATH is gic-kexec's */
+	char line[96]; /* "kexec-tools 2.0.25", "" none found */
+	char path[64]; /* the binary that said it (live) */
+	bool ours;     /* the kexec on PATH is gic-kexec's */
 };
 
 /**

@@ -54,7 +54,7 @@ int gk_manifest_tables(const struct sysroot *sr, const char *path,
 		if (!nr)
 			break;
 		out = nr;
-		out[k++] = (struct gk_range){a, b};
+		out[k++] = (struct gk_range){ a, b };
 		p++;
 	}
 	free(buf);

@@ -18,71 +18,70 @@
 
 /* What a finding tells the engine, beyond its severities. */
 enum {
-	FL_UNDIAGNOSED = 1u << 0,	/* the verdict is UNKNOWN */
-	FL_LIVE = 1u << 1,	/* the tables are live, though unknown */
+	FL_UNDIAGNOSED = 1u << 0, /* the verdict is UNKNOWN */
+	FL_LIVE = 1u << 1,	  /* the tables are live, though unknown */
 };
 
 struct code_def {
 	const char *name;
-	const char *what;	/* for --help: at most 55 characters */
+	const char *what; /* for --help: at most 55 characters */
 };
 
 /* Every finding code, in the order gicdiag(8) explains them. */
 static const struct code_def codes[] = {
 	[GK_CODE_NOT_GICV3] = { "NOT-GICV3",
-		"no GICv3 or GICv4: no LPIs, nothing to do" },
+				"no GICv3 or GICv4: no LPIs, nothing to do" },
 	[GK_CODE_NO_LPIS] = { "NO-LPIS",
-		"no LPIs in the GIC, or no ITS to enable them" },
+			      "no LPIs in the GIC, or no ITS to enable them" },
 	[GK_CODE_LPIS_DISABLED] = { "LPIS-DISABLED",
-		"no redistributor has LPIs on: fresh tables" },
+				    "no redistributor has LPIs on: fresh tables" },
 	[GK_CODE_RDS_PARTIAL] = { "RDS-PARTIAL",
-		"LPIs on in some redistributors only" },
+				  "LPIs on in some redistributors only" },
 	[GK_CODE_BOOT_RD_DISABLED] = { "BOOT-RD-DISABLED",
-		"the boot CPU's redistributor has LPIs off, others on" },
+				       "the boot CPU's redistributor has LPIs off, others on" },
 	[GK_CODE_EVIDENCE_SOURCES] = { "EVIDENCE-SOURCES",
-		"registers not read: the tables from other sources" },
+				       "registers not read: the tables from other sources" },
 	[GK_CODE_NO_EVIDENCE] = { "NO-EVIDENCE",
-		"no source tells where the tables are: UNKNOWN" },
+				  "no source tells where the tables are: UNKNOWN" },
 	[GK_CODE_TABLES_UNKNOWN] = { "TABLES-UNKNOWN",
-		"no source names some tables" },
+				     "no source names some tables" },
 	[GK_CODE_SOURCES_DISAGREE] = { "SOURCES-DISAGREE",
-		"two sources name different tables: the stronger wins" },
+				       "two sources name different tables: the stronger wins" },
 	[GK_CODE_PROP_MISMATCH] = { "PROP-MISMATCH",
-		"redistributors use different property tables" },
+				    "redistributors use different property tables" },
 	[GK_CODE_PROP_UNRESERVED] = { "PROP-UNRESERVED",
-		"the property table is in no persistent reservation" },
+				      "the property table is in no persistent reservation" },
 	[GK_CODE_PEND_UNRESERVED] = { "PEND-UNRESERVED",
-		"a pending table is in no persistent reservation" },
+				      "a pending table is in no persistent reservation" },
 	[GK_CODE_RESERVATION_TOO_SMALL] = { "RESERVATION-TOO-SMALL",
-		"a reservation holds a table's start, not all of it" },
+					    "a reservation holds a table's start, not all of it" },
 	[GK_CODE_TABLE_IN_CRASHKERNEL] = { "TABLE-IN-CRASHKERNEL",
-		"a table lies in the crash kernel's memory" },
+					   "a table lies in the crash kernel's memory" },
 	[GK_CODE_MEMRESERVE_CORRUPT] = { "MEMRESERVE-CORRUPT",
-		"the EFI memreserve list breaks the next kernel's walk" },
+					 "the EFI memreserve list breaks the next kernel's walk" },
 	[GK_CODE_MEMRESERVE_ODD] = { "MEMRESERVE-ODD",
-		"the EFI memreserve list has odd, harmless entries" },
+				     "the EFI memreserve list has odd, harmless entries" },
 	[GK_CODE_MEMRESERVE_UNREADABLE] = { "MEMRESERVE-UNREADABLE",
-		"the EFI memreserve list could not be read" },
+					    "the EFI memreserve list could not be read" },
 	[GK_CODE_KERNEL_WITHOUT_SUPPORT] = { "KERNEL-WITHOUT-SUPPORT",
-		"an EFI-booted kernel without a MEMRESERVE table" },
+					     "an EFI-booted kernel without a MEMRESERVE table" },
 	[GK_CODE_NON_EFI_BOOT] = { "NON-EFI-BOOT",
-		"a device-tree boot: the loader must pass the tables" },
+				   "a device-tree boot: the loader must pass the tables" },
 	[GK_CODE_PREVIOUS_LOSS] = { "PREVIOUS-LOSS",
-		"this boot did not reuse the previous tables" },
+				    "this boot did not reuse the previous tables" },
 	[GK_CODE_LOADED_STALE] = { "LOADED-STALE",
-		"a loaded image of ours misses a table live since" },
+				   "a loaded image of ours misses a table live since" },
 	[GK_CODE_KEXEC_TOOLS_TOO_OLD] = { "KEXEC-TOOLS-TOO-OLD",
-		"kexec-tools before 2.0.21 loads over the tables" },
+					  "kexec-tools before 2.0.21 loads over the tables" },
 	[GK_CODE_LOADER_UNKNOWN] = { "LOADER-UNKNOWN",
-		"kexec-tools' version is unknown" },
+				     "kexec-tools' version is unknown" },
 	[GK_CODE_LOCKDOWN] = { "LOCKDOWN",
-		"kernel lockdown refuses /dev/mem and kexec_load" },
+			       "kernel lockdown refuses /dev/mem and kexec_load" },
 	[GK_CODE_KEXEC_DISABLED] = { "KEXEC-DISABLED",
-		"kernel.kexec_load_disabled: no image can be loaded" },
+				     "kernel.kexec_load_disabled: no image can be loaded" },
 	[GK_CODE_KDUMP_NOT_LOADED] = { "KDUMP-NOT-LOADED",
-		"no crash kernel is loaded" },
-	[GK_CODE_KDUMP_KERNEL] = { "KDUMP-KERNEL",
-		"this is a crash kernel" },
+				       "no crash kernel is loaded" },
+	[GK_CODE_KDUMP_KERNEL] = { "KDUMP-KERNEL", "this is a crash kernel" },
 };
 
 _Static_assert(GK_ARRAY_SIZE(codes) == GK_NCODES,
@@ -138,11 +137,13 @@ enum finding {
 struct finding_def {
 	enum gk_code code;
 	enum gk_sev sev[GK_NTARGETS];
-	unsigned int flags;	/* FL_* */
+	unsigned int flags; /* FL_* */
 };
 
-#define SEV(kexec, kdump) \
-	{ [GK_KEXEC] = GK_SEV_##kexec, [GK_KDUMP] = GK_SEV_##kdump }
+#define SEV(kexec, kdump)                                                \
+	{                                                                \
+		[GK_KEXEC] = GK_SEV_##kexec, [GK_KDUMP] = GK_SEV_##kdump \
+	}
 
 static const struct finding_def findings[] = {
 	[F_NOT_GICV3] = { GK_CODE_NOT_GICV3, SEV(INFO, INFO) },
@@ -223,19 +224,18 @@ struct judge {
 	const struct gk_facts *f;
 	enum gk_loader loader;
 	struct gk_report *r;
-	int boot;		/* the boot CPU's redistributor, -1: none */
-	uint64_t prop;		/* the property table, 0 unknown */
-	unsigned int flags;	/* FL_* of the findings made */
-	struct gk_range *rsv;	/* persistent reservations, merged */
+	int boot;	      /* the boot CPU's redistributor, -1: none */
+	uint64_t prop;	      /* the property table, 0 unknown */
+	unsigned int flags;   /* FL_* of the findings made */
+	struct gk_range *rsv; /* persistent reservations, merged */
 	size_t nrsv;
 	bool nomem;
 };
 
-static void add(struct judge *j, enum finding id, int rd, const char *fmt,
-		...) __attribute__((format(printf, 4, 5)));
+static void add(struct judge *j, enum finding id, int rd, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static void add(struct judge *j, enum finding id, int rd, const char *fmt,
-		...)
+static void add(struct judge *j, enum finding id, int rd, const char *fmt, ...)
 {
 	const struct finding_def *def = &findings[id];
 	struct gk_report *r = j->r;
@@ -269,8 +269,9 @@ static bool check_gic(struct judge *j)
 	if (j->f->gic >= 3)
 		return true;
 	add(j, F_NOT_GICV3, -1,
-	    j->f->gic == 2 ? "the interrupt controller is a GICv2: no LPIs"
-			   : "no GICv3 found in the device tree, the MADT or the kernel log");
+	    j->f->gic == 2 ?
+		    "the interrupt controller is a GICv2: no LPIs" :
+		    "no GICv3 found in the device tree, the MADT or the kernel log");
 	return false;
 }
 
@@ -280,19 +281,19 @@ static bool check_lpis_supported(struct judge *j)
 
 	/* Linux enables LPIs only with an ITS (its_init) */
 	bool no_its = f->log.no_its || (f->evidence != GK_EVID_REGS &&
-					 f->gic_source[0] && !f->nits);
+					f->gic_source[0] && !f->nits);
 
 	if (f->lpis_supported != 0 && !no_its)
 		return true;
 	add(j, F_NO_LPIS, -1, "%s",
-	    no_its ? "there is no ITS: the kernel does not enable LPIs"
-		   : "the GIC does not implement LPIs (GICD_TYPER.LPIS, GICR_TYPER.PLPIS)");
+	    no_its ?
+		    "there is no ITS: the kernel does not enable LPIs" :
+		    "the GIC does not implement LPIs (GICD_TYPER.LPIS, GICR_TYPER.PLPIS)");
 	return false;
 }
 
 /* The sources used, "kernel-log+journal", into @buf. */
-static const char *sources_used(const struct gk_facts *f, char *buf,
-				size_t n)
+static const char *sources_used(const struct gk_facts *f, char *buf, size_t n)
 {
 	size_t k = 0;
 
@@ -319,11 +320,13 @@ static const char *why_unknown(const struct gk_facts *f, char *buf, size_t n)
 		const char *w = f->src[order[i]].why;
 
 		if (order[i] == GK_SRC_KLOG && !w[0])
-			w = f->log_ok ? "the kernel log names no table" : f->log_why;
-		if (w[0])	/* one sentence of several: no full stops */
-			k += (size_t)snprintf(buf + k, n - k, "%s%.*s",
-					      k ? "; " : "",
-					      (int)(strlen(w) - (w[strlen(w) - 1] == '.')), w);
+			w = f->log_ok ? "the kernel log names no table" :
+					f->log_why;
+		if (w[0]) /* one sentence of several: no full stops */
+			k += (size_t)snprintf(
+				buf + k, n - k, "%s%.*s", k ? "; " : "",
+				(int)(strlen(w) - (w[strlen(w) - 1] == '.')),
+				w);
 	}
 	return buf;
 }
@@ -336,7 +339,7 @@ static bool check_evidence(struct judge *j)
 	char used[128], why[1024];
 
 	sources_used(f, used, sizeof(used));
-	known |= f->prop != 0;	/* the property table alone is evidence */
+	known |= f->prop != 0; /* the property table alone is evidence */
 	for (size_t i = 0; i < f->nrds; i++) {
 		known |= f->rds[i].lpis;
 		all_off &= !f->rds[i].lpis && !f->rds[i].unknown;
@@ -376,7 +379,8 @@ static void unknown_cpus(const struct gk_facts *f, char *buf, size_t n)
 			continue;
 		}
 		if (run >= 0)
-			k += (size_t)snprintf(buf + k, n - k, run == last ? "%s%d" : "%s%d-%d",
+			k += (size_t)snprintf(buf + k, n - k,
+					      run == last ? "%s%d" : "%s%d-%d",
 					      k ? "," : "", run, last);
 		run = last = c;
 	}
@@ -398,14 +402,18 @@ static bool check_known(struct judge *j)
 		return true;
 	snprintf(what, sizeof(what), "%s%s%s%s%s",
 		 cpus[0] ? "the LPI tables of CPU " : "", cpus,
-		 cpus[0] && prop ? " and " : "", prop ? "the property table" : "",
-		 f->cpus_unknown ? (cpus[0] || prop ? " (and of CPUs never counted)"
-						    : "the LPI tables of CPUs never counted")
-				 : "");
+		 cpus[0] && prop ? " and " : "",
+		 prop ? "the property table" : "",
+		 f->cpus_unknown ?
+			 (cpus[0] || prop ?
+				  " (and of CPUs never counted)" :
+				  "the LPI tables of CPUs never counted") :
+			 "");
 	add(j, firmware ? F_TABLES_UNKNOWN_EFI : F_TABLES_UNKNOWN, -1,
 	    "%s: not known (%s)%s", what, why_unknown(f, why, sizeof(why)),
-	    firmware ? ", but this EFI boot's kernel registers every table it allocates in the memreserve list"
-		     : "; to know them, boot with iomem=relaxed, keep a persistent journal (Storage=persistent) or enable gic-kexec-boot.service");
+	    firmware ?
+		    ", but this EFI boot's kernel registers every table it allocates in the memreserve list" :
+		    "; to know them, boot with iomem=relaxed, keep a persistent journal (Storage=persistent) or enable gic-kexec-boot.service");
 	return true;
 }
 
@@ -421,9 +429,9 @@ static bool check_sources(struct judge *j)
 
 	for (size_t i = 0; i < f->nconflicts; i++) {
 		const struct gk_conflict *c = &f->conflicts[i];
-		enum finding id = c->won <= GK_SRC_KMEM
-					  ? F_SOURCES_DISAGREE_STRONG
-					  : F_SOURCES_DISAGREE;
+		enum finding id = c->won <= GK_SRC_KMEM ?
+					  F_SOURCES_DISAGREE_STRONG :
+					  F_SOURCES_DISAGREE;
 		char what[48];
 
 		if (c->cpu < 0)
@@ -512,7 +520,7 @@ static bool check_prop_reserved(struct judge *j)
 	int c;
 
 	if (j->loader == GK_LOADER_OURS || !j->prop)
-		return true;	/* it passes every table; TABLES-UNKNOWN */
+		return true; /* it passes every table; TABLES-UNKNOWN */
 	c = coverage(j, j->prop, gk_prop_check_size());
 	if (c == 0) {
 		add(j, unread(j) ? F_PROP_UNRESERVED_UNREAD : F_PROP_UNRESERVED,
@@ -564,8 +572,7 @@ static bool check_pend_reserved(struct judge *j)
 	return ok;
 }
 
-static bool overlaps_crash(const struct judge *j, uint64_t start,
-			   uint64_t len)
+static bool overlaps_crash(const struct judge *j, uint64_t start, uint64_t len)
 {
 	struct gk_range t;
 
@@ -639,9 +646,9 @@ static bool check_boot_type(struct judge *j)
 	if (j->f->efi)
 		return true;
 	add(j, F_NON_EFI_BOOT, -1, "%s",
-	    j->loader == GK_LOADER_OURS
-		    ? "device-tree boot: the tables stay reserved because gic-kexec's loader passes them as /memreserve/"
-		    : "device-tree boot: nothing publishes the tables; only a loader that passes them as /memreserve/ (gic-kexec's kexec, not kexec-tools) keeps them reserved");
+	    j->loader == GK_LOADER_OURS ?
+		    "device-tree boot: the tables stay reserved because gic-kexec's loader passes them as /memreserve/" :
+		    "device-tree boot: nothing publishes the tables; only a loader that passes them as /memreserve/ (gic-kexec's kexec, not kexec-tools) keeps them reserved");
 	return true;
 }
 
@@ -730,8 +737,9 @@ static bool check_kexec_state(struct judge *j)
 	bool locked = f->lockdown[0] && strcmp(f->lockdown, "none");
 
 	if (locked)
-		add(j, j->loader == GK_LOADER_OURS ? F_LOCKDOWN_OURS
-						    : F_LOCKDOWN, -1,
+		add(j,
+		    j->loader == GK_LOADER_OURS ? F_LOCKDOWN_OURS : F_LOCKDOWN,
+		    -1,
 		    "kernel lockdown (%s) refuses /dev/mem and kexec_load; only signed images through kexec_file_load",
 		    f->lockdown);
 	if (f->kexec_load_disabled == 1)
@@ -741,11 +749,11 @@ static bool check_kexec_state(struct judge *j)
 		    "kernel.kexec_load_disabled is 1: no image can be loaded any more");
 	if (f->kexec_crash_loaded == 0)
 		add(j, F_KDUMP_NOT_LOADED, -1, "%s",
-		    f->ncrash ? "no crash kernel is loaded"
-			      : "no crash kernel is loaded and no memory is reserved for one (crashkernel=)");
+		    f->ncrash ?
+			    "no crash kernel is loaded" :
+			    "no crash kernel is loaded and no memory is reserved for one (crashkernel=)");
 	if (f->kdump_kernel)
-		add(j, F_KDUMP_KERNEL, -1,
-		    "this is a crash kernel");
+		add(j, F_KDUMP_KERNEL, -1, "this is a crash kernel");
 	return true;
 }
 
@@ -782,8 +790,9 @@ static bool check_loader_version(struct judge *j)
 
 		add(j, none ? F_LOADER_NONE : F_LOADER_UNKNOWN, -1,
 		    "kexec-tools' version is unknown (%s): before 2.0.21 it loads over the reserved ranges of /proc/iomem, here the EFI memreserve table and the LPI tables",
-		    f->kt_probe[0] ? f->kt_probe
-				   : "no kexec found, or a snapshot that did not record it");
+		    f->kt_probe[0] ?
+			    f->kt_probe :
+			    "no kexec found, or a snapshot that did not record it");
 		return true;
 	}
 	if (!version_before(f->kt_version, fixed, GK_ARRAY_SIZE(fixed)))
@@ -821,9 +830,9 @@ _Static_assert(NCHECKS <= 32, "prerequisites fit a 32-bit mask");
 typedef bool (*check_fn)(struct judge *j);
 
 struct check {
-	check_fn fn;		/* false: dependent checks do not run */
-	uint32_t after;		/* prerequisites, bits of enum check_id */
-	bool live;		/* passed: the tables are live, the verdict
+	check_fn fn;	/* false: dependent checks do not run */
+	uint32_t after; /* prerequisites, bits of enum check_id */
+	bool live;	/* passed: the tables are live, the verdict
 				 * REUSABLE rather than NOT-AFFECTED */
 };
 
@@ -851,8 +860,8 @@ static const struct check checks[] = {
 	/* the evidence sources agree */
 	[CHK_SOURCES] = { check_sources, PRE(CHK_SOURCES, CHK_LPIS) },
 	/* the boot CPU's redistributor has LPIs enabled */
-	[CHK_ENABLED] = { check_lpis_enabled,
-			  PRE(CHK_ENABLED, CHK_EVIDENCE), .live = true },
+	[CHK_ENABLED] = { check_lpis_enabled, PRE(CHK_ENABLED, CHK_EVIDENCE),
+			  .live = true },
 	/* every enabled redistributor shares PROPBASER */
 	[CHK_PROP_MISMATCH] = { check_prop_mismatch,
 				PRE(CHK_PROP_MISMATCH, CHK_ENABLED) },
@@ -862,18 +871,17 @@ static const struct check checks[] = {
 	[CHK_KERNEL_SUPPORT] = { check_kernel_support,
 				 PRE(CHK_KERNEL_SUPPORT, CHK_ENABLED) },
 	/* who publishes the tables on this boot */
-	[CHK_BOOT_TYPE] = { check_boot_type,
-			    PRE(CHK_BOOT_TYPE, CHK_ENABLED) },
+	[CHK_BOOT_TYPE] = { check_boot_type, PRE(CHK_BOOT_TYPE, CHK_ENABLED) },
 	/* the property table is persistently reserved */
-	[CHK_PROP_RESERVED] = {
-		check_prop_reserved,
-		PRE(CHK_PROP_RESERVED, CHK_PROP_MISMATCH) |
-			PRE(CHK_PROP_RESERVED, CHK_KERNEL_SUPPORT) },
+	[CHK_PROP_RESERVED] = { check_prop_reserved,
+				PRE(CHK_PROP_RESERVED, CHK_PROP_MISMATCH) |
+					PRE(CHK_PROP_RESERVED,
+					    CHK_KERNEL_SUPPORT) },
 	/* each pending table is persistently reserved */
-	[CHK_PEND_RESERVED] = {
-		check_pend_reserved,
-		PRE(CHK_PEND_RESERVED, CHK_ENABLED) |
-			PRE(CHK_PEND_RESERVED, CHK_KERNEL_SUPPORT) },
+	[CHK_PEND_RESERVED] = { check_pend_reserved,
+				PRE(CHK_PEND_RESERVED, CHK_ENABLED) |
+					PRE(CHK_PEND_RESERVED,
+					    CHK_KERNEL_SUPPORT) },
 	/* no table lies in the crash kernel's memory */
 	[CHK_CRASHKERNEL] = { check_crashkernel,
 			      PRE(CHK_CRASHKERNEL, CHK_ENABLED) },
@@ -904,7 +912,8 @@ static int collect_rsv(struct judge *j)
 		memcpy(j->rsv, f->memreserve, f->nmemreserve * sizeof(*j->rsv));
 	n = f->mr == GK_MR_OK ? f->nmemreserve : 0;
 	if (f->ndt_memrsv)
-		memcpy(j->rsv + n, f->dt_memrsv, f->ndt_memrsv * sizeof(*j->rsv));
+		memcpy(j->rsv + n, f->dt_memrsv,
+		       f->ndt_memrsv * sizeof(*j->rsv));
 	n += f->ndt_memrsv;
 	if (f->nresmem)
 		memcpy(j->rsv + n, f->resmem, f->nresmem * sizeof(*j->rsv));
@@ -921,7 +930,7 @@ static uint64_t find_prop(const struct gk_facts *f, int boot)
 	for (size_t i = 0; i < f->nrds; i++)
 		if (f->rds[i].lpis && f->rds[i].prop)
 			return f->rds[i].prop;
-	return f->prop;	/* named, though no RD is known to use it */
+	return f->prop; /* named, though no RD is known to use it */
 }
 
 static enum gk_verdict target_verdict(const struct gk_report *r,
@@ -970,7 +979,7 @@ int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 
 	memset(r, 0, sizeof(*r));
 	if (!f->derived)
-		return -GK_ERR_INVAL;	/* gk_derive() was not called */
+		return -GK_ERR_INVAL; /* gk_derive() was not called */
 	j.boot = f->boot;
 	j.prop = find_prop(f, j.boot);
 	if (collect_rsv(&j) < 0)
@@ -984,10 +993,10 @@ int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 	/* affected: the tables are live and will be reused (or lost) */
 	affected = (passed & live_checks()) || (j.flags & FL_LIVE);
 	for (int t = 0; t < GK_NTARGETS; t++)
-		r->verdict[t] = j.flags & FL_UNDIAGNOSED
-					? GK_UNKNOWN
-					: target_verdict(r, (enum gk_target)t,
-							 affected);
+		r->verdict[t] =
+			j.flags & FL_UNDIAGNOSED ?
+				GK_UNKNOWN :
+				target_verdict(r, (enum gk_target)t, affected);
 	return 0;
 }
 

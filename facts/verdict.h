@@ -18,7 +18,7 @@ enum gk_target {
 };
 
 enum gk_sev {
-	GK_SEV_NONE,	/* does not concern this target */
+	GK_SEV_NONE, /* does not concern this target */
 	GK_SEV_INFO,
 	GK_SEV_WARN,
 	GK_SEV_FATAL,
@@ -30,7 +30,7 @@ enum gk_verdict {
 	GK_REUSABLE,
 	GK_AT_RISK,
 	GK_WILL_FAIL,
-	GK_UNKNOWN,	/* could not diagnose */
+	GK_UNKNOWN, /* could not diagnose */
 };
 
 /*
@@ -71,10 +71,10 @@ enum gk_code {
 
 struct gk_finding {
 	enum gk_code id;
-	const char *code;	/* its name, stable: "PROP-UNRESERVED" */
+	const char *code; /* its name, stable: "PROP-UNRESERVED" */
 	enum gk_sev sev[GK_NTARGETS];
-	int rd;			/* the redistributor concerned, -1: none */
-	char *msg;		/* one sentence, whole */
+	int rd;	   /* the redistributor concerned, -1: none */
+	char *msg; /* one sentence, whole */
 };
 
 struct gk_report {
@@ -111,7 +111,7 @@ int gk_judge_loaded(const struct gk_facts *f, enum gk_target t,
 
 void gk_report_free(struct gk_report *r);
 
-const char *gk_verdict_name(enum gk_verdict v);	/* "REUSABLE", ... */
+const char *gk_verdict_name(enum gk_verdict v); /* "REUSABLE", ... */
 const char *gk_sev_name(enum gk_sev s);		/* "info", ... */
 const char *gk_target_name(enum gk_target t);	/* "kexec", "kdump" */
 
@@ -123,6 +123,6 @@ int gk_verdict_exit(enum gk_verdict v);
 
 /* The finding codes, for --help: "PROP-UNRESERVED"; NULL past the end. */
 const char *gk_code_name(enum gk_code c);
-const char *gk_code_what(enum gk_code c);	/* its meaning, a few words */
+const char *gk_code_what(enum gk_code c); /* its meaning, a few words */
 
 #endif

@@ -38,35 +38,39 @@ void gk_confirm(const struct lpilog *ll, long long tainted,
 	taint_names(tainted, c->taint_flags, sizeof(c->taint_flags));
 	if (failed) {
 		c->outcome = GK_OUT_LOST;
-		snprintf(c->why, sizeof(c->why),
-			 "LPIs could not be disabled (\"Failed to disable LPIs\"): the GIC keeps using the previous tables, which this kernel does not reserve");
+		snprintf(
+			c->why, sizeof(c->why),
+			"LPIs could not be disabled (\"Failed to disable LPIs\"): the GIC keeps using the previous tables, which this kernel does not reserve");
 	} else if (ll->expected_missing || booted) {
 		c->outcome = GK_OUT_LOST;
-		snprintf(c->why, sizeof(c->why),
-			 "booted with LPIs enabled and did not reuse the tables%s: memory of the previous kernel's tables may be corrupted",
-			 ll->expected_missing
-				 ? " (\"Expected reserved range ... not found\")"
-				 : "");
+		snprintf(
+			c->why, sizeof(c->why),
+			"booted with LPIs enabled and did not reuse the tables%s: memory of the previous kernel's tables may be corrupted",
+			ll->expected_missing ?
+				" (\"Expected reserved range ... not found\")" :
+				"");
 	} else if (ll->preallocated) {
 		c->outcome = GK_OUT_REUSED;
-		snprintf(c->why, sizeof(c->why),
-			 "reused the previous kernel's tables (\"Using preallocated redistributor tables\")%s",
-			 ll->its_warnings ? ", but the ITS code WARNed" : "");
+		snprintf(
+			c->why, sizeof(c->why),
+			"reused the previous kernel's tables (\"Using preallocated redistributor tables\")%s",
+			ll->its_warnings ? ", but the ITS code WARNed" : "");
 	} else if (ll->has_prop) {
 		c->outcome = GK_OUT_FRESH;
-		snprintf(c->why, sizeof(c->why),
-			 "allocated new tables, none were inherited: a cold boot, or the kernel before had no LPIs enabled");
+		snprintf(
+			c->why, sizeof(c->why),
+			"allocated new tables, none were inherited: a cold boot, or the kernel before had no LPIs enabled");
 	} else {
 		c->outcome = GK_OUT_UNKNOWN;
-		snprintf(c->why, sizeof(c->why),
-			 "the kernel log has no GICv3 LPI lines (boot lines gone from the ring buffer? try --kmsg)");
+		snprintf(
+			c->why, sizeof(c->why),
+			"the kernel log has no GICv3 LPI lines (boot lines gone from the ring buffer? try --kmsg)");
 	}
 }
 
 const char *gk_outcome_name(enum gk_outcome o)
 {
-	static const char *const n[] = { "REUSED", "FRESH", "LOST",
-					 "UNKNOWN" };
+	static const char *const n[] = { "REUSED", "FRESH", "LOST", "UNKNOWN" };
 
 	return (unsigned int)o < 4 ? n[o] : "?";
 }
@@ -124,8 +128,8 @@ void gk_confirm_json(FILE *out, const struct lpilog *ll,
 	gk_json_str(&j, "outcome", gk_outcome_name(c->outcome));
 	gk_json_int(&j, "exit", gk_outcome_exit(c->outcome));
 	gk_json_str(&j, "reason", c->why);
-	ll->has_prop ? gk_json_addr(&j, "prop", ll->prop)
-		     : gk_json_null(&j, "prop");
+	ll->has_prop ? gk_json_addr(&j, "prop", ll->prop) :
+		       gk_json_null(&j, "prop");
 	gk_json_open(&j, "cpus", '[');
 	for (size_t i = 0; i < ll->ncpus; i++) {
 		const struct lpilog_cpu *p = &ll->cpus[i];
@@ -133,15 +137,15 @@ void gk_confirm_json(FILE *out, const struct lpilog *ll,
 		gk_json_open(&j, NULL, '{');
 		gk_json_int(&j, "cpu", p->cpu);
 		gk_json_str(&j, "pending", pend_kind(p));
-		p->has_pend ? gk_json_addr(&j, "pend", p->pend)
-			    : gk_json_null(&j, "pend");
+		p->has_pend ? gk_json_addr(&j, "pend", p->pend) :
+			      gk_json_null(&j, "pend");
 		gk_json_bool(&j, "booted_enabled", p->booted_enabled);
 		gk_json_bool(&j, "failed_disable", p->failed_disable);
 		gk_json_close(&j, '}');
 	}
 	gk_json_close(&j, ']');
-	c->tainted >= 0 ? gk_json_int(&j, "tainted", c->tainted)
-			: gk_json_null(&j, "tainted");
+	c->tainted >= 0 ? gk_json_int(&j, "tainted", c->tainted) :
+			  gk_json_null(&j, "tainted");
 	gk_json_str(&j, "taint_flags", c->taint_flags);
 	gk_json_close(&j, '}');
 }

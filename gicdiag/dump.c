@@ -46,12 +46,11 @@ static const char *const files[] = {
 };
 
 struct out {
-	char dir[PATH_MAX];	/* the temporary tree */
+	char dir[PATH_MAX]; /* the temporary tree */
 	struct gk_err *e;
 };
 
-static int put_file(struct out *o, const char *rel, const void *buf,
-		    size_t len)
+static int put_file(struct out *o, const char *rel, const void *buf, size_t len)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -87,7 +86,7 @@ static int copy_files(struct out *o, const struct sysroot *sr)
 
 		if (sysroot_read_file(sr, files[i], 64u << 20, &buf, &len,
 				      NULL) < 0)
-			continue;	/* absent here: absent in the snapshot */
+			continue; /* absent here: absent in the snapshot */
 		ret = put_file(o, files[i] + 1, buf, len);
 		free(buf);
 		if (ret < 0)
@@ -124,7 +123,7 @@ static int copy_log(struct out *o, const struct sysroot *sr, const char *kmsg)
 	int ret;
 
 	if (klog_load(sr, kmsg, &log, NULL) < 0)
-		return 0;	/* no log there, none in the snapshot */
+		return 0; /* no log there, none in the snapshot */
 	f = open_memstream(&buf, &len);
 	if (!f) {
 		klog_free(log);
@@ -184,7 +183,7 @@ static int copy_loader(struct out *o, const struct sysroot *sr)
 
 	gk_loader_probe(sr, false, &p);
 	if (p.ours || !p.line[0])
-		gk_loader_probe(sr, true, &p);	/* kexec-tools' own, diverted */
+		gk_loader_probe(sr, true, &p); /* kexec-tools' own, diverted */
 	if (!p.line[0])
 		return 0;
 	snprintf(line, sizeof(line), "%s\n", p.line);
@@ -205,11 +204,11 @@ static int copy_journal(struct out *o, const struct sysroot *sr,
 	if (kmsg || gk_journal_kernel(sr, NULL, &log, &info, NULL) < 0 ||
 	    !info.found || !log) {
 		klog_free(log);
-		return 0;	/* none read, none in the snapshot */
+		return 0; /* none read, none in the snapshot */
 	}
 	f = open_memstream(&buf, &len);
-	ret = f ? gk_journal_write_export(f, log, &info, o->e)
-		: gk_fail(o->e, -GK_ERR_NOMEM, "out of memory");
+	ret = f ? gk_journal_write_export(f, log, &info, o->e) :
+		  gk_fail(o->e, -GK_ERR_NOMEM, "out of memory");
 	if (f && fclose(f) && !ret)
 		ret = gk_fail(o->e, -GK_ERR_NOMEM, "out of memory");
 	klog_free(log);
@@ -241,8 +240,9 @@ static int copy_memory(struct out *o, const struct sysroot *sr,
 			 (unsigned long long)r[i].start,
 			 (unsigned long long)r[i].end);
 		/* read again what was read: allow-listed, side-effect free */
-		ret = buf ? physmem_read(pm, r[i].start, buf, size, o->e)
-			  : gk_fail(o->e, -GK_ERR_TOOBIG, "%s: too large", name);
+		ret = buf ? physmem_read(pm, r[i].start, buf, size, o->e) :
+			    gk_fail(o->e, -GK_ERR_TOOBIG, "%s: too large",
+				    name);
 		if (!ret)
 			ret = put_file(o, name, buf, size);
 		free(buf);
@@ -344,8 +344,7 @@ static int add_entry(const struct gk_arlib *ar, struct archive *a,
 	if (!ent || lstat(path, &st) < 0)
 		goto out;
 	ar->entry_set_pathname(ent, name);
-	ar->entry_set_filetype(ent, S_ISDIR(st.st_mode) ? AE_IFDIR
-							    : AE_IFREG);
+	ar->entry_set_filetype(ent, S_ISDIR(st.st_mode) ? AE_IFDIR : AE_IFREG);
 	ar->entry_set_perm(ent, S_ISDIR(st.st_mode) ? 0755 : 0644);
 	ar->entry_set_size(ent, S_ISDIR(st.st_mode) ? 0 : st.st_size);
 	/* no owner, no time: a replay and a re-dump are byte-identical */
@@ -370,9 +369,9 @@ out:
 struct tarball {
 	const struct gk_arlib *ar;
 	const char *dest;
-	char **v;	/* the tree's paths, sorted */
+	char **v; /* the tree's paths, sorted */
 	size_t n;
-	size_t skip;	/* the tree's own prefix, not in the names */
+	size_t skip; /* the tree's own prefix, not in the names */
 };
 
 /* the tree as a tar, gzip'd unless @dest ends in .tar */
@@ -443,8 +442,7 @@ static int make_tmp(struct out *o, const char *dest, bool archive)
 	struct stat st;
 
 	if (lstat(dest, &st) == 0)
-		return gk_fail(o->e, -GK_ERR_INVAL, "%s: exists already",
-			       dest);
+		return gk_fail(o->e, -GK_ERR_INVAL, "%s: exists already", dest);
 	/* a directory is renamed into place: make it beside @dest */
 	if (archive)
 		snprintf(o->dir, sizeof(o->dir), "%s/gk-dump-XXXXXX",

@@ -39,8 +39,8 @@ struct opts {
 	const char *output;
 	const char *dump;
 	const char *prometheus;
-	const char *record;	/* record's PATH */
-	unsigned int sources;	/* --source: 1 << GK_SRC_*, 0 all */
+	const char *record;   /* record's PATH */
+	unsigned int sources; /* --source: 1 << GK_SRC_*, 0 all */
 	enum command cmd;
 	bool json, oneline, output_all;
 	enum loader_opt loader;
@@ -82,7 +82,8 @@ static void usage(void)
 	       " confirm   after a jump: did this boot reuse the tables or lose them?\n"
 	       " map       the physical address space: RAM, reservations, tables\n"
 	       " record    write this boot's tables to PATH (default, live only:\n"
-	       "           " GK_BOOTREC_PATH "), for when the boot lines are gone\n"
+	       "           " GK_BOOTREC_PATH
+	       "), for when the boot lines are gone\n"
 	       "\nOptions:\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\nColumns:\n");
@@ -109,7 +110,8 @@ static int parse_target(struct opts *o, const char *arg)
 	bool kexec = !strcmp(arg, "kexec"), kdump = !strcmp(arg, "kdump");
 
 	if (!kexec && !kdump && strcmp(arg, "both"))
-		return usage_error("--target takes kexec, kdump or both: ", arg);
+		return usage_error("--target takes kexec, kdump or both: ",
+				   arg);
 	o->r.targets[GK_KEXEC] = !kdump;
 	o->r.targets[GK_KDUMP] = !kexec;
 	return 0;
@@ -144,8 +146,9 @@ static int parse_sources(struct opts *o, const char *arg)
 			if (!strcmp(tok, gk_src_name((enum gk_src)s)))
 				break;
 		if (s == GK_NSRC)
-			return usage_error("--source takes registers, kernel-memory, kernel-log, journal, boot-record, inherited-dtb: ",
-					   tok);
+			return usage_error(
+				"--source takes registers, kernel-memory, kernel-log, journal, boot-record, inherited-dtb: ",
+				tok);
 		o->sources |= 1u << s;
 	}
 	return o->sources ? 0 : usage_error("--source: no source given", NULL);
@@ -166,8 +169,8 @@ static int set_columns(struct opts *o)
 	o->r.ncols = o->output_all ? n : nd;
 	for (size_t i = 0; i < o->r.ncols; i++)
 		o->r.cols[i] = o->output_all ? (int)i : def[i];
-	if (o->output && gk_cols_parse(o->output, cols, n, o->r.cols,
-				       &o->r.ncols, &e) < 0)
+	if (o->output &&
+	    gk_cols_parse(o->output, cols, n, o->r.cols, &o->r.ncols, &e) < 0)
 		return usage_error(e.msg, NULL);
 	return 0;
 }
@@ -200,21 +203,51 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	while (!ret && (c = getopt_long(argc, argv, "J1rno:t:l:s:k:vd:hV",
 					longopts, NULL)) >= 0) {
 		switch (c) {
-		case 'J': o->json = true; break;
-		case '1': o->oneline = true; break;
-		case 'r': o->r.raw = true; break;
-		case 'n': o->r.noheadings = true; break;
-		case 'o': o->output = optarg; break;
-		case OPT_OUTPUT_ALL: o->output_all = true; break;
-		case OPT_SOURCE: ret = parse_sources(o, optarg); break;
-		case 't': ret = parse_target(o, optarg); break;
-		case 'l': ret = parse_loader(o, optarg); break;
-		case 's': o->sysroot = optarg; break;
-		case 'k': o->kmsg = optarg; break;
-		case 'v': o->r.verbose = true; break;
-		case 'd': o->dump = optarg; break;
-		case 'P': o->prometheus = optarg; break;
-		case 'h': usage(); return -1;
+		case 'J':
+			o->json = true;
+			break;
+		case '1':
+			o->oneline = true;
+			break;
+		case 'r':
+			o->r.raw = true;
+			break;
+		case 'n':
+			o->r.noheadings = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_OUTPUT_ALL:
+			o->output_all = true;
+			break;
+		case OPT_SOURCE:
+			ret = parse_sources(o, optarg);
+			break;
+		case 't':
+			ret = parse_target(o, optarg);
+			break;
+		case 'l':
+			ret = parse_loader(o, optarg);
+			break;
+		case 's':
+			o->sysroot = optarg;
+			break;
+		case 'k':
+			o->kmsg = optarg;
+			break;
+		case 'v':
+			o->r.verbose = true;
+			break;
+		case 'd':
+			o->dump = optarg;
+			break;
+		case 'P':
+			o->prometheus = optarg;
+			break;
+		case 'h':
+			usage();
+			return -1;
 		case 'V':
 			printf("gicdiag from %s %s\n", PACKAGE_NAME,
 			       PACKAGE_VERSION);
@@ -245,8 +278,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 					   argv[optind]);
 	}
 	if ((o->json || o->oneline) && (o->r.raw || o->r.noheadings))
-		return usage_error("--json and --oneline do not go with --raw or --noheadings",
-				   NULL);
+		return usage_error(
+			"--json and --oneline do not go with --raw or --noheadings",
+			NULL);
 	if (o->json && o->oneline)
 		return usage_error("--json does not go with --oneline", NULL);
 	return set_columns(o);
@@ -336,7 +370,8 @@ static int judge_and_render(struct opts *o, const struct sysroot *sr,
 	} else {
 		ret = o->cmd == CMD_MAP ? 0 : worst_exit(&r, o);
 	}
-	if (o->prometheus && gk_prom_write(o->prometheus, f, &r, &o->r, &e) < 0) {
+	if (o->prometheus &&
+	    gk_prom_write(o->prometheus, f, &r, &o->r, &e) < 0) {
 		fprintf(stderr, "gicdiag: %s\n", e.msg);
 		ret = EXIT_DIAG_FAILED;
 	}
@@ -346,7 +381,7 @@ static int judge_and_render(struct opts *o, const struct sysroot *sr,
 
 static int fill_record(FILE *out, void *arg, struct gk_err *e)
 {
-	(void)e;	/* the caller names a failed stream */
+	(void)e; /* the caller names a failed stream */
 	return gk_bootrec_write(out, arg);
 }
 
@@ -377,11 +412,13 @@ static int record(const struct opts *o, const struct sysroot *sr,
 	struct gk_err e = { 0 };
 
 	if (!o->record && !sysroot_is_live(sr)) {
-		fprintf(stderr, "gicdiag: record: give a PATH to record a snapshot's tables\n");
+		fprintf(stderr,
+			"gicdiag: record: give a PATH to record a snapshot's tables\n");
 		return EXIT_USAGE;
 	}
 	if (!f->boot_id[0]) {
-		fprintf(stderr, "gicdiag: record: no boot id (/proc/sys/kernel/random/boot_id): a record could not be matched to its boot\n");
+		fprintf(stderr,
+			"gicdiag: record: no boot id (/proc/sys/kernel/random/boot_id): a record could not be matched to its boot\n");
 		return EXIT_DIAG_FAILED;
 	}
 	if (!o->record && mkdir(GK_RUNDIR, 0755) < 0 && errno != EEXIST) {
@@ -390,7 +427,8 @@ static int record(const struct opts *o, const struct sysroot *sr,
 		return EXIT_DIAG_FAILED;
 	}
 	if (write_record(path, f, &e) < 0) {
-		fprintf(stderr, "gicdiag: record: %s\n", e.msg[0] ? e.msg : path);
+		fprintf(stderr, "gicdiag: record: %s\n",
+			e.msg[0] ? e.msg : path);
 		return EXIT_DIAG_FAILED;
 	}
 	return 0;
@@ -410,8 +448,8 @@ static int diagnose(struct opts *o, const struct sysroot *sr)
 	if (gk_gather(sr, pm, &go, &f, &e) < 0)
 		goto fail;
 	physmem_record(pm, false);
-	ret = o->cmd == CMD_RECORD ? record(o, sr, &f)
-				   : judge_and_render(o, sr, &f);
+	ret = o->cmd == CMD_RECORD ? record(o, sr, &f) :
+				     judge_and_render(o, sr, &f);
 	gk_facts_free(&f);
 	if (o->dump && gk_dump(sr, pm, o->kmsg, o->dump, &e) < 0)
 		goto fail;

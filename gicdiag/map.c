@@ -97,7 +97,8 @@ static void table_list(FILE *out, const struct gk_facts *f, enum gk_loader l)
 			prop_done = true;
 		}
 		if (rd->pend)
-			fprintf(out, "  pending RD%-3zu CPU%-3d 0x%llx %s  %s\n", i,
+			fprintf(out,
+				"  pending RD%-3zu CPU%-3d 0x%llx %s  %s\n", i,
 				rd->cpu, (unsigned long long)rd->pend,
 				gk_size_human(f->pend_size, size, sizeof(size)),
 				gk_rsv_name(rd->pend_rsv[l]));
@@ -111,7 +112,8 @@ int gk_map_text(FILE *out, const struct gk_facts *f, enum gk_loader loader)
 		      out);
 		return -1;
 	}
-	fprintf(out, "Physical memory, %d cells per RAM range:\n", GK_MAP_WIDTH);
+	fprintf(out, "Physical memory, %d cells per RAM range:\n",
+		GK_MAP_WIDTH);
 	for (size_t i = 0; i < f->nram; i++)
 		ram_line(out, f, &f->ram[i], loader);
 	fputs("\n  X table that will not stay reserved   P property table   p pending table\n"

@@ -7,7 +7,7 @@
 
 #include "verdict.h"
 
-#define GK_MAP_WIDTH 64	/* cells per RAM range */
+#define GK_MAP_WIDTH 64 /* cells per RAM range */
 
 int gk_map_text(FILE *out, const struct gk_facts *f, enum gk_loader loader);
 

@@ -8,8 +8,7 @@
 #include "render.h"
 
 /* "registers", or the sources that named a table: "kernel-log+journal" */
-static const char *evidence_name(const struct gk_facts *f, char *buf,
-				 size_t n)
+static const char *evidence_name(const struct gk_facts *f, char *buf, size_t n)
 {
 	size_t k = 0;
 
@@ -26,8 +25,8 @@ static const char *evidence_name(const struct gk_facts *f, char *buf,
 
 static const char *mr_name(enum gk_mr_state s)
 {
-	static const char *const n[] = { "none", "ok", "no-table",
-					 "unreadable", "corrupt" };
+	static const char *const n[] = { "none", "ok", "no-table", "unreadable",
+					 "corrupt" };
 
 	return (unsigned int)s < GK_ARRAY_SIZE(n) ? n[s] : "?";
 }
@@ -192,96 +191,94 @@ enum {
 
 #define RIGHT SCOLS_FL_RIGHT
 static const struct gk_col rd_cols[] = {
-	[RD_INDEX] = {.name = "INDEX",
-		      .header = "RD",
-		      .flags = RIGHT,
-		      .type = GK_COL_INT,
-		      .get = get_index,
-		      .help = "redistributor, in walk order"},
-	[RD_CPU] = {.name = "CPU",
-		    .flags = RIGHT,
-		    .type = GK_COL_INT,
-		    .get = get_cpu,
-		    .help = "logical CPU (from the kernel log)"},
-	[RD_BASE] = {.name = "BASE",
+	[RD_INDEX] = { .name = "INDEX",
+		       .header = "RD",
+		       .flags = RIGHT,
+		       .type = GK_COL_INT,
+		       .get = get_index,
+		       .help = "redistributor, in walk order" },
+	[RD_CPU] = { .name = "CPU",
 		     .flags = RIGHT,
-		     .type = GK_COL_ADDR,
-		     .get = get_base,
-		     .help = "RD_base physical address"},
-	[RD_LPIS] = {.name = "LPIS",
-		     .type = GK_COL_BOOL,
-		     .get = get_lpis,
-		     .help = "GICR_CTLR.EnableLPIs (? when no source tells)"},
-	[RD_UNKNOWN] =
-		{.name = "UNKNOWN",
-		 .type = GK_COL_BOOL,
-		 .get = get_unknown,
-		 .help = "LPIs may be on and no source names the tables"},
-	[RD_PROP] = {.name = "PROP",
-		     .flags = RIGHT,
-		     .type = GK_COL_ADDR,
-		     .get = get_prop,
-		     .help = "property table address"},
-	[RD_PEND] = {.name = "PEND",
-		     .flags = RIGHT,
-		     .type = GK_COL_ADDR,
-		     .get = get_pend,
-		     .help = "pending table address"},
-	[RD_RESERVED] = {.name = "RESERVED",
-			 .type = GK_COL_STR,
-			 .get = get_reserved,
-			 .help = "what keeps the pending table reserved for "
-				 "the next kernel"},
-	[RD_REUSED] = {.name = "REUSED",
-		       .type = GK_COL_BOOL,
-		       .get = get_reused,
-		       .help = "this boot reused the table (using reserved)"},
-	[RD_PROP_SOURCE] =
-		{.name = "PROP_SOURCE",
-		 .type = GK_COL_STR,
-		 .get = get_prop_source,
-		 .help = "where the property table's address came from"},
-	[RD_PEND_SOURCE] =
-		{.name = "PEND_SOURCE",
-		 .header = "SOURCE",
-		 .type = GK_COL_STR,
-		 .get = get_pend_source,
-		 .help = "where the pending table's address came from"},
-	[RD_TYPER] = {.name = "TYPER",
+		     .type = GK_COL_INT,
+		     .get = get_cpu,
+		     .help = "logical CPU (from the kernel log)" },
+	[RD_BASE] = { .name = "BASE",
 		      .flags = RIGHT,
 		      .type = GK_COL_ADDR,
-		      .get = get_typer,
-		      .help = "GICR_TYPER"},
-	[RD_CTLR] = {.name = "CTLR",
-		     .flags = RIGHT,
-		     .type = GK_COL_ADDR,
-		     .get = get_ctlr,
-		     .help = "GICR_CTLR"},
-	[RD_PROPBASER] = {.name = "PROPBASER",
-			  .flags = RIGHT,
-			  .type = GK_COL_ADDR,
-			  .get = get_propbaser,
-			  .help = "GICR_PROPBASER"},
-	[RD_PENDBASER] = {.name = "PENDBASER",
-			  .flags = RIGHT,
-			  .type = GK_COL_ADDR,
-			  .get = get_pendbaser,
-			  .help = "GICR_PENDBASER"},
+		      .get = get_base,
+		      .help = "RD_base physical address" },
+	[RD_LPIS] = { .name = "LPIS",
+		      .type = GK_COL_BOOL,
+		      .get = get_lpis,
+		      .help = "GICR_CTLR.EnableLPIs (? when no source tells)" },
+	[RD_UNKNOWN] = { .name = "UNKNOWN",
+			 .type = GK_COL_BOOL,
+			 .get = get_unknown,
+			 .help = "LPIs may be on and no source names the tables" },
+	[RD_PROP] = { .name = "PROP",
+		      .flags = RIGHT,
+		      .type = GK_COL_ADDR,
+		      .get = get_prop,
+		      .help = "property table address" },
+	[RD_PEND] = { .name = "PEND",
+		      .flags = RIGHT,
+		      .type = GK_COL_ADDR,
+		      .get = get_pend,
+		      .help = "pending table address" },
+	[RD_RESERVED] = { .name = "RESERVED",
+			  .type = GK_COL_STR,
+			  .get = get_reserved,
+			  .help = "what keeps the pending table reserved for "
+				  "the next kernel" },
+	[RD_REUSED] = { .name = "REUSED",
+			.type = GK_COL_BOOL,
+			.get = get_reused,
+			.help = "this boot reused the table (using reserved)" },
+	[RD_PROP_SOURCE] = { .name = "PROP_SOURCE",
+			     .type = GK_COL_STR,
+			     .get = get_prop_source,
+			     .help = "where the property table's address came from" },
+	[RD_PEND_SOURCE] = { .name = "PEND_SOURCE",
+			     .header = "SOURCE",
+			     .type = GK_COL_STR,
+			     .get = get_pend_source,
+			     .help = "where the pending table's address came from" },
+	[RD_TYPER] = { .name = "TYPER",
+		       .flags = RIGHT,
+		       .type = GK_COL_ADDR,
+		       .get = get_typer,
+		       .help = "GICR_TYPER" },
+	[RD_CTLR] = { .name = "CTLR",
+		      .flags = RIGHT,
+		      .type = GK_COL_ADDR,
+		      .get = get_ctlr,
+		      .help = "GICR_CTLR" },
+	[RD_PROPBASER] = { .name = "PROPBASER",
+			   .flags = RIGHT,
+			   .type = GK_COL_ADDR,
+			   .get = get_propbaser,
+			   .help = "GICR_PROPBASER" },
+	[RD_PENDBASER] = { .name = "PENDBASER",
+			   .flags = RIGHT,
+			   .type = GK_COL_ADDR,
+			   .get = get_pendbaser,
+			   .help = "GICR_PENDBASER" },
 };
 #undef RIGHT
 
 /* The default columns of each output: what each showed before -o shaped
  * them all; JSON shows every column. */
-static const int rd_text[] = {RD_INDEX, RD_CPU,	 RD_BASE,     RD_LPIS,
-			      RD_PROP,	RD_PEND, RD_RESERVED, RD_PEND_SOURCE};
-static const int rd_verbose[] = {RD_INDEX,     RD_CPU,	      RD_BASE,
-				 RD_LPIS,      RD_TYPER,      RD_CTLR,
-				 RD_PROPBASER, RD_PENDBASER,  RD_RESERVED,
-				 RD_REUSED,    RD_PEND_SOURCE};
-static const int rd_json[] = {
-	RD_INDEX,	RD_CPU,	  RD_BASE,     RD_LPIS,	     RD_UNKNOWN,
-	RD_PROP,	RD_PEND,  RD_RESERVED, RD_REUSED,    RD_PROP_SOURCE,
-	RD_PEND_SOURCE, RD_TYPER, RD_CTLR,     RD_PROPBASER, RD_PENDBASER};
+static const int rd_text[] = { RD_INDEX, RD_CPU,  RD_BASE,     RD_LPIS,
+			       RD_PROP,	 RD_PEND, RD_RESERVED, RD_PEND_SOURCE };
+static const int rd_verbose[] = { RD_INDEX,	RD_CPU,	       RD_BASE,
+				  RD_LPIS,	RD_TYPER,      RD_CTLR,
+				  RD_PROPBASER, RD_PENDBASER,  RD_RESERVED,
+				  RD_REUSED,	RD_PEND_SOURCE };
+static const int rd_json[] = { RD_INDEX,       RD_CPU,	       RD_BASE,
+			       RD_LPIS,	       RD_UNKNOWN,     RD_PROP,
+			       RD_PEND,	       RD_RESERVED,    RD_REUSED,
+			       RD_PROP_SOURCE, RD_PEND_SOURCE, RD_TYPER,
+			       RD_CTLR,	       RD_PROPBASER,   RD_PENDBASER };
 
 const struct gk_col *render_rd_cols(size_t *n, enum render_form form,
 				    const int **defaults, size_t *ndefaults)
@@ -290,9 +287,9 @@ const struct gk_col *render_rd_cols(size_t *n, enum render_form form,
 		const int *ids;
 		size_t n;
 	} def[] = {
-		[RENDER_TEXT] = {rd_text, GK_ARRAY_SIZE(rd_text)},
-		[RENDER_VERBOSE] = {rd_verbose, GK_ARRAY_SIZE(rd_verbose)},
-		[RENDER_JSON] = {rd_json, GK_ARRAY_SIZE(rd_json)},
+		[RENDER_TEXT] = { rd_text, GK_ARRAY_SIZE(rd_text) },
+		[RENDER_VERBOSE] = { rd_verbose, GK_ARRAY_SIZE(rd_verbose) },
+		[RENDER_JSON] = { rd_json, GK_ARRAY_SIZE(rd_json) },
 	};
 
 	*n = GK_ARRAY_SIZE(rd_cols);
@@ -366,7 +363,8 @@ static void summary(FILE *out, const struct gk_facts *f,
 	for (size_t i = 0; i < f->nrds; i++)
 		on += f->rds[i].lpis;
 	if (f->gic >= 3)
-		fprintf(out, "GIC:       GICv%u%s%s, %zu redistributors (%zu with LPIs on)\n",
+		fprintf(out,
+			"GIC:       GICv%u%s%s, %zu redistributors (%zu with LPIs on)\n",
 			f->gic, f->gic_source[0] ? ", " : "", f->gic_source,
 			f->nrds, on);
 	else
@@ -414,8 +412,8 @@ static void findings(FILE *out, const struct gk_report *r,
 	}
 }
 
-int render_text(FILE *out, const struct gk_facts *f,
-		const struct gk_report *r, const struct render_opts *o)
+int render_text(FILE *out, const struct gk_facts *f, const struct gk_report *r,
+		const struct render_opts *o)
 {
 	if (!o->raw && !o->noheadings) {
 		summary(out, f, r, o);
@@ -504,7 +502,8 @@ static void json_findings(struct gk_json *j, const struct gk_report *r)
 		gk_json_str(j, "code", fd->code);
 		gk_json_str(j, "kexec", gk_sev_name(fd->sev[GK_KEXEC]));
 		gk_json_str(j, "kdump", gk_sev_name(fd->sev[GK_KDUMP]));
-		fd->rd >= 0 ? gk_json_int(j, "rd", fd->rd) : gk_json_null(j, "rd");
+		fd->rd >= 0 ? gk_json_int(j, "rd", fd->rd) :
+			      gk_json_null(j, "rd");
 		gk_json_str(j, "message", fd->msg);
 		gk_json_close(j, '}');
 	}
@@ -523,7 +522,8 @@ static void json_sources(struct gk_json *j, const struct gk_facts *f)
 		gk_json_close(j, '}');
 	}
 	gk_json_close(j, '}');
-	f->ncpus >= 0 ? gk_json_int(j, "cpus", f->ncpus) : gk_json_null(j, "cpus");
+	f->ncpus >= 0 ? gk_json_int(j, "cpus", f->ncpus) :
+			gk_json_null(j, "cpus");
 	gk_json_str(j, "boot_id", f->boot_id);
 }
 
@@ -558,8 +558,8 @@ static void json_system(struct gk_json *j, const struct gk_facts *f)
 	gk_json_close(j, '}');
 }
 
-int render_json(FILE *out, const struct gk_facts *f,
-		const struct gk_report *r, const struct render_opts *o)
+int render_json(FILE *out, const struct gk_facts *f, const struct gk_report *r,
+		const struct render_opts *o)
 {
 	struct gk_json j;
 

@@ -15,9 +15,9 @@
 
 struct render_opts {
 	enum gk_loader loader;
-	bool targets[GK_NTARGETS];	/* which to report */
+	bool targets[GK_NTARGETS]; /* which to report */
 	bool raw, noheadings, verbose;
-	int cols[GK_COLS_MAX];	/* redistributor columns, text and JSON */
+	int cols[GK_COLS_MAX]; /* redistributor columns, text and JSON */
 	size_t ncols;
 };
 
@@ -28,11 +28,11 @@ enum render_form { RENDER_TEXT, RENDER_VERBOSE, RENDER_JSON };
 const struct gk_col *render_rd_cols(size_t *n, enum render_form form,
 				    const int **defaults, size_t *ndefaults);
 
-int render_text(FILE *out, const struct gk_facts *f,
-		const struct gk_report *r, const struct render_opts *o);
+int render_text(FILE *out, const struct gk_facts *f, const struct gk_report *r,
+		const struct render_opts *o);
 int render_oneline(FILE *out, const struct gk_report *r,
 		   const struct render_opts *o);
-int render_json(FILE *out, const struct gk_facts *f,
-		const struct gk_report *r, const struct render_opts *o);
+int render_json(FILE *out, const struct gk_facts *f, const struct gk_report *r,
+		const struct render_opts *o);
 
 #endif

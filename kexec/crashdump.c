@@ -217,7 +217,7 @@ static int read_crash_notes(const struct sysroot *sr, unsigned int cpu,
 static int cpu_notes(const struct sysroot *sr, GElf_Phdr **out, size_t *n,
 		     struct gk_err *e)
 {
-	uint8_t cpus[KX_CRASH_MAX_CPUS / 8] = {0};
+	uint8_t cpus[KX_CRASH_MAX_CPUS / 8] = { 0 };
 	char name[4096], *text;
 	GElf_Phdr *ph;
 	size_t len, ncpus;
@@ -287,10 +287,10 @@ static int vmcoreinfo_line(const char *line, const char *where,
 		const char *key;
 		bool hex;
 	} keys[] = {
-		{"NUMBER(VA_BITS)=", false},
-		{"NUMBER(kimage_voffset)=", true},
-		{"NUMBER(PHYS_OFFSET)=", true},
-		{"KERNELOFFSET=", true},
+		{ "NUMBER(VA_BITS)=", false },
+		{ "NUMBER(kimage_voffset)=", true },
+		{ "NUMBER(PHYS_OFFSET)=", true },
+		{ "KERNELOFFSET=", true },
 	};
 	char q[80];
 
@@ -302,8 +302,8 @@ static int vmcoreinfo_line(const char *line, const char *where,
 
 		if (strncmp(line, keys[i].key, kl))
 			continue;
-		ok = keys[i].hex ? parse_hex(line + kl, &end, &x)
-				 : parse_dec(line + kl, &end, &x);
+		ok = keys[i].hex ? parse_hex(line + kl, &end, &x) :
+				   parse_dec(line + kl, &end, &x);
 		if (!ok || (*end && *end != '\n'))
 			return gk_fail(e, -GK_ERR_FORMAT,
 				       "%s: \"%s\" is not a number", where,
@@ -389,7 +389,7 @@ static int read_vmcoreinfo(const struct sysroot *sr, struct vmcoreinfo *v,
 {
 	char name[4096], where[4200], q[64], *text;
 	struct physmem *pm = NULL;
-	struct gk_err sub = {0};
+	struct gk_err sub = { 0 };
 	const char *p;
 	uint8_t *buf;
 	size_t len;
@@ -453,7 +453,7 @@ static void read_kallsyms(const struct sysroot *sr, struct ksyms *k)
 {
 	char *line = NULL;
 	size_t cap = 0;
-	struct gk_err sub = {0};
+	struct gk_err sub = { 0 };
 	bool any = false, nonzero = false;
 	FILE *f;
 	int fd;
@@ -526,7 +526,7 @@ static int one_resource(const struct iomem *io, const char *res,
 /* old kernels: VA_BITS from where _stext lies (kexec-tools' rule) */
 static unsigned int va_bits_from_stext(uint64_t stext)
 {
-	static const unsigned int bits[] = {36, 39, 42, 47, 48};
+	static const unsigned int bits[] = { 36, 39, 42, 47, 48 };
 
 	for (size_t i = 0; i < GK_ARRAY_SIZE(bits); i++) {
 		uint64_t m = ~0ull << bits[i];
@@ -544,7 +544,7 @@ static int layout(const struct sysroot *sr, const struct iomem *io,
 {
 	char name[4096], ksname[4096];
 	struct gk_range code, data;
-	struct ksyms k = {0};
+	struct ksyms k = { 0 };
 	bool ks_read = false;
 	uint64_t code_len;
 	int ret;
@@ -590,13 +590,14 @@ static int layout(const struct sysroot *sr, const struct iomem *io,
 			L->text_vaddr_from = "kallsyms _text";
 		} else {
 			const char *why =
-				k.hidden ? "shows every address as 0 "
-					   "(kptr_restrict; run as root)"
-				: k.stext && k.init_begin
-					? "has _stext and __init_begin that do "
-					  "not span \"Kernel code\""
-					: "has neither _text nor _stext with "
-					  "__init_begin";
+				k.hidden ?
+					"shows every address as 0 "
+					"(kptr_restrict; run as root)" :
+				k.stext && k.init_begin ?
+					"has _stext and __init_begin that do "
+					"not span \"Kernel code\"" :
+					"has neither _text nor _stext with "
+					"__init_begin";
 
 			return gk_fail(e, -GK_ERR_NOTFOUND,
 				       "no virtual address for the kernel text "

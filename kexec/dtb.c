@@ -36,8 +36,8 @@ static int put_cells(void *fdt, int node, const char *prop, uint64_t a,
 	fdt32_t cells[4];
 	int n = 0;
 
-	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
-	    (ac == 1 && a >> 32) || (sc == 1 && s >> 32))
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || (ac == 1 && a >> 32) ||
+	    (sc == 1 && s >> 32))
 		return -FDT_ERR_BADNCELLS;
 	if (ac == 2)
 		cells[n++] = cpu_to_fdt32((uint32_t)(a >> 32));
@@ -45,8 +45,8 @@ static int put_cells(void *fdt, int node, const char *prop, uint64_t a,
 	if (sc == 2)
 		cells[n++] = cpu_to_fdt32((uint32_t)(s >> 32));
 	cells[n++] = cpu_to_fdt32((uint32_t)s);
-	return append ? fdt_appendprop(fdt, node, prop, cells, n * 4)
-		      : fdt_setprop(fdt, node, prop, cells, n * 4);
+	return append ? fdt_appendprop(fdt, node, prop, cells, n * 4) :
+			fdt_setprop(fdt, node, prop, cells, n * 4);
 }
 
 /* Forget the reservations of what belongs to the running kernel only. */
@@ -60,11 +60,13 @@ static int drop_own_rsv(struct build *b, int ch)
 
 	p = fdt_getprop(b->fdt, ch, starts[0], &len);
 	if (p && (len == 4 || len == 8)) {
-		own[0][0] = len == 8 ? fdt64_ld((const fdt64_t *)p) : fdt32_ld(p);
+		own[0][0] = len == 8 ? fdt64_ld((const fdt64_t *)p) :
+				       fdt32_ld(p);
 		p = fdt_getprop(b->fdt, ch, "linux,initrd-end", &len);
 		if (p && (len == 4 || len == 8))
-			own[0][1] = (len == 8 ? fdt64_ld((const fdt64_t *)p)
-					      : fdt32_ld(p)) - own[0][0];
+			own[0][1] = (len == 8 ? fdt64_ld((const fdt64_t *)p) :
+						fdt32_ld(p)) -
+				    own[0][0];
 	}
 	p = fdt_getprop(b->fdt, ch, starts[1], &len);
 	if (p && len == 16) {
@@ -98,7 +100,8 @@ static int set_initrd(struct build *b, int ch)
 		fdt_delprop(b->fdt, ch, "linux,initrd-end");
 		return 0;
 	}
-	err = fdt_setprop_u64(b->fdt, ch, "linux,initrd-start", a->initrd_start);
+	err = fdt_setprop_u64(b->fdt, ch, "linux,initrd-start",
+			      a->initrd_start);
 	if (!err)
 		err = fdt_setprop_u64(b->fdt, ch, "linux,initrd-end",
 				      a->initrd_start + a->initrd_size);
@@ -143,9 +146,11 @@ static int set_crash(struct build *b, int ch)
 	for (size_t i = a->nusable; !err && i-- > 0;)
 		err = put_cells(b->fdt, ch, "linux,usable-memory-range",
 				a->usable[i].start,
-				a->usable[i].end - a->usable[i].start + 1, true);
+				a->usable[i].end - a->usable[i].start + 1,
+				true);
 	if (!err)
-		err = fdt_add_mem_rsv(b->fdt, a->elfcorehdr, a->elfcorehdr_size);
+		err = fdt_add_mem_rsv(b->fdt, a->elfcorehdr,
+				      a->elfcorehdr_size);
 	return err ? fdt_fail(b, err, "crash kernel properties") : 0;
 }
 
@@ -203,7 +208,8 @@ static bool is_stub(const void *fdt)
 	fdt_for_each_subnode(child, fdt, 0) {
 		const char *name = fdt_get_name(fdt, child, NULL);
 
-		if (name && strcmp(name, "chosen") && strcmp(name, "hypervisor"))
+		if (name && strcmp(name, "chosen") &&
+		    strcmp(name, "hypervisor"))
 			return false;
 	}
 	return true;
@@ -242,7 +248,8 @@ static int named_tables(struct build *b, int rm)
 		if (node < 0)
 			return fdt_fail(b, node, "/reserved-memory");
 		err = fdt_setprop_u32(b->fdt, node,
-				      prop ? "gic-kexec,idbits" : "gic-kexec,cpu",
+				      prop ? "gic-kexec,idbits" :
+					     "gic-kexec,cpu",
 				      prop ? t->idbits : (uint32_t)t->cpu);
 		if (err)
 			return fdt_fail(b, err, "/reserved-memory");
@@ -289,7 +296,8 @@ static int keep_tables(struct build *b)
 
 		if (has_table(b->a, r))
 			continue;
-		node = table_node(b, fdt_path_offset(b->fdt, "/reserved-memory"),
+		node = table_node(b,
+				  fdt_path_offset(b->fdt, "/reserved-memory"),
 				  "gic-lpi", r->start, r->end - r->start + 1);
 		if (node < 0)
 			err = fdt_fail(b, node, "/reserved-memory");
@@ -305,7 +313,8 @@ static int edit(struct build *b)
 		return ch;
 	err = drop_own_rsv(b, ch);
 	if (!err && b->a->cmdline) {
-		int r = fdt_setprop_string(b->fdt, ch, "bootargs", b->a->cmdline);
+		int r = fdt_setprop_string(b->fdt, ch, "bootargs",
+					   b->a->cmdline);
 
 		err = r ? fdt_fail(b, r, "bootargs") : 0;
 	}
@@ -326,8 +335,7 @@ int kx_dtb_build(const struct gk_fdt *src, const struct kx_dtb_args *a,
 	struct build b = { .a = a, .name = src->name, .e = e };
 	size_t size = fdt_totalsize(src->blob) + 64 * 1024 +
 		      128 * (a->nkeep + a->ntables) +
-		      (a->cmdline ? strlen(a->cmdline) : 0) +
-		      16 * a->nusable;
+		      (a->cmdline ? strlen(a->cmdline) : 0) + 16 * a->nusable;
 	int err;
 
 	b.fdt = malloc(size);
@@ -341,9 +349,10 @@ int kx_dtb_build(const struct gk_fdt *src, const struct kx_dtb_args *a,
 	if (!err && (err = fdt_pack(b.fdt)))
 		err = fdt_fail(&b, err, "cannot pack");
 	if (!err && fdt_totalsize(b.fdt) > KX_DTB_MAX)
-		err = gk_fail(e, -GK_ERR_TOOBIG,
-			      "%s: the next device tree is %u bytes, over 2 MiB",
-			      src->name, fdt_totalsize(b.fdt));
+		err = gk_fail(
+			e, -GK_ERR_TOOBIG,
+			"%s: the next device tree is %u bytes, over 2 MiB",
+			src->name, fdt_totalsize(b.fdt));
 	if (err) {
 		free(b.fdt);
 		return err;

@@ -15,7 +15,7 @@
 #include "gkfdt.h"
 #include "range.h"
 
-#define KX_DTB_MAX (2u << 20)	/* the kernel refuses a larger one */
+#define KX_DTB_MAX (2u << 20) /* the kernel refuses a larger one */
 
 /*
  * One LPI table as the next kernel's /reserved-memory node names it:
@@ -24,7 +24,7 @@
  */
 struct kx_table {
 	uint64_t start, size;
-	int cpu;		/* -1: the property table */
+	int cpu; /* -1: the property table */
 	unsigned int idbits;
 };
 
@@ -35,7 +35,7 @@ struct kx_dtb_args {
 	/* crash loads */
 	bool crash;
 	uint64_t elfcorehdr, elfcorehdr_size;
-	const struct gk_range *usable;	/* crash kernel ranges */
+	const struct gk_range *usable; /* crash kernel ranges */
 	size_t nusable;
 	/* ranges the next kernel must keep reserved: the live LPI tables */
 	const struct gk_range *keep;

@@ -138,9 +138,9 @@ static const char *pe_machine_name(unsigned int m)
 static void describe_elf(const uint8_t *b, size_t len, char *out, size_t n)
 {
 	bool be = len > EI_DATA && b[EI_DATA] == ELFDATA2MSB;
-	const char *bits = len > EI_CLASS && b[EI_CLASS] == ELFCLASS32
-				   ? "a 32-bit ELF file"
-				   : "an ELF file";
+	const char *bits = len > EI_CLASS && b[EI_CLASS] == ELFCLASS32 ?
+				   "a 32-bit ELF file" :
+				   "an ELF file";
 	unsigned int m;
 
 	if (len < 20) {
@@ -196,27 +196,27 @@ static const struct {
 	size_t len;
 	const char *what;
 } magics[] = {
-	{0x202, "HdrS", 4, "an x86 bzImage"},
-	{0, "\x27\x05\x19\x56", 4, "a U-Boot uImage"},
-	{0, "070701", 6, "a cpio archive"},
-	{0, "070702", 6, "a cpio archive"},
-	{0, "070707", 6, "a cpio archive"},
-	{0, "\xd0\x0d\xfe\xed", 4, "a device tree blob (or a FIT image)"},
-	{0, "\x1f\x8b", 2, "gzip data"},
-	{0, "\x28\xb5\x2f\xfd", 4, "zstd data"},
-	{0, "\xfd\x37\x7a\x58\x5a", 5, "xz data"},
-	{0, "BZh", 3, "bzip2 data"},
-	{0, "\x04\x22\x4d\x18", 4, "lz4 data"},
-	{0, "\x02\x21\x4c\x18", 4, "lz4 data"},
-	{0, "\x89LZO", 4, "lzop data"},
-	{0, "\x5d\x00\x00", 3, "lzma data"},
-	{0, "ANDROID!", 8, "an Android boot image"},
-	{0, "!<arch>\n", 8, "an ar archive (a .deb?)"},
-	{257, "ustar", 5, "a tar archive"},
-	{0, "PK\x03\x04", 4, "a zip archive"},
-	{0x24, "\x18\x28\x6f\x01", 4, "a 32-bit ARM zImage"},
-	{56, "RSC\x05", 4, "a RISC-V Image"},
-	{56, "ARM\x64", 4, "a truncated arm64 Image"},
+	{ 0x202, "HdrS", 4, "an x86 bzImage" },
+	{ 0, "\x27\x05\x19\x56", 4, "a U-Boot uImage" },
+	{ 0, "070701", 6, "a cpio archive" },
+	{ 0, "070702", 6, "a cpio archive" },
+	{ 0, "070707", 6, "a cpio archive" },
+	{ 0, "\xd0\x0d\xfe\xed", 4, "a device tree blob (or a FIT image)" },
+	{ 0, "\x1f\x8b", 2, "gzip data" },
+	{ 0, "\x28\xb5\x2f\xfd", 4, "zstd data" },
+	{ 0, "\xfd\x37\x7a\x58\x5a", 5, "xz data" },
+	{ 0, "BZh", 3, "bzip2 data" },
+	{ 0, "\x04\x22\x4d\x18", 4, "lz4 data" },
+	{ 0, "\x02\x21\x4c\x18", 4, "lz4 data" },
+	{ 0, "\x89LZO", 4, "lzop data" },
+	{ 0, "\x5d\x00\x00", 3, "lzma data" },
+	{ 0, "ANDROID!", 8, "an Android boot image" },
+	{ 0, "!<arch>\n", 8, "an ar archive (a .deb?)" },
+	{ 257, "ustar", 5, "a tar archive" },
+	{ 0, "PK\x03\x04", 4, "a zip archive" },
+	{ 0x24, "\x18\x28\x6f\x01", 4, "a 32-bit ARM zImage" },
+	{ 56, "RSC\x05", 4, "a RISC-V Image" },
+	{ 56, "ARM\x64", 4, "a truncated arm64 Image" },
 };
 
 /**
@@ -594,8 +594,8 @@ static int zboot_machine(const struct kx_src *src, const uint8_t *buf,
 			       "%s: EFI zboot image for %s (PE machine 0x%x), "
 			       "not arm64",
 			       src->name,
-			       pe_machine_name(m) ? pe_machine_name(m)
-						  : "another machine",
+			       pe_machine_name(m) ? pe_machine_name(m) :
+						    "another machine",
 			       m);
 	return 0;
 }
@@ -828,8 +828,8 @@ static int elf_ident(const struct kx_src *src, const uint8_t *buf, size_t len,
 	unsigned int type;
 
 	if (len < 20 || buf[EI_CLASS] != ELFCLASS64 ||
-	    (buf[EI_DATA] == ELFDATA2MSB ? buf[18] << 8 | buf[19]
-					 : gk_le16(buf + 18)) != EM_AARCH64)
+	    (buf[EI_DATA] == ELFDATA2MSB ? buf[18] << 8 | buf[19] :
+					   gk_le16(buf + 18)) != EM_AARCH64)
 		return not_a_kernel(e, src->name, buf, len);
 	if (buf[EI_DATA] != ELFDATA2LSB)
 		return gk_fail(e, -GK_ERR_FORMAT,
@@ -924,7 +924,7 @@ static int load_elf(const struct kx_src *src, const uint8_t *buf, size_t len,
 int kx_image_load_max(const uint8_t *buf, size_t len, const char *name,
 		      size_t max, struct kx_image *img, struct gk_err *e)
 {
-	struct kx_src src = {name ? name : "kernel image", max};
+	struct kx_src src = { name ? name : "kernel image", max };
 	int ret;
 
 	memset(img, 0, sizeof(*img));

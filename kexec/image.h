@@ -21,23 +21,24 @@ enum kx_format {
 	KX_FMT_ELF,
 };
 
-#define KX_IMAGE_MAX (512u << 20)	/* a decompressed kernel, at most */
+#define KX_IMAGE_MAX (512u << 20) /* a decompressed kernel, at most */
 
 struct kx_image {
 	enum kx_format format;
-	uint8_t *data;		/* the Image, decompressed; owned */
-	size_t size;		/* bytes of @data */
-	uint64_t text_offset;	/* from the header (ELF: the header that
+	uint8_t *data;	      /* the Image, decompressed; owned */
+	size_t size;	      /* bytes of @data */
+	uint64_t text_offset; /* from the header (ELF: the header that
 				 * starts its lowest PT_LOAD) */
-	uint64_t image_size;	/* memory the kernel needs from its load address */
-	uint64_t flags;		/* header flags: endianness, page size, placement */
-	char compression[8];	/* "", "gzip", "zstd" */
+	uint64_t image_size; /* memory the kernel needs from its load address */
+	uint64_t flags; /* header flags: endianness, page size, placement */
+	char compression[8]; /* "", "gzip", "zstd" */
 };
 
 /* Image header flags (Documentation/arch/arm64/booting.rst) */
 #define KX_FLAG_BE (1ull << 0)
-#define KX_FLAG_PAGE_SIZE(f) (((f) >> 1) & 3)	/* 0 unspecified, 1 4K, 2 16K, 3 64K */
-#define KX_FLAG_PHYS_ANYWHERE (1ull << 3)	/* bit 3: placed anywhere in RAM */
+#define KX_FLAG_PAGE_SIZE(f) \
+	(((f) >> 1) & 3) /* 0 unspecified, 1 4K, 2 16K, 3 64K */
+#define KX_FLAG_PHYS_ANYWHERE (1ull << 3) /* bit 3: placed anywhere in RAM */
 
 /* An Image without image_size (before v3.17) is placed at this offset. */
 #define KX_TEXT_OFFSET_LEGACY 0x80000u

@@ -84,7 +84,8 @@ static int fail_usage(const char *msg, const char *arg)
 static int set_action(struct args *a, enum action act)
 {
 	if (a->action != ACT_NONE && a->action != act)
-		return fail_usage("conflicting actions (-l, -p, -u, -e, -S)", NULL);
+		return fail_usage("conflicting actions (-l, -p, -u, -e, -S)",
+				  NULL);
 	a->action = act;
 	return 0;
 }
@@ -95,8 +96,16 @@ static int parse_addr(const char *arg, uint64_t *v)
 }
 
 enum {
-	OPT_INITRD = 0x100, OPT_APPEND, OPT_REUSE, OPT_DTB, OPT_MEMMIN,
-	OPT_MEMMAX, OPT_SYSROOT, OPT_DRYRUN, OPT_LPI, OPT_IGNORE,
+	OPT_INITRD = 0x100,
+	OPT_APPEND,
+	OPT_REUSE,
+	OPT_DTB,
+	OPT_MEMMIN,
+	OPT_MEMMAX,
+	OPT_SYSROOT,
+	OPT_DRYRUN,
+	OPT_LPI,
+	OPT_IGNORE,
 };
 
 static const struct option longopts[] = {
@@ -134,29 +143,69 @@ static const struct option longopts[] = {
 static int one_opt(struct args *a, int c)
 {
 	switch (c) {
-	case 'l': return set_action(a, ACT_LOAD);
-	case 'p': a->o.crash = true; return 0;
-	case 'u': return set_action(a, ACT_UNLOAD);
-	case 'e': return set_action(a, ACT_EXEC);
-	case 'S': a->status = true; return 0;
-	case 'f': a->force = true; return 0;
-	case 'x': a->no_ifdown = true; return 0;
-	case 'y': a->no_sync = true; return 0;
-	case 'i': a->o.no_checks = true; return 0;
-	case 's': a->sc = SC_FILE; return 0;
-	case 'c': a->sc = SC_LOAD; return 0;
-	case 'a': a->sc = SC_AUTO; return 0;
-	case 'd': a->debug = true; return 0;
-	case 't': return 0;
-	case OPT_INITRD: a->o.initrd = optarg; return 0;
-	case OPT_APPEND: a->o.append = optarg; return 0;
-	case OPT_REUSE: a->o.reuse_cmdline = true; return 0;
-	case OPT_DTB: a->o.dtb = optarg; return 0;
-	case OPT_MEMMIN: return parse_addr(optarg, &a->o.mem_min);
-	case OPT_MEMMAX: return parse_addr(optarg, &a->o.mem_max);
-	case OPT_SYSROOT: a->sysroot = optarg; return 0;
-	case OPT_DRYRUN: a->dry_run = optarg; return 0;
-	case OPT_IGNORE: a->ignore_preflight = true; return 0;
+	case 'l':
+		return set_action(a, ACT_LOAD);
+	case 'p':
+		a->o.crash = true;
+		return 0;
+	case 'u':
+		return set_action(a, ACT_UNLOAD);
+	case 'e':
+		return set_action(a, ACT_EXEC);
+	case 'S':
+		a->status = true;
+		return 0;
+	case 'f':
+		a->force = true;
+		return 0;
+	case 'x':
+		a->no_ifdown = true;
+		return 0;
+	case 'y':
+		a->no_sync = true;
+		return 0;
+	case 'i':
+		a->o.no_checks = true;
+		return 0;
+	case 's':
+		a->sc = SC_FILE;
+		return 0;
+	case 'c':
+		a->sc = SC_LOAD;
+		return 0;
+	case 'a':
+		a->sc = SC_AUTO;
+		return 0;
+	case 'd':
+		a->debug = true;
+		return 0;
+	case 't':
+		return 0;
+	case OPT_INITRD:
+		a->o.initrd = optarg;
+		return 0;
+	case OPT_APPEND:
+		a->o.append = optarg;
+		return 0;
+	case OPT_REUSE:
+		a->o.reuse_cmdline = true;
+		return 0;
+	case OPT_DTB:
+		a->o.dtb = optarg;
+		return 0;
+	case OPT_MEMMIN:
+		return parse_addr(optarg, &a->o.mem_min);
+	case OPT_MEMMAX:
+		return parse_addr(optarg, &a->o.mem_max);
+	case OPT_SYSROOT:
+		a->sysroot = optarg;
+		return 0;
+	case OPT_DRYRUN:
+		a->dry_run = optarg;
+		return 0;
+	case OPT_IGNORE:
+		a->ignore_preflight = true;
+		return 0;
 	case OPT_LPI:
 		if (!strcmp(optarg, "auto"))
 			a->o.lpi = KX_LPI_AUTO;
@@ -165,13 +214,18 @@ static int one_opt(struct args *a, int c)
 		else if (!strcmp(optarg, "never"))
 			a->o.lpi = KX_LPI_NEVER;
 		else
-			return fail_usage("--lpi-reserve takes auto, always or never: ",
-					  optarg);
+			return fail_usage(
+				"--lpi-reserve takes auto, always or never: ",
+				optarg);
 		return 0;
-	case 'v': printf("kexec from %s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		  return -1;
-	case 'h': usage(); return -1;
-	default: return 1;	/* getopt said what */
+	case 'v':
+		printf("kexec from %s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return -1;
+	case 'h':
+		usage();
+		return -1;
+	default:
+		return 1; /* getopt said what */
 	}
 }
 
@@ -181,7 +235,8 @@ static int check_args(struct args *a, int argc, char **argv)
 		/* -S alone asks about the crash kernel, -S -l the other */
 		a->o.crash = a->action != ACT_LOAD;
 		a->action = ACT_STATUS;
-		return optind < argc ? fail_usage("-S takes no kernel", NULL) : 0;
+		return optind < argc ? fail_usage("-S takes no kernel", NULL) :
+				       0;
 	}
 	if (optind < argc)
 		a->o.kernel = argv[optind++];
@@ -192,24 +247,29 @@ static int check_args(struct args *a, int argc, char **argv)
 		a->action = ACT_LOAD;
 	if (a->action == ACT_NONE && a->o.kernel) {
 		a->action = ACT_LOAD;
-		a->load_and_exec = true;	/* as kexec-tools: load, boot */
+		a->load_and_exec = true; /* as kexec-tools: load, boot */
 	}
 	if (a->force && a->action == ACT_LOAD)
 		a->load_and_exec = !a->o.crash;
 	if (a->action == ACT_NONE)
-		return fail_usage("nothing to do: give -l, -p, -u, -e or -S", NULL);
+		return fail_usage("nothing to do: give -l, -p, -u, -e or -S",
+				  NULL);
 	if (a->action == ACT_LOAD && !a->o.kernel)
 		return fail_usage("no kernel to load", NULL);
 	if (a->action != ACT_LOAD && a->o.kernel)
-		return fail_usage("a kernel goes only with -l or -p: ", a->o.kernel);
+		return fail_usage("a kernel goes only with -l or -p: ",
+				  a->o.kernel);
 	if (a->sysroot && a->action == ACT_EXEC && !a->dry_run)
-		return 0;	/* check a captured machine at the jump, no jump */
-	if ((a->sysroot || a->dry_run) && (a->action != ACT_LOAD || !a->dry_run))
-		return fail_usage("--sysroot and --dry-run plan a load: give both with -l or -p (or --sysroot with -e)",
-				  NULL);
+		return 0; /* check a captured machine at the jump, no jump */
+	if ((a->sysroot || a->dry_run) &&
+	    (a->action != ACT_LOAD || !a->dry_run))
+		return fail_usage(
+			"--sysroot and --dry-run plan a load: give both with -l or -p (or --sysroot with -e)",
+			NULL);
 	if (a->sc == SC_FILE && a->dry_run)
-		return fail_usage("--dry-run plans kexec_load; kexec_file_load is the kernel's own",
-				  NULL);
+		return fail_usage(
+			"--dry-run plans kexec_load; kexec_file_load is the kernel's own",
+			NULL);
 	return 0;
 }
 
@@ -217,7 +277,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 {
 	int c, ret;
 
-	opterr = 0;	/* our own one-line message, named "kexec" */
+	opterr = 0; /* our own one-line message, named "kexec" */
 	while ((c = getopt_long(argc, argv, "hvdfixyluet:pscaS", longopts,
 				NULL)) >= 0) {
 		if (c == '?' || c == ':')
@@ -233,8 +293,9 @@ static int parse_args(struct args *a, int argc, char **argv)
 /* kexec-tools' -S: the exit status is what sysfs says, 1 when loaded */
 static int status(const struct args *a)
 {
-	FILE *f = fopen(a->o.crash ? "/sys/kernel/kexec_crash_loaded"
-				   : "/sys/kernel/kexec_loaded", "r");
+	FILE *f = fopen(a->o.crash ? "/sys/kernel/kexec_crash_loaded" :
+				     "/sys/kernel/kexec_loaded",
+			"r");
 	int v = 0;
 
 	if (!f || fscanf(f, "%d", &v) != 1)
@@ -250,11 +311,13 @@ static void debug_plan(const struct kx_plan *p)
 		(unsigned long long)p->entry, (unsigned long long)p->kernel,
 		(unsigned long long)p->dtb);
 	for (size_t i = 0; i < p->nseg; i++)
-		fprintf(stderr, "kexec: segment %zu %-10s 0x%llx+0x%llx (%zu bytes)\n",
+		fprintf(stderr,
+			"kexec: segment %zu %-10s 0x%llx+0x%llx (%zu bytes)\n",
 			i, p->seg[i].what, (unsigned long long)p->seg[i].mem,
 			(unsigned long long)p->seg[i].memsz, p->seg[i].bufsz);
 	for (size_t i = 0; i < p->nkeep; i++)
-		fprintf(stderr, "kexec: LPI table 0x%llx-0x%llx kept reserved\n",
+		fprintf(stderr,
+			"kexec: LPI table 0x%llx-0x%llx kept reserved\n",
 			(unsigned long long)p->keep[i].start,
 			(unsigned long long)p->keep[i].end);
 }
@@ -270,7 +333,8 @@ static bool file_load_ok(const struct kx_plan *p)
 
 	for (size_t i = 0; i < p->nkeep; i++)
 		if (!p->have_facts ||
-		    gk_reservation_of(f, GK_LOADER_KEXEC_TOOLS, p->keep[i].start,
+		    gk_reservation_of(f, GK_LOADER_KEXEC_TOOLS,
+				      p->keep[i].start,
 				      p->keep[i].end - p->keep[i].start + 1) ==
 			    GK_RSV_NONE)
 			return false;
@@ -285,17 +349,20 @@ static int preflight(const struct args *a, const struct kx_plan *p,
 		     bool file_load)
 {
 	enum gk_target t = a->o.crash ? GK_KDUMP : GK_KEXEC;
-	enum gk_loader l = p->passed && !file_load ? GK_LOADER_OURS
-						   : GK_LOADER_KEXEC_TOOLS;
+	enum gk_loader l = p->passed && !file_load ? GK_LOADER_OURS :
+						     GK_LOADER_KEXEC_TOOLS;
 	const struct gk_finding *fatal = NULL;
 	struct gk_report r;
 	enum gk_verdict v;
 	bool refuse;
 
 	if (!p->have_facts || gk_judge(&p->facts, l, &r) < 0) {
-		fprintf(stderr, "kexec: preflight: could not diagnose the LPI tables (%s)%s\n",
+		fprintf(stderr,
+			"kexec: preflight: could not diagnose the LPI tables (%s)%s\n",
 			p->have_facts ? "out of memory" : p->lpi_why,
-			a->ignore_preflight ? "" : ": not loading (--ignore-preflight to override)");
+			a->ignore_preflight ?
+				"" :
+				": not loading (--ignore-preflight to override)");
 		return a->ignore_preflight ? 0 : -1;
 	}
 	v = r.verdict[t];
@@ -308,14 +375,15 @@ static int preflight(const struct args *a, const struct kx_plan *p,
 		const struct gk_finding *fd = &r.findings[i];
 
 		if (refuse && fd == fatal)
-			continue;	/* the refusal line says it */
+			continue; /* the refusal line says it */
 		if (fd->sev[t] >= GK_SEV_WARN ||
 		    (a->debug && fd->sev[t] == GK_SEV_INFO))
 			fprintf(stderr, "kexec: preflight: %s %s: %s\n",
 				gk_sev_name(fd->sev[t]), fd->code, fd->msg);
 	}
 	if (refuse)
-		fprintf(stderr, "kexec: preflight: %s for %s (%s: %s): not loading (--ignore-preflight to override)\n",
+		fprintf(stderr,
+			"kexec: preflight: %s for %s (%s: %s): not loading (--ignore-preflight to override)\n",
 			gk_verdict_name(v), gk_target_name(t),
 			fatal ? fatal->code : "?", fatal ? fatal->msg : "");
 	gk_report_free(&r);
@@ -335,7 +403,8 @@ static int do_load(struct args *a, const struct sysroot *sr)
 	if (a->debug)
 		debug_plan(&p);
 	if (a->sc == SC_FILE && !file_load_ok(&p) && !a->ignore_preflight) {
-		fprintf(stderr, "kexec: -s: kexec_file_load cannot pass the live LPI tables on, and nothing reserves them on this boot\n");
+		fprintf(stderr,
+			"kexec: -s: kexec_file_load cannot pass the live LPI tables on, and nothing reserves them on this boot\n");
 		kx_plan_free(&p);
 		return 1;
 	}
@@ -345,20 +414,21 @@ static int do_load(struct args *a, const struct sysroot *sr)
 	}
 	if (a->dry_run) {
 		ret = kx_dry_run(&p, &a->o, a->dry_run, &e);
-	} else if (a->sc == SC_FILE ||
-		   (a->sc == SC_AUTO && file_load_ok(&p))) {
+	} else if (a->sc == SC_FILE || (a->sc == SC_AUTO && file_load_ok(&p))) {
 		how = "kexec_file_load";
 		ret = kx_load_file(&a->o, p.cmdline, &e);
 		if (ret == -GK_ERR_NOTFOUND && a->sc == SC_AUTO) {
 			if (a->debug)
-				fprintf(stderr, "kexec: %s; falling back to kexec_load\n",
+				fprintf(stderr,
+					"kexec: %s; falling back to kexec_load\n",
 					e.msg);
 			how = "kexec_load";
 			ret = kx_load(sr, &p, &e);
 		}
 	} else {
 		if (a->debug && a->sc == SC_AUTO)
-			fprintf(stderr, "kexec: kexec_load: the LPI tables must be passed in our device tree\n");
+			fprintf(stderr,
+				"kexec: kexec_load: the LPI tables must be passed in our device tree\n");
 		ret = kx_load(sr, &p, &e);
 	}
 	if (!ret && !a->dry_run) {
@@ -385,11 +455,13 @@ static int say_stale(const struct args *a, const struct gk_facts *f,
 		const struct gk_rdfact *rd;
 
 		if (r->findings[i].rd < 0)
-			continue;	/* LOADED-STALE names one always */
+			continue; /* LOADED-STALE names one always */
 		rd = &f->rds[r->findings[i].rd];
-		fprintf(stderr, "kexec: CPU%d's LPI pending table 0x%llx is live since the load and not reserved for the next kernel: load again%s\n",
+		fprintf(stderr,
+			"kexec: CPU%d's LPI pending table 0x%llx is live since the load and not reserved for the next kernel: load again%s\n",
 			rd->cpu, (unsigned long long)rd->pend,
-			a->ignore_preflight ? " (ignored)" : " (or --ignore-preflight)");
+			a->ignore_preflight ? " (ignored)" :
+					      " (or --ignore-preflight)");
 	}
 	return r->nfindings != 0;
 }
@@ -416,12 +488,13 @@ static int check_at_jump(const struct args *a)
 	ret = gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed);
 	if (ret == -GK_ERR_NOENT) {
 		sysroot_free(sr);
-		return 0;	/* not loaded by us: nothing to compare */
+		return 0; /* not loaded by us: nothing to compare */
 	}
 	if (ret < 0) {
 		gk_fail(&e, ret, GK_MANIFEST_KEXEC ": %s",
-			ret == -GK_ERR_FORMAT ? "not a gic-kexec manifest (version 1)"
-					      : gk_strerror(ret));
+			ret == -GK_ERR_FORMAT ?
+				"not a gic-kexec manifest (version 1)" :
+				gk_strerror(ret));
 		goto unknown;
 	}
 	if (kx_gather_facts(sr, &f, &e) < 0)

@@ -49,8 +49,8 @@ int kx_manifest(FILE *out, const struct kx_plan *p, const struct kx_opts *o,
 	gk_json_str(&j, "compression", p->compression);
 	gk_json_addr(&j, "load", p->kernel);
 	gk_json_close(&j, '}');
-	o->initrd ? gk_json_str(&j, "initrd", o->initrd)
-		  : gk_json_null(&j, "initrd");
+	o->initrd ? gk_json_str(&j, "initrd", o->initrd) :
+		    gk_json_null(&j, "initrd");
 	gk_json_addr(&j, "dtb", p->dtb);
 	gk_json_str(&j, "cmdline", p->cmdline);
 	gk_json_bool(&j, "checks", !o->no_checks);
@@ -84,12 +84,12 @@ int kx_manifest(FILE *out, const struct kx_plan *p, const struct kx_opts *o,
 		const struct gk_rdfact *rd = &p->facts.rds[i];
 
 		gk_json_open(&j, NULL, '{');
-		rd->cpu >= 0 ? gk_json_int(&j, "cpu", rd->cpu)
-			     : gk_json_null(&j, "cpu");
+		rd->cpu >= 0 ? gk_json_int(&j, "cpu", rd->cpu) :
+			       gk_json_null(&j, "cpu");
 		gk_json_addr(&j, "base", rd->base);
 		gk_json_bool(&j, "lpis", rd->lpis);
-		rd->pend ? gk_json_addr(&j, "pend", rd->pend)
-			 : gk_json_null(&j, "pend");
+		rd->pend ? gk_json_addr(&j, "pend", rd->pend) :
+			   gk_json_null(&j, "pend");
 		gk_json_close(&j, '}');
 	}
 	gk_json_close(&j, ']');
@@ -154,8 +154,7 @@ static bool locked_down(const struct sysroot *sr)
 	return locked;
 }
 
-int kx_load(const struct sysroot *sr, const struct kx_plan *p,
-	    struct gk_err *e)
+int kx_load(const struct sysroot *sr, const struct kx_plan *p, struct gk_err *e)
 {
 	struct kexec_segment segs[KX_MAX_SEGMENTS];
 	unsigned long flags = KEXEC_ARCH_DEFAULT;
@@ -163,9 +162,11 @@ int kx_load(const struct sysroot *sr, const struct kx_plan *p,
 
 	for (size_t i = 0; i < p->nseg; i++)
 		segs[i] = (struct kexec_segment){
-			.buf = p->seg[i].buf, .bufsz = p->seg[i].bufsz,
+			.buf = p->seg[i].buf,
+			.bufsz = p->seg[i].bufsz,
 			.mem = (const void *)(uintptr_t)p->seg[i].mem,
-			.memsz = (size_t)p->seg[i].memsz };
+			.memsz = (size_t)p->seg[i].memsz
+		};
 	if (p->crash)
 		flags |= KEXEC_ON_CRASH;
 	r = syscall(SYS_kexec_load, (unsigned long)p->entry, p->nseg, segs,
@@ -173,16 +174,17 @@ int kx_load(const struct sysroot *sr, const struct kx_plan *p,
 	if (r == 0)
 		return 0;
 	if (errno == EPERM && locked_down(sr))
-		return gk_fail(e, -GK_ERR_LOCKDOWN,
-			       "kexec_load: refused by kernel lockdown (Secure Boot): only signed images through kexec_file_load (-s)");
+		return gk_fail(
+			e, -GK_ERR_LOCKDOWN,
+			"kexec_load: refused by kernel lockdown (Secure Boot): only signed images through kexec_file_load (-s)");
 	if (errno == EPERM)
-		return gk_fail(e, -GK_ERR_ACCESS,
-			       "kexec_load: permission denied (needs CAP_SYS_BOOT; kernel.kexec_load_disabled?)");
+		return gk_fail(
+			e, -GK_ERR_ACCESS,
+			"kexec_load: permission denied (needs CAP_SYS_BOOT; kernel.kexec_load_disabled?)");
 	return gk_fail(e, gk_errno(errno), "kexec_load: %s", strerror(errno));
 }
 
-int kx_load_file(const struct kx_opts *o, const char *cmdline,
-		 struct gk_err *e)
+int kx_load_file(const struct kx_opts *o, const char *cmdline, struct gk_err *e)
 {
 	unsigned long flags = o->crash ? KEXEC_FILE_ON_CRASH : 0;
 	int kfd, ifd = -1;
@@ -201,8 +203,8 @@ int kx_load_file(const struct kx_opts *o, const char *cmdline,
 		return gk_fail(e, gk_errno(err), "%s: %s",
 			       kfd < 0 ? o->kernel : o->initrd, strerror(err));
 	}
-	r = syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1,
-		    cmdline, flags);
+	r = syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1, cmdline,
+		    flags);
 	close(kfd);
 	if (ifd >= 0)
 		close(ifd);
@@ -257,8 +259,8 @@ int kx_exec(bool sync_first, bool ifdown, struct gk_err *e)
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 		LINUX_REBOOT_CMD_KEXEC, NULL);
 	return gk_fail(e, gk_errno(errno), "reboot(LINUX_REBOOT_CMD_KEXEC): %s",
-		       errno == EINVAL ? "no kernel is loaded"
-				       : strerror(errno));
+		       errno == EINVAL ? "no kernel is loaded" :
+					 strerror(errno));
 }
 
 /* @rundir/@name, the directory made when it is missing */
@@ -283,9 +285,9 @@ static int fill_manifest(FILE *out, void *arg, struct gk_err *e)
 {
 	const struct record *r = arg;
 
-	(void)e;	/* only the stream fails, and the caller names it */
-	return kx_manifest(out, r->p, r->o, r->syscall_name) < 0 ? -GK_ERR_IO
-								  : 0;
+	(void)e; /* only the stream fails, and the caller names it */
+	return kx_manifest(out, r->p, r->o, r->syscall_name) < 0 ? -GK_ERR_IO :
+								   0;
 }
 
 int kx_record(const char *rundir, const struct kx_plan *p,
@@ -296,8 +298,9 @@ int kx_record(const char *rundir, const struct kx_plan *p,
 	char path[PATH_MAX];
 	int ret;
 
-	ret = run_path(rundir, p->crash ? GK_MANIFEST_CRASH_NAME
-					: GK_MANIFEST_KEXEC_NAME,
+	ret = run_path(rundir,
+		       p->crash ? GK_MANIFEST_CRASH_NAME :
+				  GK_MANIFEST_KEXEC_NAME,
 		       path, sizeof(path), e);
 	if (ret < 0)
 		return ret;
@@ -314,7 +317,7 @@ static int fill_args(FILE *out, void *arg, struct gk_err *e)
 {
 	const struct args *a = arg;
 
-	(void)e;	/* only the stream fails, and the caller names it */
+	(void)e; /* only the stream fails, and the caller names it */
 	fwrite(a->cwd, 1, strlen(a->cwd) + 1, out);
 	for (int i = 1; i < a->argc; i++)
 		fwrite(a->argv[i], 1, strlen(a->argv[i]) + 1, out);
@@ -326,15 +329,16 @@ static int fill_args(FILE *out, void *arg, struct gk_err *e)
  * memory hotplug: the working directory, then each argument, all ending in
  * NUL (as /proc/PID/cmdline), so a shell reads them back with xargs -0.
  */
-int kx_record_args(const char *rundir, bool crash, int argc,
-		   char *const argv[], struct gk_err *e)
+int kx_record_args(const char *rundir, bool crash, int argc, char *const argv[],
+		   struct gk_err *e)
 {
 	struct args a = { .argc = argc, .argv = argv };
 	char cwd[PATH_MAX], path[PATH_MAX];
 	int ret;
 
 	if (!getcwd(cwd, sizeof(cwd)))
-		return gk_fail(e, gk_errno(errno), "getcwd: %s", strerror(errno));
+		return gk_fail(e, gk_errno(errno), "getcwd: %s",
+			       strerror(errno));
 	a.cwd = cwd;
 	ret = run_path(rundir, crash ? GK_ARGS_CRASH_NAME : GK_ARGS_KEXEC_NAME,
 		       path, sizeof(path), e);

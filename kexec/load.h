@@ -42,7 +42,6 @@ int kx_unload(bool crash, struct gk_err *e);
 /* kexec -e: reboot into the loaded image; returns only on failure */
 int kx_exec(bool sync_first, bool ifdown, struct gk_err *e);
 
-
 /*
  * What is loaded, for gicdiag and gic-kexec rearm, kept in @rundir
  * (GK_RUNDIR; another directory in tests) and written whole or not at all
@@ -52,8 +51,8 @@ int kx_exec(bool sync_first, bool ifdown, struct gk_err *e);
 int kx_record(const char *rundir, const struct kx_plan *p,
 	      const struct kx_opts *o, const char *syscall_name,
 	      struct gk_err *e);
-int kx_record_args(const char *rundir, bool crash, int argc,
-		   char *const argv[], struct gk_err *e);
+int kx_record_args(const char *rundir, bool crash, int argc, char *const argv[],
+		   struct gk_err *e);
 /* remove the manifest and arguments of an unloaded image */
 void kx_forget(const char *rundir, bool crash);
 

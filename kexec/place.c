@@ -4,8 +4,7 @@
 
 #include "place.h"
 
-static int push(struct kx_free *fr, size_t *cap, uint64_t start,
-		uint64_t end)
+static int push(struct kx_free *fr, size_t *cap, uint64_t start, uint64_t end)
 {
 	if (fr->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
@@ -33,12 +32,13 @@ static int carve(struct kx_free *fr, size_t *cap, const struct gk_range *hole)
 			continue;
 		if (hole->start > r->start) {
 			r->end = hole->start - 1;
-			if (end > hole->end && push(fr, cap, hole->end + 1, end))
+			if (end > hole->end &&
+			    push(fr, cap, hole->end + 1, end))
 				return -GK_ERR_NOMEM;
 		} else if (end > hole->end) {
 			r->start = hole->end + 1;
 		} else {
-			r->start = 1;	/* empty: dropped below */
+			r->start = 1; /* empty: dropped below */
 			r->end = 0;
 		}
 	}
@@ -96,8 +96,8 @@ static int from_crash(const struct iomem *io, struct kx_free *fr, size_t *cap)
 	return 0;
 }
 
-int kx_free_init(const struct iomem *io, bool crash, uint64_t min,
-		 uint64_t max, const struct gk_range *avoid, size_t navoid,
+int kx_free_init(const struct iomem *io, bool crash, uint64_t min, uint64_t max,
+		 const struct gk_range *avoid, size_t navoid,
 		 struct kx_free *fr, struct gk_err *e)
 {
 	struct gk_range below = { 0, min ? min - 1 : 0 };
@@ -119,9 +119,10 @@ int kx_free_init(const struct iomem *io, bool crash, uint64_t min,
 	}
 	drop_empty(fr);
 	if (!fr->n)
-		return gk_fail(e, -GK_ERR_NOTFOUND, "%s",
-			       crash ? "no Crash kernel memory in /proc/iomem (boot with crashkernel=)"
-				     : "no usable System RAM in /proc/iomem");
+		return gk_fail(
+			e, -GK_ERR_NOTFOUND, "%s",
+			crash ? "no Crash kernel memory in /proc/iomem (boot with crashkernel=)" :
+				"no usable System RAM in /proc/iomem");
 	return 0;
 }
 
@@ -143,7 +144,7 @@ static bool fit(const struct gk_range *r, uint64_t size, uint64_t align,
 		return false;
 	if (top_down) {
 		s = ((r->end - size + 1 - offset) & ~(align - 1)) + offset;
-		if (s > r->end - size + 1)	/* offset pushed it past */
+		if (s > r->end - size + 1) /* offset pushed it past */
 			s -= align;
 	} else {
 		s = ((lo - offset + align - 1) & ~(align - 1)) + offset;
@@ -157,7 +158,7 @@ static bool fit(const struct gk_range *r, uint64_t size, uint64_t align,
 
 		if (top_down || size > no_cross)
 			return false;
-		s = next;	/* start at the boundary: aligned to it too */
+		s = next; /* start at the boundary: aligned to it too */
 		if (s + size - 1 > r->end)
 			return false;
 	}
@@ -165,9 +166,8 @@ static bool fit(const struct gk_range *r, uint64_t size, uint64_t align,
 	return true;
 }
 
-int kx_alloc(struct kx_free *fr, uint64_t size, uint64_t align,
-	     uint64_t offset, uint64_t no_cross, uint64_t above, bool top_down,
-	     uint64_t *out)
+int kx_alloc(struct kx_free *fr, uint64_t size, uint64_t align, uint64_t offset,
+	     uint64_t no_cross, uint64_t above, bool top_down, uint64_t *out)
 {
 	size_t cap = fr->n;
 	struct gk_range used;

@@ -19,7 +19,7 @@
 #include "range.h"
 
 struct kx_free {
-	struct gk_range *r;	/* free ranges, sorted, disjoint */
+	struct gk_range *r; /* free ranges, sorted, disjoint */
 	size_t n;
 };
 
@@ -36,8 +36,8 @@ struct kx_free {
  *
  * returns: 0, or -GK_ERR_NOTFOUND when nothing is usable
  */
-int kx_free_init(const struct iomem *io, bool crash, uint64_t min,
-		 uint64_t max, const struct gk_range *avoid, size_t navoid,
+int kx_free_init(const struct iomem *io, bool crash, uint64_t min, uint64_t max,
+		 const struct gk_range *avoid, size_t navoid,
 		 struct kx_free *fr, struct gk_err *e);
 
 void kx_free_release(struct kx_free *fr);
@@ -57,8 +57,7 @@ void kx_free_release(struct kx_free *fr);
  *
  * returns: 0, or -GK_ERR_NOTFOUND
  */
-int kx_alloc(struct kx_free *fr, uint64_t size, uint64_t align,
-	     uint64_t offset, uint64_t no_cross, uint64_t above, bool top_down,
-	     uint64_t *out);
+int kx_alloc(struct kx_free *fr, uint64_t size, uint64_t align, uint64_t offset,
+	     uint64_t no_cross, uint64_t above, bool top_down, uint64_t *out);
 
 #endif

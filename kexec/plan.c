@@ -24,7 +24,7 @@ extern const uint8_t kx_purgatory_start[], kx_purgatory_end[];
 
 #define SZ_2M 0x200000ull
 #define KX_INITRD_MAX (4ull << 30)
-#define KX_IDMAP_SIZE 0x10000ull	/* the purgatory's page tables */
+#define KX_IDMAP_SIZE 0x10000ull /* the purgatory's page tables */
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -51,8 +51,8 @@ static int read_host_file(const char *path, uint64_t max, uint8_t **buf,
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
 		close(fd);
 		return gk_fail(e, -GK_ERR_TOOBIG, "%s: %s", path,
-			       S_ISREG(st.st_mode) ? "too large"
-						   : "not a regular file");
+			       S_ISREG(st.st_mode) ? "too large" :
+						     "not a regular file");
 	}
 	p = malloc((size_t)st.st_size + 1);
 	while (p && n < (size_t)st.st_size) {
@@ -65,8 +65,8 @@ static int read_host_file(const char *path, uint64_t max, uint8_t **buf,
 	close(fd);
 	if (!p || n != (size_t)st.st_size) {
 		free(p);
-		return gk_fail(e, p ? -GK_ERR_IO : -GK_ERR_NOMEM, "%s: %s", path,
-			       p ? "short read" : "out of memory");
+		return gk_fail(e, p ? -GK_ERR_IO : -GK_ERR_NOMEM, "%s: %s",
+			       path, p ? "short read" : "out of memory");
 	}
 	*buf = p;
 	*len = n;
@@ -83,7 +83,8 @@ static int make_cmdline(const struct sysroot *sr, const struct kx_opts *o,
 
 	out[0] = '\0';
 	if (o->reuse_cmdline) {
-		ret = sysroot_read_file(sr, "/proc/cmdline", 65536, &cur, &len, e);
+		ret = sysroot_read_file(sr, "/proc/cmdline", 65536, &cur, &len,
+					e);
 		if (ret < 0)
 			return ret;
 		for (tok = strtok_r(cur, " \n", &save); tok;
@@ -91,8 +92,8 @@ static int make_cmdline(const struct sysroot *sr, const struct kx_opts *o,
 			if (!strncmp(tok, "BOOT_IMAGE=", 11) ||
 			    (o->crash && !strncmp(tok, "crashkernel=", 12)))
 				continue;
-			n += (size_t)snprintf(out + n, KX_CMDLINE_MAX - n, "%s%s",
-					      n ? " " : "", tok);
+			n += (size_t)snprintf(out + n, KX_CMDLINE_MAX - n,
+					      "%s%s", n ? " " : "", tok);
 			if (n >= KX_CMDLINE_MAX)
 				break;
 		}
@@ -112,9 +113,12 @@ static int make_cmdline(const struct sysroot *sr, const struct kx_opts *o,
 static int add_seg(struct kx_plan *p, const char *what, uint8_t *buf,
 		   size_t bufsz, uint64_t mem, uint64_t memsz)
 {
-	p->seg[p->nseg++] = (struct kx_segment){
-		.what = what, .buf = buf, .bufsz = bufsz, .mem = mem,
-		.memsz = align_up(memsz, KX_SEG_ALIGN) };
+	p->seg[p->nseg++] =
+		(struct kx_segment){ .what = what,
+				     .buf = buf,
+				     .bufsz = bufsz,
+				     .mem = mem,
+				     .memsz = align_up(memsz, KX_SEG_ALIGN) };
 	return 0;
 }
 
@@ -139,8 +143,9 @@ static void hash_segments(struct kx_plan *p, size_t from)
 	bool started[KX_MAX_SEGMENTS] = { false };
 
 	for (size_t i = from; i < p->nseg; i++)
-		started[i] = p->seg[i].bufsz >= (1u << 20) &&
-			     !pthread_create(&tid[i], NULL, hash_one, &p->seg[i]);
+		started[i] =
+			p->seg[i].bufsz >= (1u << 20) &&
+			!pthread_create(&tid[i], NULL, hash_one, &p->seg[i]);
 	for (size_t i = from; i < p->nseg; i++) {
 		if (started[i])
 			pthread_join(tid[i], NULL);
@@ -155,7 +160,8 @@ static bool efi_covers(const struct gk_facts *f, const struct gk_range *r,
 {
 	for (size_t i = 0; i < n; i++)
 		if (f->mr != GK_MR_OK ||
-		    !gk_ranges_covers(f->memreserve, f->nmemreserve, &r[i], NULL))
+		    !gk_ranges_covers(f->memreserve, f->nmemreserve, &r[i],
+				      NULL))
 			return false;
 	return n > 0;
 }
@@ -205,13 +211,15 @@ static void attributed(struct kx_plan *p)
 		if (!rd->lpis)
 			continue;
 		if (rd->prop && !prop) {
-			p->tables[p->ntables++] = (struct kx_table){
-				rd->prop, f->prop_size, -1, f->idbits };
+			p->tables[p->ntables++] =
+				(struct kx_table){ rd->prop, f->prop_size, -1,
+						   f->idbits };
 			prop = true;
 		}
 		if (rd->pend && rd->cpu >= 0)
-			p->tables[p->ntables++] = (struct kx_table){
-				rd->pend, f->pend_size, rd->cpu, f->idbits };
+			p->tables[p->ntables++] =
+				(struct kx_table){ rd->pend, f->pend_size,
+						   rd->cpu, f->idbits };
 	}
 }
 
@@ -239,16 +247,20 @@ static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 		p->nkeep = f->nnamed;
 	}
 	attributed(p);
-	p->passed = p->nkeep && o->lpi != KX_LPI_NEVER &&
-		    (o->lpi == KX_LPI_ALWAYS || !efi_covers(f, p->keep, p->nkeep));
+	p->passed =
+		p->nkeep && o->lpi != KX_LPI_NEVER &&
+		(o->lpi == KX_LPI_ALWAYS || !efi_covers(f, p->keep, p->nkeep));
 	if (!p->nkeep)
 		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s",
-			 f->evidence == GK_EVID_NONE ? f->regs_why
-						     : "no redistributor has LPIs enabled");
+			 f->evidence == GK_EVID_NONE ?
+				 f->regs_why :
+				 "no redistributor has LPIs enabled");
 	else if (!p->passed)
-		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s",
-			 o->lpi == KX_LPI_NEVER ? "not passed: --lpi-reserve=never"
-						: "not passed: the EFI memreserve list covers them");
+		snprintf(
+			p->lpi_why, sizeof(p->lpi_why), "%s",
+			o->lpi == KX_LPI_NEVER ?
+				"not passed: --lpi-reserve=never" :
+				"not passed: the EFI memreserve list covers them");
 }
 
 struct ctx {
@@ -265,16 +277,17 @@ static int place_kernel(struct ctx *c)
 {
 	uint64_t at;
 	uint64_t size = align_up(c->img.image_size, KX_SEG_ALIGN);
-	uint8_t *buf = c->img.data;	/* the segment takes it: no copy */
+	uint8_t *buf = c->img.data; /* the segment takes it: no copy */
 
 	c->img.data = NULL;
 	if (kx_alloc(&c->fr, size, SZ_2M, c->img.text_offset, 0, 0, false,
 		     &at) < 0) {
 		free(buf);
-		return gk_fail(c->e, -GK_ERR_NOTFOUND,
-			       "no room for the kernel (%llu bytes at %llu from a 2 MiB boundary)",
-			       (unsigned long long)size,
-			       (unsigned long long)c->img.text_offset);
+		return gk_fail(
+			c->e, -GK_ERR_NOTFOUND,
+			"no room for the kernel (%llu bytes at %llu from a 2 MiB boundary)",
+			(unsigned long long)size,
+			(unsigned long long)c->img.text_offset);
 	}
 	c->p->kernel = at;
 	return add_seg(c->p, "kernel", buf, c->img.size, at, size);
@@ -295,9 +308,10 @@ static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
 		     KX_SEG_ALIGN, 0, 0, c->p->kernel, false, &at) < 0 ||
 	    at + len > c->p->kernel + (32ull << 30)) {
 		free(buf);
-		return gk_fail(c->e, -GK_ERR_NOTFOUND,
-			       "%s: no room for the initrd (%zu bytes) within 32 GiB of the kernel",
-			       c->o->initrd, len);
+		return gk_fail(
+			c->e, -GK_ERR_NOTFOUND,
+			"%s: no room for the initrd (%zu bytes) within 32 GiB of the kernel",
+			c->o->initrd, len);
 	}
 	*start = at;
 	*size = len;
@@ -321,8 +335,9 @@ static int place_elfcorehdr(struct ctx *c, uint64_t *at, uint64_t *len)
 	if (kx_alloc(&c->fr, align_up(n, KX_SEG_ALIGN), KX_SEG_ALIGN, 0, 0, 0,
 		     true, at) < 0) {
 		free(hdr);
-		return gk_fail(c->e, -GK_ERR_NOTFOUND,
-			       "no room for the ELF core header in the crash kernel's memory");
+		return gk_fail(
+			c->e, -GK_ERR_NOTFOUND,
+			"no room for the ELF core header in the crash kernel's memory");
 	}
 	*len = n;
 	return add_seg(c->p, "elfcorehdr", hdr, n, *at, n);
@@ -421,7 +436,8 @@ static int read_kernel(struct ctx *c)
 
 static int plan(struct ctx *c)
 {
-	struct kx_dtb_args a = { .cmdline = c->p->cmdline, .seed = c->o->seed,
+	struct kx_dtb_args a = { .cmdline = c->p->cmdline,
+				 .seed = c->o->seed,
 				 .crash = c->o->crash };
 	int ret;
 
@@ -443,8 +459,8 @@ static int plan(struct ctx *c)
 	if (!ret && c->o->crash) {
 		ret = place_elfcorehdr(c, &a.elfcorehdr, &a.elfcorehdr_size);
 		if (!ret)
-			iomem_find(c->io, "Crash kernel", (struct gk_range **)&a.usable,
-				   &a.nusable);
+			iomem_find(c->io, "Crash kernel",
+				   (struct gk_range **)&a.usable, &a.nusable);
 	}
 	a.keep = c->p->keep;
 	a.nkeep = c->p->passed ? c->p->nkeep : 0;
@@ -458,7 +474,7 @@ static int plan(struct ctx *c)
 		ret = place_purgatory(c);
 	}
 	if (!ret)
-		hash_segments(c->p, c->p->nseg - 1);	/* the purgatory */
+		hash_segments(c->p, c->p->nseg - 1); /* the purgatory */
 	return ret;
 }
 

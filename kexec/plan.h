@@ -20,32 +20,32 @@
 #include "sysroot.h"
 
 #define KX_MAX_SEGMENTS 8
-#define KX_SEG_ALIGN 0x10000ull	/* any arm64 page size: 4K, 16K, 64K */
+#define KX_SEG_ALIGN 0x10000ull /* any arm64 page size: 4K, 16K, 64K */
 #define KX_CMDLINE_MAX 2048
 
 /* --lpi-reserve: pass the live LPI tables to the next kernel's DTB */
 enum kx_lpi_mode {
-	KX_LPI_AUTO,	/* unless the EFI memreserve list covers them all */
+	KX_LPI_AUTO, /* unless the EFI memreserve list covers them all */
 	KX_LPI_ALWAYS,
 	KX_LPI_NEVER,
 };
 
 struct kx_opts {
-	const char *kernel;	/* host file */
-	const char *initrd;	/* host file, or NULL */
-	const char *dtb;	/* --dtb host file, or NULL: the root's */
-	const char *append;	/* --append / --command-line */
+	const char *kernel; /* host file */
+	const char *initrd; /* host file, or NULL */
+	const char *dtb;    /* --dtb host file, or NULL: the root's */
+	const char *append; /* --append / --command-line */
 	bool reuse_cmdline;
-	bool crash;		/* -p */
-	bool no_checks;		/* -i */
+	bool crash;	/* -p */
+	bool no_checks; /* -i */
 	uint64_t mem_min, mem_max;
-	const uint8_t *seed;	/* 72 random bytes, or NULL */
+	const uint8_t *seed; /* 72 random bytes, or NULL */
 	enum kx_lpi_mode lpi;
 };
 
 struct kx_segment {
-	const char *what;	/* "kernel", "initrd", "dtb", ... */
-	uint8_t *buf;		/* owned */
+	const char *what; /* "kernel", "initrd", "dtb", ... */
+	uint8_t *buf;	  /* owned */
 	size_t bufsz;
 	uint64_t mem;
 	uint64_t memsz;
@@ -56,19 +56,19 @@ struct kx_plan {
 	bool crash;
 	struct kx_segment seg[KX_MAX_SEGMENTS];
 	size_t nseg;
-	uint64_t entry;		/* the purgatory's entry */
-	uint64_t kernel;	/* the Image's load address */
+	uint64_t entry;	 /* the purgatory's entry */
+	uint64_t kernel; /* the Image's load address */
 	uint64_t dtb;
 	char cmdline[KX_CMDLINE_MAX];
 	enum kx_format format;
 	char compression[8];
-	struct gk_range *keep;	/* live LPI tables, never overwritten */
+	struct gk_range *keep; /* live LPI tables, never overwritten */
 	size_t nkeep;
-	struct kx_table *tables;	/* the known ones, each with its CPU */
+	struct kx_table *tables; /* the known ones, each with its CPU */
 	size_t ntables;
-	bool passed;		/* ... and passed on in the DTB */
-	char lpi_why[GK_ERR_MSG_MAX];	/* why none, when none */
-	struct gk_facts facts;	/* as gicdiag gathers them, for preflight */
+	bool passed;		      /* ... and passed on in the DTB */
+	char lpi_why[GK_ERR_MSG_MAX]; /* why none, when none */
+	struct gk_facts facts; /* as gicdiag gathers them, for preflight */
 	bool have_facts;
 };
 

@@ -106,9 +106,10 @@ static int check_header(const uint8_t *buf, size_t len, const char *name,
 			       "%s: signature \"%s\", not \"APIC\"", name,
 			       sig_text(buf, sig));
 	if (len < MADT_STRUCTS)
-		return gk_fail(e, -GK_ERR_FORMAT,
-			       "%s: %zu bytes, shorter than the %u-byte MADT header",
-			       name, len, MADT_STRUCTS);
+		return gk_fail(
+			e, -GK_ERR_FORMAT,
+			"%s: %zu bytes, shorter than the %u-byte MADT header",
+			name, len, MADT_STRUCTS);
 	tlen = gk_le32(buf + ACPI_HDR_LENGTH);
 	if (tlen != len)
 		return gk_fail(e, -GK_ERR_FORMAT,
@@ -118,10 +119,11 @@ static int check_header(const uint8_t *buf, size_t len, const char *name,
 		sum += buf[i];
 	/* the kernel only warns; a table that fails it is not to be trusted */
 	if (sum)
-		return gk_fail(e, -GK_ERR_FORMAT,
-			       "%s: checksum is 0x%02x, not 0 (the Checksum byte 0x%02x should be 0x%02x)",
-			       name, sum, buf[ACPI_HDR_REVISION + 1],
-			       (uint8_t)(buf[ACPI_HDR_REVISION + 1] - sum));
+		return gk_fail(
+			e, -GK_ERR_FORMAT,
+			"%s: checksum is 0x%02x, not 0 (the Checksum byte 0x%02x should be 0x%02x)",
+			name, sum, buf[ACPI_HDR_REVISION + 1],
+			(uint8_t)(buf[ACPI_HDR_REVISION + 1] - sum));
 	return 0;
 }
 
@@ -143,12 +145,14 @@ static int next_struct(const uint8_t *buf, size_t len, const char *name,
 		return bad_at(e, -GK_ERR_FORMAT, name, off,
 			      "structure length 0");
 	if (slen < 2)
-		return bad_at(e, -GK_ERR_FORMAT, name, off,
-			      "structure length 1, shorter than its 2-byte header");
+		return bad_at(
+			e, -GK_ERR_FORMAT, name, off,
+			"structure length 1, shorter than its 2-byte header");
 	if (slen > len - off)
-		return bad_at(e, -GK_ERR_FORMAT, name, off,
-			      "structure type 0x%02x length %u runs past the table end at 0x%zx",
-			      buf[off], slen, len);
+		return bad_at(
+			e, -GK_ERR_FORMAT, name, off,
+			"structure type 0x%02x length %u runs past the table end at 0x%zx",
+			buf[off], slen, len);
 	t = madt_type(buf[off]);
 	if (t && slen < t->min_len)
 		return bad_at(e, -GK_ERR_FORMAT, name, off,
@@ -175,9 +179,10 @@ static int count_structs(const uint8_t *buf, size_t len, const char *name,
 		if (slen < 0)
 			return slen;
 		if (++n > MADT_MAX_STRUCTS)
-			return bad_at(e, -GK_ERR_TOOBIG, name, off,
-				      "more than %u interrupt controller structures",
-				      MADT_MAX_STRUCTS);
+			return bad_at(
+				e, -GK_ERR_TOOBIG, name, off,
+				"more than %u interrupt controller structures",
+				MADT_MAX_STRUCTS);
 		switch (buf[off]) {
 		case MADT_TYPE_GICC:
 			c->gicc++;
@@ -185,9 +190,10 @@ static int count_structs(const uint8_t *buf, size_t len, const char *name,
 		case MADT_TYPE_GICD:
 			/* the spec allows one; which would the kernel use? */
 			if (c->gicd++)
-				return bad_at(e, -GK_ERR_FORMAT, name, off,
-					      "second GICD structure (the first is at offset 0x%zx)",
-					      c->gicd_off);
+				return bad_at(
+					e, -GK_ERR_FORMAT, name, off,
+					"second GICD structure (the first is at offset 0x%zx)",
+					c->gicd_off);
 			c->gicd_off = off;
 			break;
 		case MADT_TYPE_GICR:
@@ -224,9 +230,10 @@ static int decode_gicr(struct madt *m, const uint8_t *p, size_t off,
 
 	/* the kernel would ioremap() nothing, or wrap, and fail the probe */
 	if (!gk_range_from_len(&m->gicr[m->ngicr], base, size))
-		return bad_at(e, -GK_ERR_FORMAT, m->name, off,
-			      "GICR discovery range 0x%llx length 0x%x is empty or wraps",
-			      (unsigned long long)base, size);
+		return bad_at(
+			e, -GK_ERR_FORMAT, m->name, off,
+			"GICR discovery range 0x%llx length 0x%x is empty or wraps",
+			(unsigned long long)base, size);
 	m->ngicr++;
 	return 0;
 }
@@ -368,16 +375,17 @@ static int layout_from_gicc(const struct madt *m, struct gic_layout *lay,
 			continue;
 		r = &lay->rdregions[lay->nrdregions];
 		if (!gk_range_from_len(r, g->gicr_base, size))
-			return bad_at(e, -GK_ERR_RANGE, m->name, g->offset,
-				      "GICR base 0x%llx of CPU interface %u wraps past 2^64",
-				      (unsigned long long)g->gicr_base,
-				      g->cpu_iface);
+			return bad_at(
+				e, -GK_ERR_RANGE, m->name, g->offset,
+				"GICR base 0x%llx of CPU interface %u wraps past 2^64",
+				(unsigned long long)g->gicr_base, g->cpu_iface);
 		lay->nrdregions++;
 	}
 	if (!lay->nrdregions)
-		return gk_fail(e, -GK_ERR_NOTFOUND,
-			       "%s: no redistributors: no GICR structure and no enabled GICC with a GICR base",
-			       m->name);
+		return gk_fail(
+			e, -GK_ERR_NOTFOUND,
+			"%s: no redistributors: no GICR structure and no enabled GICC with a GICR base",
+			m->name);
 	lay->rd_per_region = true;
 	return 0;
 }
@@ -403,9 +411,10 @@ int gic_layout_from_madt(const struct madt *m, struct gic_layout *lay,
 	memset(lay, 0, sizeof(*lay));
 	/* 1 and 2 are GICv1/v2 (no redistributors); 5 and up are unknown */
 	if (m->gic_version && m->gic_version != 3 && m->gic_version != 4)
-		return gk_fail(e, -GK_ERR_NOTFOUND,
-			       "%s: the GICD structure says GIC version %u, not 3 or 4",
-			       m->name, m->gic_version);
+		return gk_fail(
+			e, -GK_ERR_NOTFOUND,
+			"%s: the GICD structure says GIC version %u, not 3 or 4",
+			m->name, m->gic_version);
 	lay->dist = m->gicd_base;
 	if (m->ngicr) {
 		ret = layout_from_gicr(m, lay);

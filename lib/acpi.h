@@ -26,11 +26,11 @@
 /* One GICC structure (type 0x0B): a CPU. */
 struct madt_gicc {
 	uint32_t cpu_iface;
-	uint32_t uid;	/* ACPI Processor UID */
-	uint32_t flags;	/* MADT_GICC_* */
-	uint64_t gicr_base;	/* its RD_base, 0 when GICR structures say */
+	uint32_t uid;	    /* ACPI Processor UID */
+	uint32_t flags;	    /* MADT_GICC_* */
+	uint64_t gicr_base; /* its RD_base, 0 when GICR structures say */
 	uint64_t mpidr;
-	uint32_t offset;	/* in the table, for messages */
+	uint32_t offset; /* in the table, for messages */
 };
 
 /* One GIC ITS structure (type 0x0F). */
@@ -40,13 +40,13 @@ struct madt_its {
 };
 
 struct madt {
-	char name[4096];	/* file it came from, for messages */
+	char name[4096]; /* file it came from, for messages */
 	uint8_t revision;
 	uint64_t gicd_base;
-	unsigned int gic_version;	/* GICD's: 0 when not stated */
+	unsigned int gic_version; /* GICD's: 0 when not stated */
 	struct madt_gicc *gicc;
 	size_t ngicc;
-	struct gk_range *gicr;	/* GICR discovery ranges, never empty */
+	struct gk_range *gicr; /* GICR discovery ranges, never empty */
 	size_t ngicr;
 	struct madt_its *its;
 	size_t nits;

@@ -12,8 +12,8 @@ int gk_dl_open(const char *soname, const char *pkg, const struct gk_dlsym *syms,
 	*handle = NULL;
 	if (!h)
 		return gk_fail(e, -GK_ERR_NOTFOUND,
-			       "%s is not installed (Debian package %s)", soname,
-			       pkg);
+			       "%s is not installed (Debian package %s)",
+			       soname, pkg);
 	for (size_t i = 0; i < n; i++) {
 		void *p = dlsym(h, syms[i].name);
 

@@ -17,10 +17,13 @@
 struct gk_dlsym {
 	size_t off;
 	const char *name;
-	const char *alt;	/* an older name, or NULL */
+	const char *alt; /* an older name, or NULL */
 };
 
-#define GK_DLSYM(type, field, name) { offsetof(type, field), name, NULL }
+#define GK_DLSYM(type, field, name)               \
+	{                                         \
+		offsetof(type, field), name, NULL \
+	}
 
 /**
  * gk_dl_open - load @soname and fill @tab from @syms

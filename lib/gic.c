@@ -71,9 +71,9 @@ static int translate_one(const void *fdt, int bus, uint64_t *addr)
 
 	r = fdt_getprop(fdt, bus, "ranges", &len);
 	if (!r)
-		return -1;	/* no ranges: not mapped into the CPU's space */
+		return -1; /* no ranges: not mapped into the CPU's space */
 	if (!len)
-		return 0;	/* empty ranges: identity */
+		return 0; /* empty ranges: identity */
 	if (up < 0 || ca < 1 || pa < 1 || sc < 1)
 		return -1;
 	step = (ca + pa + sc) * 4;
@@ -110,7 +110,8 @@ static int translate(const void *fdt, int node, uint64_t *addr)
 static int reg_entry(const void *fdt, int node, int i, struct gk_range *r)
 {
 	int parent = fdt_parent_offset(fdt, node);
-	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+	int ac = fdt_address_cells(fdt, parent),
+	    sc = fdt_size_cells(fdt, parent);
 	const fdt32_t *p;
 	uint64_t addr, size;
 	int len;
@@ -211,9 +212,10 @@ int gic_layout_from_fdt(const struct gk_fdt *f, struct gic_layout *lay,
 		gic_layout_free(lay);
 		if (ret == -GK_ERR_NOMEM)
 			return gk_fail(e, ret, "out of memory");
-		return gk_fail(e, ret,
-			       "%s: GIC node %s: bad reg, #redistributor-regions or redistributor-stride",
-			       f->name, safe_name(f->blob, gic, nb, sizeof(nb)));
+		return gk_fail(
+			e, ret,
+			"%s: GIC node %s: bad reg, #redistributor-regions or redistributor-stride",
+			f->name, safe_name(f->blob, gic, nb, sizeof(nb)));
 	}
 	snprintf(lay->source, sizeof(lay->source), "device tree /%s",
 		 safe_name(f->blob, gic, nb, sizeof(nb)));
@@ -258,10 +260,11 @@ static int walk_region(struct physmem *pm, const struct gic_layout *lay,
 		return 0;
 	for (;;) {
 		if (rd.base + GIC_FRAME_64K - 1 > reg->end)
-			return gk_fail(e, -GK_ERR_CORRUPT,
-				       "redistributor region %u (0x%llx-0x%llx) ends before a GICR_TYPER with Last",
-				       i, (unsigned long long)reg->start,
-				       (unsigned long long)reg->end);
+			return gk_fail(
+				e, -GK_ERR_CORRUPT,
+				"redistributor region %u (0x%llx-0x%llx) ends before a GICR_TYPER with Last",
+				i, (unsigned long long)reg->start,
+				(unsigned long long)reg->end);
 		ret = gic_read(pm, rd.base, GICR_TYPER, &rd.typer, e);
 		if (ret < 0)
 			return ret;

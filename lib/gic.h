@@ -42,8 +42,8 @@ enum gic_reg {
 
 struct gic_reg_desc {
 	const char *name;
-	uint32_t offset;	/* from the frame's base */
-	unsigned int width;	/* bytes: 4 or 8 */
+	uint32_t offset;    /* from the frame's base */
+	unsigned int width; /* bytes: 4 or 8 */
 };
 
 /**
@@ -58,21 +58,21 @@ const struct gic_reg_desc *gic_reg_desc(enum gic_reg reg);
 #define GICR_TYPER_AFFINITY(t) ((uint32_t)((t) >> 32))
 #define GICR_TYPER_PROCNUM(t) ((unsigned int)(((t) >> 8) & 0xffff))
 #define GICR_CTLR_ENABLE_LPIS (1u << 0)
-#define GICR_PROPBASER_ADDR(v) ((v) & 0x000ffffffffff000ull)
-#define GICR_PROPBASER_IDBITS(v) ((unsigned int)((v) & 0x1f))
-#define GICR_PENDBASER_ADDR(v) ((v) & 0x000fffffffff0000ull)
+#define GICR_PROPBASER_ADDR(v) ((v)&0x000ffffffffff000ull)
+#define GICR_PROPBASER_IDBITS(v) ((unsigned int)((v)&0x1f))
+#define GICR_PENDBASER_ADDR(v) ((v)&0x000fffffffff0000ull)
 #define GIC_PIDR2_ARCH(v) (((v) >> 4) & 0xf)
 
 /* Where the GIC's frames are, from the device tree or the MADT. */
 struct gic_layout {
-	uint64_t dist;	/* GICD base, 0 when unknown */
-	struct gk_range *rdregions;	/* redistributor regions */
+	uint64_t dist;		    /* GICD base, 0 when unknown */
+	struct gk_range *rdregions; /* redistributor regions */
 	size_t nrdregions;
-	uint64_t rdstride;	/* redistributor-stride, 0: from TYPER */
-	bool rd_per_region;	/* each region is one RD (ACPI GICC entries) */
-	uint64_t *its;	/* ITS frame bases */
+	uint64_t rdstride;  /* redistributor-stride, 0: from TYPER */
+	bool rd_per_region; /* each region is one RD (ACPI GICC entries) */
+	uint64_t *its;	    /* ITS frame bases */
 	size_t nits;
-	char source[64];	/* "device tree /intc@8000000", "MADT" */
+	char source[64]; /* "device tree /intc@8000000", "MADT" */
 };
 
 /**
@@ -107,7 +107,7 @@ int gic_read(struct physmem *pm, uint64_t frame, enum gic_reg reg,
 
 /* One redistributor as found by the walk. */
 struct gic_rd {
-	uint64_t base;	/* RD_base */
+	uint64_t base; /* RD_base */
 	unsigned int region;
 	uint64_t typer;
 };

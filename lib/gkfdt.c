@@ -19,12 +19,13 @@ static bool struct_walk_ends(const void *fdt)
 	uint32_t off = 0, size, len;
 
 	if (fdt_check_header(fdt))
-		return true;	/* fdt_check_full() will say what is wrong */
+		return true; /* fdt_check_full() will say what is wrong */
 	if (fdt_version(fdt) < 16)
-		return false;	/* props 8-aligned: walks differ; none today */
+		return false; /* props 8-aligned: walks differ; none today */
 	p = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
-	size = fdt_version(fdt) >= 17 ? fdt_size_dt_struct(fdt) :
-		fdt_totalsize(fdt) - fdt_off_dt_struct(fdt);
+	size = fdt_version(fdt) >= 17 ?
+		       fdt_size_dt_struct(fdt) :
+		       fdt_totalsize(fdt) - fdt_off_dt_struct(fdt);
 	while (size - off >= 4) {
 		uint32_t tag = fdt32_ld((const fdt32_t *)(p + off));
 
@@ -194,9 +195,10 @@ int gk_fdt_reserved_memory(const struct gk_fdt *f, struct gk_range **out,
 	ac = fdt_address_cells(f->blob, parent);
 	sc = fdt_size_cells(f->blob, parent);
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return gk_fail(e, -GK_ERR_BADFDT,
-			       "%s: /reserved-memory: bad #address-cells or #size-cells",
-			       f->name);
+		return gk_fail(
+			e, -GK_ERR_BADFDT,
+			"%s: /reserved-memory: bad #address-cells or #size-cells",
+			f->name);
 	fdt_for_each_subnode(child, f->blob, parent) {
 		const fdt32_t *reg;
 		int len, step = (ac + sc) * 4;
@@ -211,7 +213,8 @@ int gk_fdt_reserved_memory(const struct gk_fdt *f, struct gk_range **out,
 
 			if (!nr) {
 				free(r);
-				return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+				return gk_fail(e, -GK_ERR_NOMEM,
+					       "out of memory");
 			}
 			r = nr;
 			if (gk_range_from_len(&r[k], cells_at(p, ac),

@@ -272,7 +272,7 @@ static struct iomem *iomem_alloc(const char *text, size_t len, size_t lines)
 int iomem_parse(const char *text, size_t len, const char *file,
 		struct iomem **out, struct gk_err *e)
 {
-	struct iomem_parser p = {.file = file ? file : "<iomem>", .e = e};
+	struct iomem_parser p = { .file = file ? file : "<iomem>", .e = e };
 	size_t lines = count_lines(text, len);
 	int ret;
 
@@ -366,7 +366,7 @@ int iomem_find(const struct iomem *io, const char *name, struct gk_range **out,
 
 bool iomem_in_ram(const struct iomem *io, uint64_t start, uint64_t len)
 {
-	struct gk_range want, run = {0, 0};
+	struct gk_range want, run = { 0, 0 };
 	bool have = false;
 
 	if (io->zeroed || !gk_range_from_len(&want, start, len))

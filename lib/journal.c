@@ -38,8 +38,8 @@
 /* _BOOT_ID values to look through for this boot and the others */
 #define MAX_BOOTS 100000u
 
-static const char *const journal_dirs[] = {"/var/log/journal",
-					   "/run/log/journal"};
+static const char *const journal_dirs[] = { "/var/log/journal",
+					    "/run/log/journal" };
 
 /* One entry, as far as it matters here. */
 struct jentry {
@@ -503,8 +503,8 @@ static int next_field(struct xparser *x, struct xfield *f)
 	f->klen = (size_t)((eq ? eq : eol) - p);
 	if (!valid_key(p, f->klen))
 		return gk_fail(x->e, -GK_ERR_FORMAT,
-			       eq ? "%s:%u: bad field name \"%s\""
-				  : "%s:%u: no '=' in \"%s\"",
+			       eq ? "%s:%u: bad field name \"%s\"" :
+				    "%s:%u: no '=' in \"%s\"",
 			       x->file, f->line, shown(p, f->klen, kb));
 	if (!eq && !nl)
 		return gk_fail(x->e, -GK_ERR_FORMAT,
@@ -536,15 +536,15 @@ static void keep_field(struct xraw *r, const struct xfield *f)
 		const char *key;
 		size_t off;
 	} keep[] = {
-		{"_BOOT_ID", offsetof(struct xraw, boot)},
-		{"_TRANSPORT", offsetof(struct xraw, transport)},
-		{"MESSAGE", offsetof(struct xraw, msg)},
-		{"__MONOTONIC_TIMESTAMP", offsetof(struct xraw, mono)},
-		{"_SOURCE_MONOTONIC_TIMESTAMP",
-		 offsetof(struct xraw, src_mono)},
-		{"PRIORITY", offsetof(struct xraw, prio)},
-		{"SYSLOG_FACILITY", offsetof(struct xraw, fac)},
-		{"MESSAGE_ID", offsetof(struct xraw, msgid)},
+		{ "_BOOT_ID", offsetof(struct xraw, boot) },
+		{ "_TRANSPORT", offsetof(struct xraw, transport) },
+		{ "MESSAGE", offsetof(struct xraw, msg) },
+		{ "__MONOTONIC_TIMESTAMP", offsetof(struct xraw, mono) },
+		{ "_SOURCE_MONOTONIC_TIMESTAMP",
+		  offsetof(struct xraw, src_mono) },
+		{ "PRIORITY", offsetof(struct xraw, prio) },
+		{ "SYSLOG_FACILITY", offsetof(struct xraw, fac) },
+		{ "MESSAGE_ID", offsetof(struct xraw, msgid) },
 	};
 
 	if (!r->any) {
@@ -605,7 +605,7 @@ static int raw_numbers(struct xparser *x, const struct xraw *r,
 static int export_entry(struct xparser *x, const struct xraw *r)
 {
 	struct jstate *s = x->s;
-	struct jentry en = {.line = r->line};
+	struct jentry en = { .line = r->line };
 	int ret;
 
 	s->any_entry = true;
@@ -633,7 +633,7 @@ static int export_entry(struct xparser *x, const struct xraw *r)
 
 static int parse_entries(struct xparser *x)
 {
-	struct xraw raw = {0};
+	struct xraw raw = { 0 };
 	struct xfield f;
 	int ret;
 
@@ -687,7 +687,7 @@ int gk_journal_parse_export(const char *buf, size_t len, const char *file,
 			    const char *boot_id, struct klog **out,
 			    struct gk_journal_info *info, struct gk_err *e)
 {
-	struct jstate s = {.info = info, .e = e};
+	struct jstate s = { .info = info, .e = e };
 	char id[BOOT_ID_LEN + 1];
 	int ret;
 
@@ -906,7 +906,7 @@ static const struct gk_dlsym sd_syms[] = {
 	GK_DLSYM(struct sdlib, restart_unique, "sd_journal_restart_unique"),
 	{ offsetof(struct sdlib, enumerate_unique),
 	  "sd_journal_enumerate_available_unique",
-	  "sd_journal_enumerate_unique" },	/* before systemd 246 */
+	  "sd_journal_enumerate_unique" }, /* before systemd 246 */
 };
 
 /* An open journal, with the functions to read it. */
@@ -971,11 +971,10 @@ static int sd_entry(struct jrn *j, struct jentry *en)
 	en->driver = sd_is(j, "_TRANSPORT", "driver");
 	en->missed_id = sd_is(j, "MESSAGE_ID", MISSED_ID);
 	en->prio = sd_number(j, "PRIORITY", 7, &v) > 0 ? (int)v : -1;
-	en->facility =
-		sd_number(j, "SYSLOG_FACILITY", 255, &v) > 0 ? (int)v : -1;
+	en->facility = sd_number(j, "SYSLOG_FACILITY", 255, &v) > 0 ? (int)v :
+								      -1;
 	/* without a boot id to fill, it fails for any boot but the host's */
-	en->has_jtime =
-		j->f->get_monotonic_usec(j->j, &en->jusec, &boot) >= 0;
+	en->has_jtime = j->f->get_monotonic_usec(j->j, &en->jusec, &boot) >= 0;
 	en->has_time = sd_number(j, "_SOURCE_MONOTONIC_TIMESTAMP", UINT64_MAX,
 				 &en->usec) > 0;
 	if (!en->has_time) {
@@ -1032,7 +1031,7 @@ static int sd_read(struct jrn *j, struct jstate *s)
 	if (r < 0)
 		return sd_fail(s, r, "matching this boot");
 	while ((r = j->f->next(j->j)) > 0) {
-		struct jentry en = {.line = ++n};
+		struct jentry en = { .line = ++n };
 
 		if (n > KLOG_MAX_LINES + 4096u)
 			return gk_fail(s->e, -GK_ERR_TOOBIG,
@@ -1058,7 +1057,7 @@ static int load_sd(struct sdlib *f, void **h, struct jstate *s)
 
 static int read_live(const struct sysroot *sr, struct jstate *s)
 {
-	struct jfiles jf = {0};
+	struct jfiles jf = { 0 };
 	struct sdlib f;
 	struct jrn j = { .f = &f };
 	void *h;
@@ -1067,7 +1066,7 @@ static int read_live(const struct sysroot *sr, struct jstate *s)
 	s->live = true;
 	r = scan_journals(sr, &jf, s);
 	if (r < 0 || !s->nfiles)
-		return r;	/* no journal file: nothing to read */
+		return r; /* no journal file: nothing to read */
 	r = load_sd(&f, &h, s);
 	if (r < 0)
 		return r;
@@ -1084,7 +1083,7 @@ static int read_live(const struct sysroot *sr, struct jstate *s)
 
 static int read_files(const struct sysroot *sr, struct jstate *s)
 {
-	struct jfiles jf = {0};
+	struct jfiles jf = { 0 };
 	struct sdlib f;
 	struct jrn j = { .f = &f };
 	void *h;
@@ -1164,7 +1163,7 @@ static int read_regular(const struct sysroot *sr, const char *path, size_t max,
 static int read_snapshot(const struct sysroot *sr, struct jstate *s)
 {
 	char name[PATH_MAX];
-	struct gk_err e2 = {0};
+	struct gk_err e2 = { 0 };
 	size_t len = 0;
 	char *buf = NULL;
 	int r;
@@ -1180,9 +1179,9 @@ static int read_snapshot(const struct sysroot *sr, struct jstate *s)
 	}
 	snprintf(s->info->where, sizeof(s->info->where), "journal export %s",
 		 GK_JOURNAL_EXPORT);
-	r = export_state(
-		s, buf, len,
-		sysroot_name(sr, GK_JOURNAL_EXPORT, name, sizeof(name)));
+	r = export_state(s, buf, len,
+			 sysroot_name(sr, GK_JOURNAL_EXPORT, name,
+				      sizeof(name)));
 	free(buf);
 	return r;
 }
@@ -1191,7 +1190,7 @@ int gk_journal_kernel(const struct sysroot *sr, const char *boot_id,
 		      struct klog **out, struct gk_journal_info *info,
 		      struct gk_err *e)
 {
-	struct jstate s = {.info = info, .e = e};
+	struct jstate s = { .info = info, .e = e };
 	char id[BOOT_ID_LEN + 1];
 	int ret;
 

@@ -496,8 +496,8 @@ static bool parse_id128(const char *s, const char *end, char id[33])
 	for (int i = 0; i < 32; i++) {
 		if (gk_hexval(s[i]) < 0)
 			return false;
-		id[i] = s[i] >= 'A' && s[i] <= 'F' ? (char)(s[i] - 'A' + 'a')
-						   : s[i];
+		id[i] = s[i] >= 'A' && s[i] <= 'F' ? (char)(s[i] - 'A' + 'a') :
+						     s[i];
 	}
 	id[32] = '\0';
 	return true;
@@ -539,7 +539,7 @@ static bool verbose_header(const char *s, size_t n, struct klog_entry *ent)
 static enum klog_format detect_line(const char *s, size_t n, bool marker)
 {
 	const char *q = s, *end = s + n;
-	struct klog_entry ent = {0};
+	struct klog_entry ent = { 0 };
 	uint64_t usec, prio;
 
 	if (looks_kmsg(s, n))
@@ -552,9 +552,9 @@ static enum klog_format detect_line(const char *s, size_t n, bool marker)
 		return KLOG_JOURNAL_VERBOSE;
 	parse_raw_prio(&q, end, &prio); /* dmesg -r */
 	if (parse_stamp(&q, end, &usec))
-		return marker || parse_journal_prefix(&q, end)
-			       ? KLOG_JOURNAL_MONOTONIC
-			       : KLOG_DMESG;
+		return marker || parse_journal_prefix(&q, end) ?
+			       KLOG_JOURNAL_MONOTONIC :
+			       KLOG_DMESG;
 	q = s;
 	if (parse_journal_stamp(&q, end, &usec))
 		return KLOG_JOURNAL_MONOTONIC; /* short-delta */
@@ -836,8 +836,8 @@ static int entry_field(struct klog_parser *p, const char *key, size_t klen,
 	} else if (field_is(key, klen, "PRIORITY")) {
 		ent->prio = whole_dec(val, val + vlen, 7, &v) ? (int)v : -1;
 	} else if (field_is(key, klen, "SYSLOG_FACILITY")) {
-		ent->facility =
-			whole_dec(val, val + vlen, 255, &v) ? (int)v : -1;
+		ent->facility = whole_dec(val, val + vlen, 255, &v) ? (int)v :
+								      -1;
 	}
 	return 0;
 }
@@ -1210,7 +1210,7 @@ static int json_array_tail(struct klog_parser *p, struct json_cur *c, int depth)
 /* A literal or a number, skipped: nothing klog reads is either. */
 static int json_scalar(struct klog_parser *p, struct json_cur *c)
 {
-	static const char *const words[] = {"true", "false", "null"};
+	static const char *const words[] = { "true", "false", "null" };
 	const char *s = c->s;
 
 	for (size_t i = 0; i < GK_ARRAY_SIZE(words); i++) {
@@ -1368,8 +1368,8 @@ static int json_object(struct klog_parser *p, struct json_cur *c, int depth)
 		json_ws(c);
 		if (c->s == c->end)
 			return fail_at(p, c->s, "JSON value missing");
-		ret = depth ? json_value(p, c, depth + 1)
-			    : json_field(p, c, key, klen);
+		ret = depth ? json_value(p, c, depth + 1) :
+			      json_field(p, c, key, klen);
 		if (ret)
 			return ret;
 		json_ws(c);
@@ -1389,7 +1389,7 @@ static int json_object(struct klog_parser *p, struct json_cur *c, int depth)
  */
 static int json_parse(struct klog_parser *p, const char *buf, size_t len)
 {
-	struct json_cur c = {buf, buf + len};
+	struct json_cur c = { buf, buf + len };
 	int ret;
 
 	for (;;) {
@@ -1573,8 +1573,9 @@ static int parse_all(struct klog_parser *p, const char *buf, size_t len)
 int klog_parse(const char *buf, size_t len, const char *file, struct klog **out,
 	       struct gk_err *e)
 {
-	struct klog_parser p = {
-		.file = file ? file : "<log>", .buf = buf, .e = e};
+	struct klog_parser p = { .file = file ? file : "<log>",
+				 .buf = buf,
+				 .e = e };
 	int ret;
 
 	*out = NULL;
@@ -1802,7 +1803,7 @@ static int open_log(const struct sysroot *sr, const char *file, char *name,
 int klog_load(const struct sysroot *sr, const char *file, struct klog **out,
 	      struct gk_err *e)
 {
-	struct klog_buf b = {0};
+	struct klog_buf b = { 0 };
 	char name[PATH_MAX];
 	unsigned int allow = 0;
 	int fd, ret;

@@ -207,7 +207,7 @@ static int scan_kallsyms(const struct sysroot *sr, struct sym_scan *s,
 
 static int load_syms(const struct sysroot *sr, uint64_t *sym, struct gk_err *e)
 {
-	struct sym_scan s = {0};
+	struct sym_scan s = { 0 };
 	bool zero = true;
 	int ret;
 
@@ -242,7 +242,7 @@ static int load_syms(const struct sysroot *sr, uint64_t *sym, struct gk_err *e)
 int gk_kmem_kallsyms(const struct sysroot *sr, char **text, size_t *len,
 		     struct gk_err *e)
 {
-	struct sym_scan s = {0};
+	struct sym_scan s = { 0 };
 	int ret;
 
 	*text = NULL;
@@ -333,8 +333,8 @@ static int find_member(const struct kbtf *b, const struct btf_type *st,
 		f->off = bits / 8;
 		f->size = !t ? 0 : btf_is_ptr(t) ? 8 : t->size;
 		if (target)
-			*target =
-				t && btf_is_ptr(t) ? resolve(b, t->type) : NULL;
+			*target = t && btf_is_ptr(t) ? resolve(b, t->type) :
+						       NULL;
 		if (!t || (bits % 8) || btf_member_bitfield_size(st, i) ||
 		    !(btf_is_ptr(t) || btf_is_int(t) || btf_is_enum(t)) ||
 		    (f->size & (f->size - 1)) || !f->size || f->size > 8 ||
@@ -734,8 +734,8 @@ static int page_to_pa(const struct km_ctx *c, uint64_t page, uint64_t *pa,
 
 	if (!c->v.vmemmap_start || !sz) {
 		snprintf(why, wlen, "VMCOREINFO has no %s",
-			 sz ? "NUMBER(VMEMMAP_START)"
-			    : "SIZE(page), BTF no struct page");
+			 sz ? "NUMBER(VMEMMAP_START)" :
+			      "SIZE(page), BTF no struct page");
 		return -1;
 	}
 	idx = (page - c->v.vmemmap_start) / sz;
@@ -847,8 +847,8 @@ static void read_cpu(const struct km_ctx *c, uint64_t va,
 		return;
 	}
 	lflags = get_field(buf, c->l.lflags);
-	cpu->lpi_enabled =
-		c->l.percpu_flags ? lflags & RD_LOCAL_LPI_ENABLED : lflags != 0;
+	cpu->lpi_enabled = c->l.percpu_flags ? lflags & RD_LOCAL_LPI_ENABLED :
+					       lflags != 0;
 	cpu->rd_base = get_field(buf, c->l.phys_base);
 	pending_table(c, lflags, get_field(buf, c->l.pend_page), cpu);
 }
@@ -881,7 +881,7 @@ static int parse_cpulist(const char *s, uint8_t *seen, size_t *n,
 static int possible_cpus(const struct sysroot *sr, struct gk_kmem *out,
 			 unsigned int *max, struct gk_err *e)
 {
-	uint8_t seen[GK_KMEM_MAX_CPUS] = {0};
+	uint8_t seen[GK_KMEM_MAX_CPUS] = { 0 };
 	size_t len, n = 0;
 	char *buf;
 	int ret;
@@ -970,7 +970,7 @@ static int kmem_read(const struct sysroot *sr, struct km_ctx *c,
 int gk_kmem_read(const struct sysroot *sr, struct physmem *pm,
 		 struct gk_kmem *out, struct gk_err *e)
 {
-	struct km_ctx c = {.pm = pm};
+	struct km_ctx c = { .pm = pm };
 	int ret;
 
 	memset(out, 0, sizeof(*out));

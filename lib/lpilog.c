@@ -185,7 +185,7 @@ static int one_line(struct lpilog *ll, const char *s)
 			return cpu_line(ll, cpu, rest);
 		gic_line(ll, s + 7);
 	} else if ((rest = cpu_prefix(s, &cpu))) {
-		return cpu_line(ll, cpu, rest);	/* no pr_fmt in the ITS code */
+		return cpu_line(ll, cpu, rest); /* no pr_fmt in the ITS code */
 	} else if (!strncmp(s, "efi: ", 5)) {
 		efi_line(ll, s);
 	} else if (!strcmp(s, "ITS: No ITS available, not enabling LPIs")) {
@@ -204,8 +204,8 @@ int lpilog_parse(const struct klog *log, struct lpilog *out, struct gk_err *e)
 	memset(out, 0, sizeof(*out));
 	/* a saved console or journal may hold several boots: the last counts */
 	for (size_t i = 0; i < log->n; i++) {
-		if (!strncmp(log->lines[i].text, "Booting Linux on physical CPU",
-			     29)) {
+		if (!strncmp(log->lines[i].text,
+			     "Booting Linux on physical CPU", 29)) {
 			first = i;
 			out->boots++;
 		}

@@ -19,7 +19,7 @@
 /* Lockdown mode of the root, or NULL when not locked down. */
 static const char *lockdown_mode(const struct sysroot *sr)
 {
-	static const char *const modes[] = {"integrity", "confidentiality"};
+	static const char *const modes[] = { "integrity", "confidentiality" };
 	const char *mode = NULL;
 	size_t len;
 	char *buf;
@@ -76,8 +76,9 @@ int pm_devmem_file(struct pm_source *s, struct gk_err *e)
 		s->pieces = calloc(1, sizeof(*s->pieces));
 		if (!s->pieces)
 			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
-		s->pieces[0] = (struct pm_piece){
-			.r = { 0, (uint64_t)st.st_size - 1 }, .fd = -1 };
+		s->pieces[0] =
+			(struct pm_piece){ .r = { 0, (uint64_t)st.st_size - 1 },
+					   .fd = -1 };
 		s->npieces = 1;
 	} else if (S_ISREG(st.st_mode)) {
 		s->npieces = 0;

@@ -36,9 +36,9 @@ static int add_load(struct pm_source *s, const GElf_Phdr *ph, size_t *cap)
 		*cap = ncap;
 	}
 	s->pieces[s->npieces++] =
-		(struct pm_piece){.r = {ph->p_paddr, ph->p_paddr + len - 1},
-				  .fd = -1,
-				  .offset = (off_t)ph->p_offset};
+		(struct pm_piece){ .r = { ph->p_paddr, ph->p_paddr + len - 1 },
+				   .fd = -1,
+				   .offset = (off_t)ph->p_offset };
 	return 0;
 }
 

@@ -43,8 +43,9 @@ static int add_piece(struct pm_source *s, size_t *cap, uint64_t start,
 		s->pieces = p;
 		*cap = ncap;
 	}
-	s->pieces[s->npieces++] = (struct pm_piece){
-		.r = {start, end}, .fd = fd, .offset = offset};
+	s->pieces[s->npieces++] = (struct pm_piece){ .r = { start, end },
+						     .fd = fd,
+						     .offset = offset };
 	return 0;
 }
 
@@ -221,9 +222,9 @@ ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf, size_t len,
 	if (!p)
 		return gk_fail(e, -GK_ERR_UNMAPPED, "%s: 0x%llx %s", s->name,
 			       (unsigned long long)pa,
-			       strcmp(s->ops->kind, "elfcore")
-				       ? "not captured"
-				       : "is in none of its memory segments");
+			       strcmp(s->ops->kind, "elfcore") ?
+				       "not captured" :
+				       "is in none of its memory segments");
 	avail = p->r.end - pa + 1;
 	if (avail < len)
 		len = (size_t)avail;

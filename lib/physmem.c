@@ -21,7 +21,7 @@ struct physmem {
 	/* why the sources that could not be opened are missing */
 	char missing[GK_ERR_MSG_MAX];
 	bool recording;
-	bool rec_lost; /* out of memory while recording */
+	bool rec_lost;	      /* out of memory while recording */
 	struct gk_range *rec; /* what was read while recording */
 	size_t nrec, caprec;
 	/* reads that failed while recording, or as a snapshot replays them */
@@ -124,8 +124,8 @@ static int snapshot_source(const struct sysroot *sr, struct pm_source *s,
 static int open_snapshot(struct physmem *pm, const struct sysroot *sr,
 			 unsigned int flags, struct gk_err *e)
 {
-	static const char *const paths[] = {"/dev/mem.d", "/dev/mem",
-					    "/proc/kcore"};
+	static const char *const paths[] = { "/dev/mem.d", "/dev/mem",
+					     "/proc/kcore" };
 	char name[PATH_MAX];
 
 	for (size_t i = 0; i < GK_ARRAY_SIZE(paths); i++) {
@@ -206,9 +206,9 @@ static int load_refusals(struct physmem *pm, const struct sysroot *sr,
 		struct pm_refusal *r;
 
 		lineno++;
-		if (sscanf(line, "%llx-%llx %d %n", &start, &end, &code, &off) !=
-			    3 || !off || start > end || code <= 0 ||
-		    code >= GK_ERR_MAX_) {
+		if (sscanf(line, "%llx-%llx %d %n", &start, &end, &code,
+			   &off) != 3 ||
+		    !off || start > end || code <= 0 || code >= GK_ERR_MAX_) {
 			free(text);
 			return gk_fail(e, -GK_ERR_FORMAT,
 				       "%s:%u: not START-END CODE REASON", name,
@@ -223,7 +223,8 @@ static int load_refusals(struct physmem *pm, const struct sysroot *sr,
 		}
 		pm->refused = r;
 		pm->refused[pm->nrefused++] = (struct pm_refusal){
-			.r = { start, end }, .code = -code, .why = line };
+			.r = { start, end }, .code = -code, .why = line
+		};
 	}
 	free(text);
 	return 0;
@@ -287,8 +288,7 @@ int physmem_add_file(struct physmem *pm, const char *path, struct gk_err *e)
 	return 0;
 }
 
-int physmem_add_devmem(struct physmem *pm, const char *path,
-		       struct gk_err *e)
+int physmem_add_devmem(struct physmem *pm, const char *path, struct gk_err *e)
 {
 	struct pm_source *s;
 	int ret;
@@ -347,8 +347,7 @@ static void record(struct physmem *pm, uint64_t pa, size_t len)
 
 /* Compose the one-line reason of a read that no source could serve. */
 /* A refusal a snapshot recorded at @pa, to replay it word for word. */
-static const struct pm_refusal *replayed(const struct physmem *pm,
-					 uint64_t pa)
+static const struct pm_refusal *replayed(const struct physmem *pm, uint64_t pa)
 {
 	for (size_t i = 0; i < pm->nrefused; i++)
 		if (pa >= pm->refused[i].r.start && pa <= pm->refused[i].r.end)
@@ -409,7 +408,7 @@ static ssize_t read_some(struct physmem *pm, uint64_t pa, void *buf, size_t len,
 	why[0] = '\0';
 	*code = 0;
 	for (size_t i = 0; i < pm->nsrc; i++) {
-		struct gk_err err = {0};
+		struct gk_err err = { 0 };
 		ssize_t n =
 			pm->src[i].ops->read(&pm->src[i], pa, buf, len, &err);
 
@@ -466,7 +465,7 @@ int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
 	why[0] = '\0';
 	for (size_t i = 0; i < pm->nsrc; i++) {
 		struct pm_source *s = &pm->src[i];
-		struct gk_err err = {0};
+		struct gk_err err = { 0 };
 		ssize_t n;
 
 		if (s->ops->read_reg) {

@@ -77,8 +77,7 @@ int physmem_add_file(struct physmem *pm, const char *path, struct gk_err *e);
  *
  * returns: 0, or a negative GK_ERR_* code
  */
-int physmem_add_devmem(struct physmem *pm, const char *path,
-		       struct gk_err *e);
+int physmem_add_devmem(struct physmem *pm, const char *path, struct gk_err *e);
 
 /**
  * physmem_close - release a physmem (NULL is ignored)
@@ -118,8 +117,8 @@ int physmem_read_reg(struct physmem *pm, uint64_t pa, unsigned int width,
 /* A read that failed: a snapshot keeps it so that a replay fails alike. */
 struct pm_refusal {
 	struct gk_range r;
-	int code;	/* negative GK_ERR_* */
-	char *why;	/* the reason, as the live run gave it */
+	int code;  /* negative GK_ERR_* */
+	char *why; /* the reason, as the live run gave it */
 };
 
 /**

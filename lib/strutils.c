@@ -16,9 +16,9 @@ static int suffix_shift(const char *s)
 	if (!*s)
 		return 0;
 	/* strchr() finds the terminating NUL too: a space (' ' & ~0x20) did */
-	u = (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')
-		    ? strchr(units, s[0] & ~0x20)
-		    : NULL;
+	u = (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ?
+		    strchr(units, s[0] & ~0x20) :
+		    NULL;
 	if (!u)
 		return -1;
 	if (s[1] && strcasecmp(s + 1, "iB") && strcasecmp(s + 1, "B"))

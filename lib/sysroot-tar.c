@@ -22,7 +22,7 @@
 #ifdef HAVE_LIBARCHIVE
 #include "arlib.h"
 
-#define TAR_MAX_BYTES (4ull << 30)	/* data actually written */
+#define TAR_MAX_BYTES (4ull << 30) /* data actually written */
 #define TAR_MAX_ENTRIES 1000000u
 
 struct unpack {
@@ -44,8 +44,7 @@ static int bad(struct unpack *u, const char *path, const char *what)
 }
 
 /* "./a/b" -> "a/b"; refuse absolute paths and any ".." component. */
-static int clean_path(struct unpack *u, const char *in, char *out,
-		      size_t size)
+static int clean_path(struct unpack *u, const char *in, char *out, size_t size)
 {
 	const char *p = in;
 	size_t n;
@@ -85,8 +84,9 @@ static int open_parent(struct unpack *u, char *path, const char **leaf)
 		if (mkdirat(fd, p, 0755) < 0 && errno != EEXIST)
 			next = -1;
 		else
-			next = openat(fd, p, O_RDONLY | O_DIRECTORY |
-						     O_NOFOLLOW | O_CLOEXEC);
+			next = openat(fd, p,
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					      O_CLOEXEC);
 		*slash = '/';
 		close(fd);
 		fd = next;
@@ -144,8 +144,10 @@ static int extract_entry(struct unpack *u, struct archive *a,
 		if (symlinkat(u->ar->entry_symlink(ent), dfd, leaf) < 0)
 			ret = -1;
 	} else {
-		fd = openat(dfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-					       O_CLOEXEC, 0644);
+		fd = openat(dfd, leaf,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				    O_CLOEXEC,
+			    0644);
 		if (fd < 0) {
 			ret = -1;
 		} else {
@@ -256,7 +258,8 @@ int sysroot_unpack(const char *archive, char **tmpdir, char **root,
 	if (ret < 0)
 		return ret;
 	u.ar = &ar;
-	snprintf(tmp, sizeof(tmp), "%s/gk-sysroot-XXXXXX", t && *t ? t : "/tmp");
+	snprintf(tmp, sizeof(tmp), "%s/gk-sysroot-XXXXXX",
+		 t && *t ? t : "/tmp");
 	if (!mkdtemp(tmp)) {
 		gk_arlib_close(&ar);
 		return gk_fail(e, gk_errno(errno), "%s: %s", tmp,
@@ -264,13 +267,13 @@ int sysroot_unpack(const char *archive, char **tmpdir, char **root,
 	}
 	u.rootfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ret = u.rootfd < 0 ? gk_fail(e, gk_errno(errno), "%s: %s", tmp,
-				     strerror(errno))
-			   : unpack_all(&u);
+				     strerror(errno)) :
+			     unpack_all(&u);
 	if (u.rootfd >= 0)
 		close(u.rootfd);
 	gk_arlib_close(&ar);
 	if (ret < 0) {
-		sysroot_rmtree(tmp);	/* never a partial snapshot */
+		sysroot_rmtree(tmp); /* never a partial snapshot */
 		return ret;
 	}
 	memcpy(top, tmp, sizeof(top));
@@ -286,8 +289,9 @@ int sysroot_unpack(const char *archive, char **tmpdir, char **root,
 	return 0;
 #else
 	(void)tmpdir, (void)root;
-	return gk_fail(e, -GK_ERR_FORMAT,
-		       "%s: not a directory or a readable archive: built without libarchive",
-		       archive);
+	return gk_fail(
+		e, -GK_ERR_FORMAT,
+		"%s: not a directory or a readable archive: built without libarchive",
+		archive);
 #endif
 }

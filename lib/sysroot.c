@@ -18,7 +18,7 @@
 struct sysroot {
 	int dirfd; /* snapshot root, -1 when live */
 	unsigned int flags;
-	char *dir; /* as given, for messages */
+	char *dir;    /* as given, for messages */
 	char *tmpdir; /* an archive's unpacked copy, removed at the end */
 };
 
@@ -38,8 +38,8 @@ static int open_root(struct sysroot *sr, const char *dir, struct gk_err *e)
 	free(root);
 	if (sr->dirfd < 0)
 		return gk_fail(e, gk_errno(errno), "%s: %s", dir,
-			       errno == ENOTDIR ? "not a directory"
-						: strerror(errno));
+			       errno == ENOTDIR ? "not a directory" :
+						  strerror(errno));
 	return 0;
 }
 
@@ -61,7 +61,8 @@ int sysroot_new(const char *dir, unsigned int flags, struct sysroot **out,
 			return ret;
 		}
 		/* an archive's files are named "ARCHIVE:/path" */
-		if (asprintf(&sr->dir, "%s%s", dir, sr->tmpdir ? ":" : "") < 0) {
+		if (asprintf(&sr->dir, "%s%s", dir, sr->tmpdir ? ":" : "") <
+		    0) {
 			sr->dir = NULL;
 			sysroot_free(sr);
 			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
@@ -266,10 +267,10 @@ int sysroot_read_file(const struct sysroot *sr, const char *path, size_t max,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			ret = gk_fail(
-				e, gk_errno(errno), "%s: %s",
-				sysroot_name(sr, path, name, sizeof(name)),
-				strerror(errno));
+			ret = gk_fail(e, gk_errno(errno), "%s: %s",
+				      sysroot_name(sr, path, name,
+						   sizeof(name)),
+				      strerror(errno));
 			goto out;
 		}
 		if (r == 0)

@@ -16,7 +16,8 @@
 struct sysroot;
 
 /* sysroot_new() flags */
-#define SYSROOT_NO_OPENAT2 0x1 /* resolve in user space (tests, old kernels)   \
+#define SYSROOT_NO_OPENAT2 \
+	0x1 /* resolve in user space (tests, old kernels)   \
 				*/
 
 /**

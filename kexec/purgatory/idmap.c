@@ -17,7 +17,7 @@ static uint64_t *table(struct kx_idmap *m, uint64_t pa)
 static uint64_t alloc_table(struct kx_idmap *m)
 {
 	uint64_t granule = 1ull << m->shift, pa;
-	volatile uint64_t *t;	/* volatile: stays a loop, never a memset call */
+	volatile uint64_t *t; /* volatile: stays a loop, never a memset call */
 
 	if (m->size - m->used < granule)
 		return 0;
@@ -33,8 +33,8 @@ static uint64_t alloc_table(struct kx_idmap *m)
 static int block_ok(const struct kx_idmap *m, int level)
 {
 	if (m->shift == 12)
-		return level == 1 || level == 2;	/* 1 GiB, 2 MiB */
-	return level == 2;	/* 64 KiB granule: 512 MiB (1 would need LPA) */
+		return level == 1 || level == 2; /* 1 GiB, 2 MiB */
+	return level == 2; /* 64 KiB granule: 512 MiB (1 would need LPA) */
 }
 
 /* Map [start, end) (granule-aligned) through the table at tpa. */
@@ -47,7 +47,7 @@ static int map_level(struct kx_idmap *m, uint64_t tpa, int level,
 	uint64_t addr_mask = OA_MASK & ~((1ull << m->shift) - 1);
 
 	for (uint64_t a = start; a < end;) {
-		uint64_t next = (a | (span - 1)) + 1;	/* this entry's end */
+		uint64_t next = (a | (span - 1)) + 1; /* this entry's end */
 		uint64_t stop = next < end ? next : end;
 		unsigned idx = (unsigned)((a >> lshift) &
 					  ((1ull << (m->shift - 3)) - 1));
@@ -58,8 +58,8 @@ static int map_level(struct kx_idmap *m, uint64_t tpa, int level,
 			t[idx] = a | m->leaf | KX_PTE_PAGE;
 		} else if ((d & KX_PTE_TYPE_MASK) == KX_PTE_BLOCK) {
 			/* already a block over the whole entry: nothing to do */
-		} else if (d == 0 && block_ok(m, level) && a == (a & ~(span - 1)) &&
-			   stop == next) {
+		} else if (d == 0 && block_ok(m, level) &&
+			   a == (a & ~(span - 1)) && stop == next) {
 			t[idx] = a | m->leaf | KX_PTE_BLOCK;
 		} else {
 			if (d == 0) {
@@ -109,5 +109,6 @@ int kx_idmap_map(struct kx_idmap *m, uint64_t start, uint64_t len)
 	 * which map_level's mask (one granule of entries) already covers: 512
 	 * entries for 4 KiB at level 0, 64 of 8192 for 64 KiB at level 1.
 	 */
-	return map_level(m, m->root, m->start_level, start & ~g, (end + g) & ~g);
+	return map_level(m, m->root, m->start_level, start & ~g,
+			 (end + g) & ~g);
 }

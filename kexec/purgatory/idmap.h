@@ -23,11 +23,11 @@
 
 /* Descriptor bits (Arm ARM D8.3, "VMSAv8-64 translation table format") */
 #define KX_PTE_TYPE_MASK 0x3ull
-#define KX_PTE_BLOCK 0x1ull		/* levels 1-2 */
-#define KX_PTE_TABLE 0x3ull		/* levels 0-2 */
-#define KX_PTE_PAGE 0x3ull		/* level 3 */
-#define KX_PTE_ATTRINDX(n) ((uint64_t)(n) << 2)	/* MAIR_ELx.Attr<n> */
-#define KX_PTE_AP1 (1ull << 6)		/* EL1: EL0 access; EL2 (E2H=0): RES1 */
+#define KX_PTE_BLOCK 0x1ull			/* levels 1-2 */
+#define KX_PTE_TABLE 0x3ull			/* levels 0-2 */
+#define KX_PTE_PAGE 0x3ull			/* level 3 */
+#define KX_PTE_ATTRINDX(n) ((uint64_t)(n) << 2) /* MAIR_ELx.Attr<n> */
+#define KX_PTE_AP1 (1ull << 6) /* EL1: EL0 access; EL2 (E2H=0): RES1 */
 #define KX_PTE_SH_INNER (3ull << 8)
 #define KX_PTE_AF (1ull << 10)
 
@@ -41,20 +41,20 @@
 
 enum {
 	KX_IDMAP_OK = 0,
-	KX_IDMAP_ENOMEM = -1,	/* the scratch area is too small */
-	KX_IDMAP_ERANGE = -2,	/* a range reaches beyond 2^48 */
-	KX_IDMAP_EINVAL = -3,	/* bad granule, or a misaligned scratch area */
+	KX_IDMAP_ENOMEM = -1, /* the scratch area is too small */
+	KX_IDMAP_ERANGE = -2, /* a range reaches beyond 2^48 */
+	KX_IDMAP_EINVAL = -3, /* bad granule, or a misaligned scratch area */
 };
 
 struct kx_idmap {
-	uint8_t *va;		/* the scratch area, as this code reaches it */
-	uint64_t pa;		/* its physical address */
+	uint8_t *va; /* the scratch area, as this code reaches it */
+	uint64_t pa; /* its physical address */
 	uint64_t size;
-	uint64_t used;		/* bytes handed out to tables */
-	unsigned shift;		/* log2 of the granule: 12 or 16 */
-	int start_level;	/* 0 (4 KiB) or 1 (64 KiB) */
-	uint64_t leaf;		/* attributes ORed into every block and page */
-	uint64_t root;		/* physical address of the first-level table */
+	uint64_t used;	 /* bytes handed out to tables */
+	unsigned shift;	 /* log2 of the granule: 12 or 16 */
+	int start_level; /* 0 (4 KiB) or 1 (64 KiB) */
+	uint64_t leaf;	 /* attributes ORed into every block and page */
+	uint64_t root;	 /* physical address of the first-level table */
 };
 
 /* Allocate the (zeroed) first-level table. */

@@ -14,7 +14,7 @@
  * tests only: the loader leaves it 0.
  */
 #define KX_DIAG_OFFSET 832
-#define KX_DIAG_MAGIC 0x4741494447525550ull	/* "PURGDIAG" */
+#define KX_DIAG_MAGIC 0x4741494447525550ull /* "PURGDIAG" */
 
 #define KX_DIAG_MAGIC_OFF 0
 #define KX_DIAG_TEST_FLAGS_OFF 8
@@ -26,19 +26,19 @@
 #define KX_DIAG_SIZE 88
 
 /* test_flags */
-#define KX_DIAG_TEST_NO_4K 0x1	/* act as if the 4 KiB granule were absent */
-#define KX_DIAG_TEST_NO_CE 0x2	/* act as if ISAR0.SHA2 were 0 */
+#define KX_DIAG_TEST_NO_4K 0x1 /* act as if the 4 KiB granule were absent */
+#define KX_DIAG_TEST_NO_CE 0x2 /* act as if ISAR0.SHA2 were 0 */
 
 /* phase: the last step begun */
 #define KX_PHASE_ENTERED 1
-#define KX_PHASE_TABLES 2	/* building the identity map */
-#define KX_PHASE_MMU_ON 3	/* MMU and caches on */
+#define KX_PHASE_TABLES 2 /* building the identity map */
+#define KX_PHASE_MMU_ON 3 /* MMU and caches on */
 #define KX_PHASE_HASHING 4
-#define KX_PHASE_MMU_OFF 5	/* cleaning, MMU and caches off */
-#define KX_PHASE_MISMATCH 6	/* spinning: failed_segment says which */
-#define KX_PHASE_BAD_HEADER 7	/* spinning: nr_segments > KX_PURG_MAX_SEGMENTS */
-#define KX_PHASE_JUMP 8		/* entering the kernel */
-#define KX_PHASE_EXCEPTION 9	/* spinning: vector, esr, elr, far say why */
+#define KX_PHASE_MMU_OFF 5    /* cleaning, MMU and caches off */
+#define KX_PHASE_MISMATCH 6   /* spinning: failed_segment says which */
+#define KX_PHASE_BAD_HEADER 7 /* spinning: nr_segments > KX_PURG_MAX_SEGMENTS */
+#define KX_PHASE_JUMP 8	      /* entering the kernel */
+#define KX_PHASE_EXCEPTION 9  /* spinning: vector, esr, elr, far say why */
 
 /* mmu: how the digests were computed */
 #define KX_DIAG_MMU_NOT_RUN 0	/* no digests (KX_PURG_NO_CHECKS) */
@@ -49,7 +49,7 @@
 #define KX_DIAG_MMU_GRANULE 5	/* off: neither 4 KiB nor 64 KiB granule */
 #define KX_DIAG_MMU_NOMEM 6	/* off: the scratch area is too small */
 #define KX_DIAG_MMU_RANGE 7	/* off: an address beyond 48 bits */
-#define KX_DIAG_MMU_BAD_IDMAP 8	/* off: idmap not aligned to the granule */
+#define KX_DIAG_MMU_BAD_IDMAP 8 /* off: idmap not aligned to the granule */
 #define KX_DIAG_MMU_4K 4096	/* on, 4 KiB granule */
 #define KX_DIAG_MMU_64K 65536	/* on, 64 KiB granule */
 
@@ -65,33 +65,36 @@
 #pragma GCC visibility push(hidden)
 
 struct kx_purg_diag {
-	uint64_t magic;		/* KX_DIAG_MAGIC */
-	uint32_t test_flags;	/* in: KX_DIAG_TEST_*, tests only */
-	uint32_t phase;		/* KX_PHASE_* */
-	uint32_t el;		/* CurrentEL.EL | HCR_EL2.E2H << 8 */
-	uint32_t sha;		/* KX_DIAG_SHA_* */
-	uint32_t mmu;		/* KX_DIAG_MMU_* */
-	uint32_t tables;	/* bytes of the scratch area used */
-	uint32_t segment;	/* the segment being hashed */
+	uint64_t magic;	     /* KX_DIAG_MAGIC */
+	uint32_t test_flags; /* in: KX_DIAG_TEST_*, tests only */
+	uint32_t phase;	     /* KX_PHASE_* */
+	uint32_t el;	     /* CurrentEL.EL | HCR_EL2.E2H << 8 */
+	uint32_t sha;	     /* KX_DIAG_SHA_* */
+	uint32_t mmu;	     /* KX_DIAG_MMU_* */
+	uint32_t tables;     /* bytes of the scratch area used */
+	uint32_t segment;    /* the segment being hashed */
 	uint32_t pad;
-	uint64_t vector;	/* exception: offset in the vector table */
+	uint64_t vector; /* exception: offset in the vector table */
 	uint64_t esr, elr, far;
-	uint64_t sctlr;		/* SCTLR_ELx at entry */
-	uint64_t sctlr_on;	/* SCTLR_ELx read back after the MMU went on */
+	uint64_t sctlr;	   /* SCTLR_ELx at entry */
+	uint64_t sctlr_on; /* SCTLR_ELx read back after the MMU went on */
 };
 
 _Static_assert(sizeof(struct kx_purg_header) == KX_DIAG_OFFSET,
 	       "the header layout changed");
 _Static_assert(__builtin_offsetof(struct kx_purg_diag, test_flags) ==
-		       KX_DIAG_TEST_FLAGS_OFF &&
-	       __builtin_offsetof(struct kx_purg_diag, phase) ==
-		       KX_DIAG_PHASE_OFF &&
-	       __builtin_offsetof(struct kx_purg_diag, vector) ==
-		       KX_DIAG_VECTOR_OFF &&
-	       __builtin_offsetof(struct kx_purg_diag, esr) == KX_DIAG_ESR_OFF &&
-	       __builtin_offsetof(struct kx_purg_diag, elr) == KX_DIAG_ELR_OFF &&
-	       __builtin_offsetof(struct kx_purg_diag, far) == KX_DIAG_FAR_OFF &&
-	       sizeof(struct kx_purg_diag) == KX_DIAG_SIZE,
+			       KX_DIAG_TEST_FLAGS_OFF &&
+		       __builtin_offsetof(struct kx_purg_diag, phase) ==
+			       KX_DIAG_PHASE_OFF &&
+		       __builtin_offsetof(struct kx_purg_diag, vector) ==
+			       KX_DIAG_VECTOR_OFF &&
+		       __builtin_offsetof(struct kx_purg_diag, esr) ==
+			       KX_DIAG_ESR_OFF &&
+		       __builtin_offsetof(struct kx_purg_diag, elr) ==
+			       KX_DIAG_ELR_OFF &&
+		       __builtin_offsetof(struct kx_purg_diag, far) ==
+			       KX_DIAG_FAR_OFF &&
+		       sizeof(struct kx_purg_diag) == KX_DIAG_SIZE,
 	       "entry.S uses these offsets");
 
 /* entry.S */
@@ -101,14 +104,14 @@ __attribute__((noreturn)) void kx_enter_kernel(uint64_t entry, uint64_t dtb);
 __attribute__((noreturn)) void kx_spin(void);
 
 /* arch.S: system registers at the current EL (1 or 2) */
-unsigned kx_current_el(void);		/* CurrentEL.EL */
-uint64_t kx_read_hcr_el2(void);		/* only at EL2 */
+unsigned kx_current_el(void);	/* CurrentEL.EL */
+uint64_t kx_read_hcr_el2(void); /* only at EL2 */
 uint64_t kx_read_isar0(void);
 uint64_t kx_read_pfr0(void);
 uint64_t kx_read_mmfr0(void);
 uint64_t kx_read_sctlr(void);
-void kx_enable_fp(void);		/* CPACR_EL1 / CPTR_EL2 traps off */
-void kx_dcache_inval(uint64_t start, uint64_t end);	/* dc ivac + dsb */
+void kx_enable_fp(void); /* CPACR_EL1 / CPTR_EL2 traps off */
+void kx_dcache_inval(uint64_t start, uint64_t end);	  /* dc ivac + dsb */
 void kx_dcache_clean_inval(uint64_t start, uint64_t end); /* dc civac + dsb */
 void kx_mmu_on(uint64_t ttbr0, uint64_t tcr, uint64_t mair, uint64_t sctlr);
 void kx_mmu_off(uint64_t sctlr, uint64_t clean_start, uint64_t clean_end);

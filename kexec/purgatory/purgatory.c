@@ -20,31 +20,31 @@
 /* Right after the header (the linker script places .header.diag). */
 struct kx_purg_diag purgatory_diag
 	__attribute__((section(".header.diag"), aligned(64))) = {
-	.magic = KX_DIAG_MAGIC,
-};
+		.magic = KX_DIAG_MAGIC,
+	};
 
 /* SCTLR_ELx (same positions at EL1 and EL2, E2H 0 or 1) */
-#define SCTLR_M (1ull << 0)	/* stage 1 MMU */
-#define SCTLR_C (1ull << 2)	/* data and unified caches */
-#define SCTLR_I (1ull << 12)	/* instruction cache */
-#define SCTLR_WXN (1ull << 19)	/* writable implies never-execute */
+#define SCTLR_M (1ull << 0)    /* stage 1 MMU */
+#define SCTLR_C (1ull << 2)    /* data and unified caches */
+#define SCTLR_I (1ull << 12)   /* instruction cache */
+#define SCTLR_WXN (1ull << 19) /* writable implies never-execute */
 
 /* TCR_ELx fields common to every layout used here (TTBR0 half) */
-#define TCR_T0SZ_48 16ull		/* 64 - 48: a 48-bit VA */
-#define TCR_IRGN0_WBWA (1ull << 8)	/* table walks: inner write-back */
-#define TCR_ORGN0_WBWA (1ull << 10)	/* outer write-back */
+#define TCR_T0SZ_48 16ull	    /* 64 - 48: a 48-bit VA */
+#define TCR_IRGN0_WBWA (1ull << 8)  /* table walks: inner write-back */
+#define TCR_ORGN0_WBWA (1ull << 10) /* outer write-back */
 #define TCR_SH0_INNER (3ull << 12)
 #define TCR_TG0_4K (0ull << 14)
 #define TCR_TG0_64K (1ull << 14)
 /* TCR_EL1, and TCR_EL2 with HCR_EL2.E2H = 1 (same layout, two halves) */
-#define TCR_EPD1 (1ull << 23)		/* no walks through TTBR1 */
-#define TCR_TG1_4K (2ull << 30)		/* a valid value for the unused half */
+#define TCR_EPD1 (1ull << 23)	/* no walks through TTBR1 */
+#define TCR_TG1_4K (2ull << 30) /* a valid value for the unused half */
 #define TCR_IPS_SHIFT 32
 /* TCR_EL2 with E2H = 0 (one half) */
 #define TCR_EL2_RES1 ((1ull << 31) | (1ull << 23))
 #define TCR_EL2_PS_SHIFT 16
 
-#define MAIR_ATTR0_NORMAL_WB 0xffull	/* Normal, inner+outer WB RW-allocate */
+#define MAIR_ATTR0_NORMAL_WB 0xffull /* Normal, inner+outer WB RW-allocate */
 
 #define HCR_E2H (1ull << 34)
 
@@ -82,7 +82,7 @@ static uint32_t mmu_on(struct kx_purg_header *h, struct kx_purg_diag *d,
 		return KX_DIAG_MMU_NO_IDMAP;
 	if (el != 1 && el != 2)
 		return KX_DIAG_MMU_EL;
-	if (sctlr & SCTLR_M)	/* not the documented entry state: hands off */
+	if (sctlr & SCTLR_M) /* not the documented entry state: hands off */
 		return KX_DIAG_MMU_WAS_ON;
 
 	/* ID_AA64MMFR0_EL1: TGran4 [31:28], TGran64 [27:24], 0xf = absent */
@@ -90,7 +90,7 @@ static uint32_t mmu_on(struct kx_purg_header *h, struct kx_purg_diag *d,
 	tgran4 = (mmfr0 >> 28) & 0xf;
 	tgran64 = (mmfr0 >> 24) & 0xf;
 	if (tgran4 != 0xf && !(d->test_flags & KX_DIAG_TEST_NO_4K))
-		shift = 12;	/* the finest mapping, the smallest tables */
+		shift = 12; /* the finest mapping, the smallest tables */
 	else if (tgran64 != 0xf)
 		shift = 16;
 	else
@@ -107,7 +107,7 @@ static uint32_t mmu_on(struct kx_purg_header *h, struct kx_purg_diag *d,
 		leaf |= KX_PTE_AP1;
 
 	d->phase = KX_PHASE_TABLES;
-	m.used = 0;	/* also when init refuses the area */
+	m.used = 0; /* also when init refuses the area */
 	rc = kx_idmap_init(&m, (void *)(uintptr_t)h->idmap, h->idmap,
 			   h->idmap_size, shift, leaf);
 	if (!rc)
@@ -160,9 +160,8 @@ static int same_digest(const uint8_t *a, const uint8_t *b)
 }
 
 /* The index of the first segment whose digest differs, or -1. */
-static int32_t check_segments(struct kx_purg_header *h,
-			      struct kx_purg_diag *d, unsigned el, int e2h,
-			      uint64_t sctlr)
+static int32_t check_segments(struct kx_purg_header *h, struct kx_purg_diag *d,
+			      unsigned el, int e2h, uint64_t sctlr)
 {
 	kx_sha256_blocks_fn *blocks;
 	uint8_t digest[KX_SHA256_DIGEST];

@@ -16,30 +16,30 @@
 
 #include <stdint.h>
 
-#define KX_PURG_MAGIC 0x59524f5447525550ull	/* "PURGTORY" */
+#define KX_PURG_MAGIC 0x59524f5447525550ull /* "PURGTORY" */
 #define KX_PURG_MAX_SEGMENTS 16
-#define KX_PURG_NO_CHECKS 0x1	/* kexec -i */
-#define KX_PURG_NO_MMU 0x2	/* hash with the MMU and caches off */
+#define KX_PURG_NO_CHECKS 0x1 /* kexec -i */
+#define KX_PURG_NO_MMU 0x2    /* hash with the MMU and caches off */
 
 struct kx_purg_segment {
-	uint64_t addr;		/* physical */
+	uint64_t addr; /* physical */
 	uint64_t size;
 	uint8_t sha256[32];
 };
 
 /* Little-endian, naturally aligned, 8-byte multiple. */
 struct kx_purg_header {
-	uint64_t magic;		/* KX_PURG_MAGIC, set by the build */
-	uint32_t version;	/* 1 */
-	uint32_t entry;		/* offset of the entry point in the blob */
-	uint64_t kernel_entry;	/* filled by the loader */
-	uint64_t dtb;		/* filled by the loader */
-	uint32_t flags;		/* KX_PURG_* */
+	uint64_t magic;	       /* KX_PURG_MAGIC, set by the build */
+	uint32_t version;      /* 1 */
+	uint32_t entry;	       /* offset of the entry point in the blob */
+	uint64_t kernel_entry; /* filled by the loader */
+	uint64_t dtb;	       /* filled by the loader */
+	uint32_t flags;	       /* KX_PURG_* */
 	uint32_t nr_segments;
-	uint64_t idmap;		/* physical address of a 64 KiB-aligned,
+	uint64_t idmap; /* physical address of a 64 KiB-aligned,
 				   zeroed scratch area for page tables, or 0 */
 	uint64_t idmap_size;
-	int32_t failed_segment;	/* -1, or the segment whose digest differs */
+	int32_t failed_segment; /* -1, or the segment whose digest differs */
 	uint32_t reserved;
 	struct kx_purg_segment seg[KX_PURG_MAX_SEGMENTS];
 };

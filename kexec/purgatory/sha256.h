@@ -24,8 +24,8 @@
 typedef void kx_sha256_blocks_fn(uint32_t state[8], const uint8_t *data,
 				 size_t nblocks);
 
-kx_sha256_blocks_fn kx_sha256_blocks_generic;	/* portable C */
-kx_sha256_blocks_fn kx_sha256_blocks_ce;	/* needs FEAT_SHA256 + FP on */
+kx_sha256_blocks_fn kx_sha256_blocks_generic; /* portable C */
+kx_sha256_blocks_fn kx_sha256_blocks_ce;      /* needs FEAT_SHA256 + FP on */
 
 /*
  * The variant for a CPU with these ID register values: the Cryptography

@@ -35,7 +35,7 @@ static bool check_layout(const struct gic_layout *lay)
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
 	struct gic_layout lay;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct gk_fdt f;
 	void *copy;
 	bool ok;

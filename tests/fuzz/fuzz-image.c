@@ -37,7 +37,7 @@ static bool image_ok(const struct kx_image *img)
 /* Load @d; a failure must be well formed and leave nothing behind. */
 static bool load(const uint8_t *d, size_t n, struct kx_image *img, int *ret)
 {
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 
 	*ret = kx_image_load_max(d, n, "fuzz", FUZZ_MAX, img, &e);
 	if (*ret < 0)
@@ -74,7 +74,7 @@ static bool wrapped(const uint8_t *d, size_t n, enum kx_format f,
 
 static uint8_t *gzip_of(const uint8_t *in, size_t len, size_t *outlen)
 {
-	z_stream s = {0};
+	z_stream s = { 0 };
 	size_t room = len + len / 100 + 64;
 	uint8_t *out = malloc(room);
 
@@ -156,7 +156,7 @@ static bool all_wrappings(const uint8_t *data, size_t size,
 
 static bool raw_payloads(const uint8_t *data, size_t size)
 {
-	const char *const comp[] = {"gzip", "zstd"};
+	const char *const comp[] = { "gzip", "zstd" };
 	struct kx_image img;
 	size_t wl;
 	bool ok = true;

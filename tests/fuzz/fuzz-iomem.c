@@ -102,7 +102,7 @@ static bool check_find(const struct iomem *io, const char *name)
 
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct iomem *io = NULL;
 	bool ok;
 	int ret;

@@ -22,8 +22,8 @@ bool gk_fuzz_one(const uint8_t *data, size_t size)
 	bool ok = true;
 	int ret;
 
-	ret = gk_journal_parse_export((const char *)data, size, "fuzz",
-				      BOOT_ID, &log, &info, &e);
+	ret = gk_journal_parse_export((const char *)data, size, "fuzz", BOOT_ID,
+				      &log, &info, &e);
 	if (ret < 0)
 		return !log && gk_fuzz_failed_well(ret, &e);
 	if (!log)

@@ -76,7 +76,7 @@ static bool check_lpilog(const struct klog *log)
 	bool ok = true;
 
 	if (lpilog_parse(log, &ll, NULL) < 0)
-		return true;	/* out of memory only */
+		return true; /* out of memory only */
 	for (size_t i = 1; i < ll.ncpus; i++)
 		ok &= ll.cpus[i - 1].cpu < ll.cpus[i].cpu;
 	for (size_t i = 0; i < ll.ncpus; i++)
@@ -87,9 +87,9 @@ static bool check_lpilog(const struct klog *log)
 
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log = NULL;
-	char needle[4] = {0};
+	char needle[4] = { 0 };
 	bool ok;
 	int ret;
 

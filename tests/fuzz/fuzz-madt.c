@@ -72,7 +72,7 @@ static bool check_regions(const struct madt *m, const struct gic_layout *lay)
 static bool check_layout(const struct madt *m)
 {
 	struct gic_layout lay;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	bool ok;
 	int ret;
 
@@ -92,7 +92,7 @@ static bool check_layout(const struct madt *m)
 static bool parse_one(const uint8_t *buf, size_t len)
 {
 	struct madt *m = NULL;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	bool ok;
 	int ret;
 

@@ -34,12 +34,12 @@ static bool check_list(const struct eft_memreserve *mr)
 
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
-	struct gk_fuzz_mem in = {data, size, FUZZ_BASE};
-	struct gk_range ram = {FUZZ_BASE, FUZZ_BASE};
-	struct eft_reader rd = {gk_fuzz_mem_read, &in, gk_fuzz_mem_name, NULL,
-				0};
+	struct gk_fuzz_mem in = { data, size, FUZZ_BASE };
+	struct gk_range ram = { FUZZ_BASE, FUZZ_BASE };
+	struct eft_reader rd = { gk_fuzz_mem_read, &in, gk_fuzz_mem_name, NULL,
+				 0 };
 	struct eft_memreserve *mr = NULL;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	bool ok;
 	int ret;
 

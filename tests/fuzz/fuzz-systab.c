@@ -12,13 +12,13 @@
 
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
-	struct gk_fuzz_mem in = {data, size, 0};
-	struct eft_reader rd = {gk_fuzz_mem_read, &in, gk_fuzz_mem_name, NULL,
-				0};
-	struct eft_memmap map = {data, size, 48};
+	struct gk_fuzz_mem in = { data, size, 0 };
+	struct eft_reader rd = { gk_fuzz_mem_read, &in, gk_fuzz_mem_name, NULL,
+				 0 };
+	struct eft_memmap map = { data, size, 48 };
 	struct eft_table *t = NULL;
 	struct eft_systab st;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	char name[128];
 	long n;
 	int ret;

@@ -53,8 +53,8 @@ struct variant {
 };
 
 static const struct variant variants[] = {
-	{"portable", kx_sha256_blocks_generic},
-	{"ce", kx_sha256_blocks_ce},
+	{ "portable", kx_sha256_blocks_generic },
+	{ "ce", kx_sha256_blocks_ce },
 };
 
 /* ---- known vectors --------------------------------------------------- */
@@ -64,18 +64,20 @@ static const struct {
 	unsigned repeat;
 	const char *digest;
 } known[] = {
-	{"empty message", "", 1,
-	 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-	{"\"abc\"", "abc", 1,
-	 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-	{"448-bit message", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	 1, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-	{"896-bit message",
-	 "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
-	 "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-	 1, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
-	{"1,000,000 x 'a'", "a", 1000000,
-	 "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+	{ "empty message", "", 1,
+	  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+	{ "\"abc\"", "abc", 1,
+	  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+	{ "448-bit message",
+	  "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+	  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	{ "896-bit message",
+	  "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+	  "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+	  1,
+	  "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
+	{ "1,000,000 x 'a'", "a", 1000000,
+	  "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0" },
 };
 
 static void test_known(void)
@@ -91,10 +93,11 @@ static void test_known(void)
 				       known[k].msg, strlen(known[k].msg));
 			kx_sha256(variants[v].fn, buf, len, d);
 			hex(d, h);
-			ok(!strcmp(h, known[k].digest), "%s: %s", variants[v].name,
-			   known[k].name);
+			ok(!strcmp(h, known[k].digest), "%s: %s",
+			   variants[v].name, known[k].name);
 			if (strcmp(h, known[k].digest))
-				printf("# got %s\n# want %s\n", h, known[k].digest);
+				printf("# got %s\n# want %s\n", h,
+				       known[k].digest);
 			free(buf);
 		}
 	}
@@ -107,7 +110,7 @@ static void test_random(const char *bin, const char *txt)
 	FILE *fb = fopen(bin, "rb"), *ft = fopen(txt, "r");
 	uint8_t *data = NULL, *shifted = malloc(4096 + 16 + 64);
 	long size = 0;
-	unsigned n = 0, bad[2] = {0, 0};
+	unsigned n = 0, bad[2] = { 0, 0 };
 	unsigned long len;
 	char want[65];
 	long off = 0;
@@ -149,7 +152,8 @@ static void test_random(const char *bin, const char *txt)
 	for (size_t v = 0; v < 2; v++)
 		ok(size >= 0 && n >= 100 && !bad[v],
 		   "%s: %u random messages (0..4096 bytes, any alignment) "
-		   "match hashlib", variants[v].name, n);
+		   "match hashlib",
+		   variants[v].name, n);
 	fclose(fb);
 	fclose(ft);
 	free(data);
@@ -211,14 +215,15 @@ static void test_select(void)
 	/* no AdvSIMD at all (0xf): portable, whatever SHA2 says */
 	good &= kx_sha256_select(1ull << 12, simd_mask) ==
 		kx_sha256_blocks_generic;
-	ok(good, "selection from ID_AA64ISAR0_EL1.SHA2 and ID_AA64PFR0_EL1.AdvSIMD");
+	ok(good,
+	   "selection from ID_AA64ISAR0_EL1.SHA2 and ID_AA64PFR0_EL1.AdvSIMD");
 
 	printf("# this CPU: ID_AA64ISAR0_EL1 %#" PRIx64 " (SHA2 %u), "
 	       "ID_AA64PFR0_EL1 %#" PRIx64 "\n",
 	       isar0, (unsigned)(isar0 >> 12 & 0xf), pfr0);
-	ok(kx_sha256_select(isar0, pfr0) ==
-		   (((isar0 >> 12) & 0xf) ? kx_sha256_blocks_ce
-					  : kx_sha256_blocks_generic),
+	ok(kx_sha256_select(isar0, pfr0) == (((isar0 >> 12) & 0xf) ?
+						     kx_sha256_blocks_ce :
+						     kx_sha256_blocks_generic),
 	   "this CPU (SHA2 %u) selects the %s variant",
 	   (unsigned)(isar0 >> 12 & 0xf),
 	   ((isar0 >> 12) & 0xf) ? "ce" : "portable");
@@ -267,8 +272,8 @@ static int walk(const struct kx_idmap *m, uint64_t va, uint64_t *pa,
 			return 3;
 		}
 		if ((d & 3) == 1) {
-			int allowed = m->shift == 12 ? (lvl == 1 || lvl == 2)
-						     : lvl == 2;
+			int allowed = m->shift == 12 ? (lvl == 1 || lvl == 2) :
+						       lvl == 2;
 
 			if (!allowed || (oa & ((1ull << ls) - 1)))
 				return -2;
@@ -282,8 +287,7 @@ static int walk(const struct kx_idmap *m, uint64_t va, uint64_t *pa,
 }
 
 /* va is in one of the ranges, rounded out to the granule */
-static int covered(const struct range *r, size_t n, unsigned shift,
-		   uint64_t va)
+static int covered(const struct range *r, size_t n, unsigned shift, uint64_t va)
 {
 	uint64_t g = (1ull << shift) - 1;
 
@@ -315,7 +319,7 @@ static uint64_t check_map(const char *name, unsigned shift,
 		ok(0, "%s: no memory", name);
 		return 0;
 	}
-	memset(buf, 0xa5, scratch);	/* not zeroed: the builder must */
+	memset(buf, 0xa5, scratch); /* not zeroed: the builder must */
 	rc = kx_idmap_init(&m, buf, SCRATCH_PA, scratch, shift, leaf);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = kx_idmap_map(&m, r[i].start, r[i].len);
@@ -333,8 +337,10 @@ static uint64_t check_map(const char *name, unsigned shift,
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = r[i].start & ~(g - 1);
 		uint64_t e = (r[i].start + r[i].len + g - 1) & ~(g - 1);
-		uint64_t probes[8] = {r[i].start, r[i].start + r[i].len - 1,
-				      s - 1, s - g, e, e + g - 1, s, e - 1};
+		uint64_t probes[8] = { r[i].start, r[i].start + r[i].len - 1,
+				       s - 1,	   s - g,
+				       e,	   e + g - 1,
+				       s,	   e - 1 };
 		uint64_t step = (e - s) / 4096 > g ? (e - s) / 4096 : g;
 
 		if (!r[i].len)
@@ -367,9 +373,10 @@ static uint64_t check_map(const char *name, unsigned shift,
 		}
 	}
 	if (!quiet || bad)
-		ok(!bad, "%s: %" PRIu64 " probes map to themselves, nothing "
-		   "else mapped (%" PRIu64 " KiB of tables)", name, samples,
-		   m.used >> 10);
+		ok(!bad,
+		   "%s: %" PRIu64 " probes map to themselves, nothing "
+		   "else mapped (%" PRIu64 " KiB of tables)",
+		   name, samples, m.used >> 10);
 	if (bad)
 		printf("# %" PRIu64 " bad probes\n", bad);
 	free(buf);
@@ -383,19 +390,19 @@ static void test_idmap(void)
 	 * unaligned one, a whole GiB, one across the 512 GiB line, an
 	 * overlapping pair, an empty one */
 	const struct range r[] = {
-		{0x4a3f5000, 12544},
-		{0x40400000, 6 * M + 12 * K},
-		{G + 1023 * M + 12 * K, 3 * M + 5000},
-		{0x4e1f0000, 64 * K},
-		{3 * G + 0x3123, 100},
-		{4 * G, G},
-		{512 * G - 3 * M, 8 * M + 4 * K},
-		{0x50001000, 2 * M},
-		{0x50000000, 5 * M},
-		{0xf0000000, 0},
+		{ 0x4a3f5000, 12544 },
+		{ 0x40400000, 6 * M + 12 * K },
+		{ G + 1023 * M + 12 * K, 3 * M + 5000 },
+		{ 0x4e1f0000, 64 * K },
+		{ 3 * G + 0x3123, 100 },
+		{ 4 * G, G },
+		{ 512 * G - 3 * M, 8 * M + 4 * K },
+		{ 0x50001000, 2 * M },
+		{ 0x50000000, 5 * M },
+		{ 0xf0000000, 0 },
 	};
 	const size_t n = sizeof(r) / sizeof(r[0]);
-	int lv4[4] = {0}, lv64[4] = {0};
+	int lv4[4] = { 0 }, lv64[4] = { 0 };
 	uint64_t used;
 	struct kx_idmap m;
 	uint8_t small[3 * 4096] __attribute__((aligned(4096)));
@@ -415,15 +422,15 @@ static void test_idmap(void)
 	{
 		struct range rr[17];
 		uint64_t x = 0x2545f4914f6cdd1dull, worst = 0;
-		int lv[4] = {0}, all = 1;
+		int lv[4] = { 0 }, all = 1;
 
 		for (int round = 0; round < 40; round++) {
 			for (int i = 0; i < 17; i++) {
 				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 				rr[i].start = (x % (1024 * G)) & ~0xfffull;
 				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-				rr[i].len = i % 4 == 0 ? x % (3 * G)
-					  : x % (64 * M);
+				rr[i].len = i % 4 == 0 ? x % (3 * G) :
+							 x % (64 * M);
 			}
 			used = check_map("4 KiB granule, 17 random ranges", 12,
 					 rr, 17, 1 << 20, lv, 1);
@@ -433,18 +440,18 @@ static void test_idmap(void)
 			if (!used)
 				break;
 		}
-		ok(all, "40 random layouts of 17 ranges map exactly, in at "
+		ok(all,
+		   "40 random layouts of 17 ranges map exactly, in at "
 		   "most %" PRIu64 " tables (KX_IDMAP_PAGES_MAX(17) = %d)",
 		   worst / 4096, KX_IDMAP_PAGES_MAX(17));
 	}
 
 	/* errors: full scratch area, misaligned, beyond 48 bits */
 	ok(kx_idmap_init(&m, small, SCRATCH_PA, sizeof(small), 12, 0) == 0 &&
-		   kx_idmap_map(&m, 0x40000000 + 4096, 4096) ==
-			   KX_IDMAP_ENOMEM,
+		   kx_idmap_map(&m, 0x40000000 + 4096, 4096) == KX_IDMAP_ENOMEM,
 	   "a scratch area too small: KX_IDMAP_ENOMEM");
 	ok(kx_idmap_init(&m, small, SCRATCH_PA + 4096, sizeof(small), 16, 0) ==
-		   KX_IDMAP_EINVAL &&
+			   KX_IDMAP_EINVAL &&
 		   kx_idmap_init(&m, small, SCRATCH_PA, sizeof(small), 14, 0) ==
 			   KX_IDMAP_EINVAL,
 	   "a misaligned scratch area or an unknown granule: KX_IDMAP_EINVAL");

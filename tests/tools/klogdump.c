@@ -41,7 +41,7 @@ static void put_line(const struct klog_line *l)
 
 int main(int argc, char **argv)
 {
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 
 	if (argc != 2) {

@@ -177,38 +177,38 @@ typedef uint64_t u64;
 static const char memreserve_guid[] = "888eb0c6-8ede-4ff5-a8f0-9aee5cb977c2";
 
 /* sys/kernel/security/lockdown, in the kernel's order */
-static const char *const lockdown_modes[] = {"none", "integrity",
-					     "confidentiality"};
+static const char *const lockdown_modes[] = { "none", "integrity",
+					      "confidentiality" };
 
 static const struct {
 	const char *name;
 	const char *guid;
 } table_names[] = {
-	{"acpi", "eb9d2d30-2d88-11d3-9a16-0090273fc14d"},
-	{"acpi20", "8868e871-e4f1-11d3-bc22-0080c73c8881"},
-	{"smbios", "eb9d2d31-2d88-11d3-9a16-0090273fc14d"},
-	{"smbios3", "f2fd1544-9794-4a2c-992e-e5bbcf20e394"},
-	{"memattr", "dcfa911d-26eb-469f-a220-38b7dc461220"},
-	{"esrt", "b122a263-3661-4f68-9929-78f8b0d62180"},
-	{"rtprop", "eb66918a-7eef-402a-842e-931d21c38ae9"},
-	{"rng-seed", "1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b"},
-	{"tpm-log", "b7799cb0-eca2-4943-9667-1fae07b747fa"},
-	{"tpm-final-log", "1e2ed096-30e2-4254-bd89-863bbef82325"},
-	{"initrd", "5568e427-68fc-4f3d-ac74-ca555231cc68"},
-	{"screen-info", "e03fc20a-85dc-406e-b90e-4ab502371d95"},
-	{"dt", "b1b621d5-f19c-41a5-830b-d9152c69aae0"},
-	{"memreserve", memreserve_guid},
+	{ "acpi", "eb9d2d30-2d88-11d3-9a16-0090273fc14d" },
+	{ "acpi20", "8868e871-e4f1-11d3-bc22-0080c73c8881" },
+	{ "smbios", "eb9d2d31-2d88-11d3-9a16-0090273fc14d" },
+	{ "smbios3", "f2fd1544-9794-4a2c-992e-e5bbcf20e394" },
+	{ "memattr", "dcfa911d-26eb-469f-a220-38b7dc461220" },
+	{ "esrt", "b122a263-3661-4f68-9929-78f8b0d62180" },
+	{ "rtprop", "eb66918a-7eef-402a-842e-931d21c38ae9" },
+	{ "rng-seed", "1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b" },
+	{ "tpm-log", "b7799cb0-eca2-4943-9667-1fae07b747fa" },
+	{ "tpm-final-log", "1e2ed096-30e2-4254-bd89-863bbef82325" },
+	{ "initrd", "5568e427-68fc-4f3d-ac74-ca555231cc68" },
+	{ "screen-info", "e03fc20a-85dc-406e-b90e-4ab502371d95" },
+	{ "dt", "b1b621d5-f19c-41a5-830b-d9152c69aae0" },
+	{ "memreserve", memreserve_guid },
 };
 
 /* A growable array; PUSH() appends one zeroed element and returns it. */
-#define ARRAY(type)                                                            \
-	struct {                                                               \
-		type *v;                                                       \
-		size_t n;                                                      \
-		size_t cap;                                                    \
+#define ARRAY(type)         \
+	struct {            \
+		type *v;    \
+		size_t n;   \
+		size_t cap; \
 	}
-#define PUSH(a)                                                                \
-	((a).v = grow((a).v, &(a).n, &(a).cap, sizeof(*(a).v)),                \
+#define PUSH(a)                                                 \
+	((a).v = grow((a).v, &(a).n, &(a).cap, sizeof(*(a).v)), \
 	 &(a).v[(a).n - 1])
 
 /* An address range; END is inclusive so that a range may end at 2^64 - 1. */
@@ -454,7 +454,7 @@ die_at(const char *desc, unsigned int line, const char *fmt, ...)
 }
 
 /* Errors on the current line name the keyword, which says which line kind. */
-#define FAIL(lx, fmt, ...)                                                     \
+#define FAIL(lx, fmt, ...) \
 	die_at((lx)->desc, (lx)->line, "%s: " fmt, (lx)->kw, ##__VA_ARGS__)
 
 static void __attribute__((noreturn)) die_sys(const char *path)
@@ -673,9 +673,9 @@ static int hex_digit(char ch)
 /* GUID text is big-endian; in memory the first three fields are LE. */
 static bool parse_guid(const char *s, u8 out[16])
 {
-	static const u8 order[16] = {3, 2, 1,  0,  5,  4,  7,  6,
-				     8, 9, 10, 11, 12, 13, 14, 15};
-	u8 text[16] = {0};
+	static const u8 order[16] = { 3, 2, 1,	0,  5,	4,  7,	6,
+				      8, 9, 10, 11, 12, 13, 14, 15 };
+	u8 text[16] = { 0 };
 	size_t i, k = 0;
 
 	if (strlen(s) != 36)
@@ -725,7 +725,7 @@ static void parse_ram(struct machine *m, struct lexer *lx)
 	if ((r.start | (r.end + 1)) & (PAGE_SIZE - 1))
 		FAIL(lx, "range is not 4 KiB aligned");
 	res = PUSH(m->ram);
-	*res = (struct res){r.start, r.end, "System RAM", 0, lx->line};
+	*res = (struct res){ r.start, r.end, "System RAM", 0, lx->line };
 }
 
 static void add_sub(struct machine *m, struct lexer *lx, struct span r,
@@ -733,7 +733,7 @@ static void add_sub(struct machine *m, struct lexer *lx, struct span r,
 {
 	struct res *res = PUSH(m->sub);
 
-	*res = (struct res){r.start, r.end, name, 2, lx->line};
+	*res = (struct res){ r.start, r.end, name, 2, lx->line };
 }
 
 static void parse_reserved(struct machine *m, struct lexer *lx)
@@ -760,9 +760,9 @@ static void parse_kernel(struct machine *m, struct lexer *lx)
 	expect_end(lx);
 	if (!half)
 		FAIL(lx, "SIZE must be at least 2 to split into code and data");
-	add_sub(m, lx, (struct span){r.start, r.start + half - 1},
+	add_sub(m, lx, (struct span){ r.start, r.start + half - 1 },
 		"Kernel code");
-	add_sub(m, lx, (struct span){r.start + half, r.end}, "Kernel data");
+	add_sub(m, lx, (struct span){ r.start + half, r.end }, "Kernel data");
 }
 
 static void parse_mmio(struct machine *m, struct lexer *lx)
@@ -784,7 +784,7 @@ static void parse_mmio(struct machine *m, struct lexer *lx)
 	if (!name)
 		FAIL(lx, "missing NAME");
 	res = PUSH(m->mmio);
-	*res = (struct res){r.start, r.end, name, 1, lx->line};
+	*res = (struct res){ r.start, r.end, name, 1, lx->line };
 }
 
 static void parse_cmdline(struct machine *m, struct lexer *lx)
@@ -1081,7 +1081,7 @@ static void add_entries(struct machine *m, struct lexer *lx, u64 n, u64 base,
 	if (n > MAX_ENTRIES - m->entries.n)
 		FAIL(lx, "more than %u entries in the machine", MAX_ENTRIES);
 	for (i = 0; i < n; i++)
-		*PUSH(m->entries) = (struct pair){base + i * stride, size};
+		*PUSH(m->entries) = (struct pair){ base + i * stride, size };
 }
 
 static void parse_entry(struct machine *m, struct lexer *lx)
@@ -1143,7 +1143,7 @@ static void parse_capture(struct machine *m, struct lexer *lx)
 	struct span r = get_span(lx);
 
 	expect_end(lx);
-	*PUSH(m->capops) = (struct capop){r, !strcmp(lx->kw, "capture")};
+	*PUSH(m->capops) = (struct capop){ r, !strcmp(lx->kw, "capture") };
 }
 
 static void parse_poke(struct machine *m, struct lexer *lx)
@@ -1236,7 +1236,7 @@ static bool node_name_ok(const char *s)
 static void parse_reserved_memory(struct machine *m, struct lexer *lx)
 {
 	struct span r = get_span(lx);
-	struct rsvmem tmp = {r, NULL, false, lx->line, -1, -1};
+	struct rsvmem tmp = { r, NULL, false, lx->line, -1, -1 };
 	const char *name = "reserved";
 	const char *tok = next_token(lx);
 	struct rsvmem *rm;
@@ -1448,10 +1448,10 @@ static void parse_rds(struct machine *m, struct lexer *lx)
 	if (!g->count || g->count > MAX_RDS)
 		FAIL(lx, "COUNT %llu is not in 1-%u",
 		     (unsigned long long)g->count, MAX_RDS);
-	g->dflt = (struct rdconf){.line = lx->line,
-				  .lpis = true,
-				  .idbits = DEFAULT_IDBITS,
-				  .log = LOG_ALLOCATED};
+	g->dflt = (struct rdconf){ .line = lx->line,
+				   .lpis = true,
+				   .idbits = DEFAULT_IDBITS,
+				   .log = LOG_ALLOCATED };
 	g->pend_step = GIC_FRAME;
 	g->kmsg_at = m->kmsg.n;
 	parse_rd_options(&g->dflt, &g->pend_step, lx);
@@ -1491,38 +1491,38 @@ static const struct keyword {
 	const char *name;
 	void (*parse)(struct machine *m, struct lexer *lx);
 } keywords[] = {
-	{"ram", parse_ram},
-	{"reserved", parse_reserved},
-	{"crashkernel", parse_crashkernel},
-	{"kernel", parse_kernel},
-	{"mmio", parse_mmio},
-	{"cmdline", parse_cmdline},
-	{"model", parse_model},
-	{"kmsg", parse_kmsg},
-	{"kmsg-seq", parse_kmsg_seq},
-	{"file", parse_file_stmt},
-	{"fdt-memreserve", parse_fdt_memreserve},
-	{"no-fdt", parse_no_fdt},
-	{"systab", parse_systab},
-	{"config", parse_config},
-	{"mmap", parse_mmap},
-	{"table", parse_table},
-	{"memreserve", parse_memreserve},
-	{"block", parse_block},
-	{"entry", parse_entry},
-	{"entries", parse_entries},
-	{"fill", parse_fill},
-	{"capture", parse_capture},
-	{"uncapture", parse_capture},
-	{"poke", parse_poke},
-	{"version", parse_version},
-	{"kexec", parse_kexec},
-	{"lockdown", parse_lockdown},
-	{"reserved-memory", parse_reserved_memory},
-	{"gic", parse_gic},
-	{"rds", parse_rds},
-	{"rd", parse_rd},
-	{"its", parse_its},
+	{ "ram", parse_ram },
+	{ "reserved", parse_reserved },
+	{ "crashkernel", parse_crashkernel },
+	{ "kernel", parse_kernel },
+	{ "mmio", parse_mmio },
+	{ "cmdline", parse_cmdline },
+	{ "model", parse_model },
+	{ "kmsg", parse_kmsg },
+	{ "kmsg-seq", parse_kmsg_seq },
+	{ "file", parse_file_stmt },
+	{ "fdt-memreserve", parse_fdt_memreserve },
+	{ "no-fdt", parse_no_fdt },
+	{ "systab", parse_systab },
+	{ "config", parse_config },
+	{ "mmap", parse_mmap },
+	{ "table", parse_table },
+	{ "memreserve", parse_memreserve },
+	{ "block", parse_block },
+	{ "entry", parse_entry },
+	{ "entries", parse_entries },
+	{ "fill", parse_fill },
+	{ "capture", parse_capture },
+	{ "uncapture", parse_capture },
+	{ "poke", parse_poke },
+	{ "version", parse_version },
+	{ "kexec", parse_kexec },
+	{ "lockdown", parse_lockdown },
+	{ "reserved-memory", parse_reserved_memory },
+	{ "gic", parse_gic },
+	{ "rds", parse_rds },
+	{ "rd", parse_rd },
+	{ "its", parse_its },
 };
 
 static void parse_line(struct machine *m, struct lexer *lx, char *buf)
@@ -1544,7 +1544,7 @@ static void parse_line(struct machine *m, struct lexer *lx, char *buf)
 
 static void parse_file(struct machine *m, const char *desc)
 {
-	struct lexer lx = {.desc = desc};
+	struct lexer lx = { .desc = desc };
 	size_t cap = 0;
 	char *buf = NULL;
 	ssize_t len;
@@ -1670,9 +1670,9 @@ static void place_rds(struct machine *m)
 			       "gic: redist region %zu at 0x%llx gets no "
 			       "redistributor (%s)",
 			       j, (unsigned long long)r->base,
-			       i == g->count
-				       ? "the regions before it hold all"
-				       : "smaller than one redistributor");
+			       i == g->count ?
+				       "the regions before it hold all" :
+				       "smaller than one redistributor");
 		for (k = 0; k < n; k++, i++) {
 			g->rds[i].base = r->base + k * stride;
 			g->rds[i].region = j;
@@ -1821,7 +1821,7 @@ static struct chunk *emit(const struct machine *m, struct image *img,
 		die_at(m->desc, line, "%zu bytes at 0x%llx wrap past 2^64", len,
 		       (unsigned long long)addr);
 	c = PUSH(img->c);
-	*c = (struct chunk){addr, len, data, line, false};
+	*c = (struct chunk){ addr, len, data, line, false };
 	return c;
 }
 
@@ -1837,18 +1837,18 @@ static u64 after(const struct machine *m, unsigned int line, u64 addr, u64 len)
 static void plan_efi(const struct machine *m, struct layout *lo)
 {
 	size_t vlen = 2 * (strlen(m->st.vendor) + 1);
-	size_t hdr =
-		m->st.header_size < MAX_HEADER ? m->st.header_size : MAX_HEADER;
+	size_t hdr = m->st.header_size < MAX_HEADER ? m->st.header_size :
+						      MAX_HEADER;
 
 	/* a header-size above 120 is honest: its bytes exist and are CRCed */
 	lo->systab_len = SYSTAB_SIZE + vlen > hdr ? SYSTAB_SIZE + vlen : hdr;
-	lo->config_addr = m->config.line ? m->config.addr
-					 : after(m, m->st.line, m->st.addr,
+	lo->config_addr = m->config.line ? m->config.addr :
+					   after(m, m->st.line, m->st.addr,
 						 lo->systab_len);
 	lo->config_len = (u64)CONFIG_ENTRY_SIZE * m->tables.n;
 	lo->config_ptr = m->config.virt_set ? m->config.virt : lo->config_addr;
-	lo->mmap_addr = m->mmap.line ? m->mmap.addr
-				     : after(m, m->st.line, lo->config_addr,
+	lo->mmap_addr = m->mmap.line ? m->mmap.addr :
+				       after(m, m->st.line, lo->config_addr,
 					     lo->config_len);
 	lo->mmap_len = (u64)DESC_SIZE * (m->ram.n + m->config.virt_set);
 }
@@ -1882,8 +1882,8 @@ static void build_systab(const struct machine *m, const struct layout *lo,
 	put_le64(b + 112, lo->config_ptr);
 	for (i = 0; m->st.vendor[i]; i++)
 		put_le16(b + SYSTAB_SIZE + 2 * i, (u8)m->st.vendor[i]);
-	crc_len = m->st.header_size < lo->systab_len ? m->st.header_size
-						     : lo->systab_len;
+	crc_len = m->st.header_size < lo->systab_len ? m->st.header_size :
+						       lo->systab_len;
 	put_le32(b + 16, crc32_le(b, crc_len) + m->st.crc_bad);
 	emit(m, img, m->st.line, m->st.addr, b, lo->systab_len);
 }
@@ -1927,8 +1927,8 @@ static void build_mmap(const struct machine *m, const struct layout *lo,
 		/* the pages holding the array; one even for an empty array */
 		first = lo->config_addr / PAGE_SIZE;
 		last = lo->config_len ? (lo->config_addr + lo->config_len - 1) /
-						PAGE_SIZE
-				      : first;
+						PAGE_SIZE :
+					first;
 		put_desc(b + DESC_SIZE * i, EFI_RUNTIME_SERVICES_DATA,
 			 first * PAGE_SIZE, m->config.virt & ~(PAGE_SIZE - 1),
 			 last - first + 1,
@@ -2125,7 +2125,7 @@ static void spans_normalize(struct spans *s)
 
 static void spans_remove(struct spans *s, struct span r)
 {
-	struct spans out = {0};
+	struct spans out = { 0 };
 	size_t i;
 	struct span x;
 
@@ -2136,9 +2136,9 @@ static void spans_remove(struct spans *s, struct span r)
 			continue;
 		}
 		if (x.start < r.start)
-			*PUSH(out.s) = (struct span){x.start, r.start - 1};
+			*PUSH(out.s) = (struct span){ x.start, r.start - 1 };
 		if (x.end > r.end)
-			*PUSH(out.s) = (struct span){r.end + 1, x.end};
+			*PUSH(out.s) = (struct span){ r.end + 1, x.end };
 	}
 	free(s->s.v);
 	*s = out;
@@ -2151,9 +2151,10 @@ static void capture(const struct machine *m, const struct image *img,
 
 	for (i = 0; i < img->c.n; i++)
 		if (!img->c.v[i].hidden)
-			*PUSH(cap->s) = (struct span){
-				img->c.v[i].addr,
-				img->c.v[i].addr + (img->c.v[i].len - 1)};
+			*PUSH(cap->s) =
+				(struct span){ img->c.v[i].addr,
+					       img->c.v[i].addr +
+						       (img->c.v[i].len - 1) };
 	spans_normalize(cap);
 	for (i = 0; i < m->capops.n; i++) {
 		if (m->capops.v[i].add) {
@@ -2462,7 +2463,8 @@ static int fdt_reserved_memory(void *fdt, const struct machine *m)
 		if (!err && rm->no_map)
 			err = fdt_property(fdt, "no-map", NULL, 0);
 		if (!err && rm->cpu >= 0)
-			err = fdt_property_u32(fdt, "gic-kexec,cpu", (u32)rm->cpu);
+			err = fdt_property_u32(fdt, "gic-kexec,cpu",
+					       (u32)rm->cpu);
 		if (!err && rm->idbits >= 0)
 			err = fdt_property_u32(fdt, "gic-kexec,idbits",
 					       (u32)rm->idbits);
@@ -2476,7 +2478,8 @@ static int fdt_reserved_memory(void *fdt, const struct machine *m)
 
 static int fdt_its(void *fdt, const struct its *its)
 {
-	fdt64_t reg[2] = {cpu_to_fdt64(its->addr), cpu_to_fdt64(GIC_ITS_SIZE)};
+	fdt64_t reg[2] = { cpu_to_fdt64(its->addr),
+			   cpu_to_fdt64(GIC_ITS_SIZE) };
 	char name[32];
 	int err;
 
@@ -2686,13 +2689,13 @@ static void put_gic_log(FILE *f, const struct machine *m, size_t *seq)
 		if (rd->c.log == LOG_NONE)
 			continue;
 		/* the MPIDR, and one region per GICC entry with gicc-rd */
-		put_gic_record(
-			f, seq,
-			"GICv3: CPU%llu: found redistributor %x "
-			"region %llu:0x%016llx",
-			(unsigned long long)i, cpu_affinity(i),
-			(unsigned long long)(g->gicc_rd ? i : rd->region),
-			(unsigned long long)rd->base);
+		put_gic_record(f, seq,
+			       "GICv3: CPU%llu: found redistributor %x "
+			       "region %llu:0x%016llx",
+			       (unsigned long long)i, cpu_affinity(i),
+			       (unsigned long long)(g->gicc_rd ? i :
+								 rd->region),
+			       (unsigned long long)rd->base);
 		if (!rd->c.lpis)
 			continue;
 		if (!i && rd->c.log == LOG_RESERVED)
@@ -2708,8 +2711,8 @@ static void put_gic_log(FILE *f, const struct machine *m, size_t *seq)
 			       "GICv3: CPU%llu: using %s LPI pending table "
 			       "@0x%016llx",
 			       (unsigned long long)i,
-			       rd->c.log == LOG_RESERVED ? "reserved"
-							 : "allocated",
+			       rd->c.log == LOG_RESERVED ? "reserved" :
+							   "allocated",
 			       (unsigned long long)rd->c.pend);
 	}
 }
@@ -2882,7 +2885,7 @@ static void write_files(const char *out, const struct machine *m)
 		char *rel, *path;
 		FILE *f;
 
-		for (j = 0; j < i; j++)	/* written with an earlier line */
+		for (j = 0; j < i; j++) /* written with an earlier line */
 			if (!strncmp(m->files.v[j].text, t, plen + 1))
 				break;
 		if (j < i)
@@ -2894,7 +2897,8 @@ static void write_files(const char *out, const struct machine *m)
 		f = create_stream(path);
 		for (j = i; j < m->files.n; j++)
 			if (!strncmp(m->files.v[j].text, t, plen + 1))
-				fprintf(f, "%s\n", m->files.v[j].text + plen + 1);
+				fprintf(f, "%s\n",
+					m->files.v[j].text + plen + 1);
 		close_stream(f, path);
 		free(path);
 		free(rel);
@@ -2988,14 +2992,14 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"memdir", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "memdir", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct machine m = {0};
-	struct layout lo = {0};
-	struct image img = {0};
-	struct spans cap = {0};
+	struct machine m = { 0 };
+	struct layout lo = { 0 };
+	struct image img = { 0 };
+	struct spans cap = { 0 };
 	bool memdir = false;
 	int c;
 

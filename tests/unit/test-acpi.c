@@ -20,10 +20,10 @@ static void mb_init(struct mb *b)
 {
 	memset(b, 0, sizeof(*b));
 	memcpy(b->buf, "APIC", 4);
-	b->buf[8] = 4;				/* revision */
+	b->buf[8] = 4; /* revision */
 	/* OEM and creator IDs and revisions as QEMU writes them */
 	memcpy(b->buf + 10, "BOCHS BXPC    \1\0\0\0BXPC\1", 23);
-	b->len = 44;	/* LocalInterruptControllerAddress, Flags: 0 */
+	b->len = 44; /* LocalInterruptControllerAddress, Flags: 0 */
 }
 
 static uint8_t *mb_add(struct mb *b, uint8_t type, uint8_t len)
@@ -43,9 +43,9 @@ static void mb_gicc(struct mb *b, uint8_t len, uint32_t iface, uint32_t flags,
 	uint8_t *p = mb_add(b, 0x0b, len);
 
 	tu_put32(p + 4, iface);
-	tu_put32(p + 8, iface);		/* UID */
+	tu_put32(p + 8, iface); /* UID */
 	tu_put32(p + 12, flags);
-	tu_put32(p + 20, 23);		/* PMU interrupt */
+	tu_put32(p + 20, 23); /* PMU interrupt */
 	tu_put64(p + 60, gicr);
 	tu_put64(p + 68, mpidr);
 }
@@ -128,7 +128,7 @@ static void test_qemu_virt(void **state)
 	(void)state;
 	qemu_virt(&b);
 	assert_int_equal(b.len, 264);
-	assert_int_equal(b.buf[9], 0xfa);	/* the same checksum as QEMU's */
+	assert_int_equal(b.buf[9], 0xfa); /* the same checksum as QEMU's */
 	m = parse_ok(&b);
 	assert_int_equal(m->revision, 4);
 	assert_string_equal(m->name, NAME);
@@ -198,9 +198,8 @@ static void gicc_only(struct mb *b, uint8_t version, uint64_t step)
 	for (uint32_t i = 0; i < 4; i++) {
 		mb_gicc(b, len[i], i, MADT_GICC_ENABLED, 0x2f100000 + i * step,
 			mpidr[i]);
-		if (i == 1)	/* disabled, no RD: must be ignored */
-			mb_gicc(b, 80, 9, MADT_GICC_ONLINE_CAPABLE, 0,
-				0x900);
+		if (i == 1) /* disabled, no RD: must be ignored */
+			mb_gicc(b, 80, 9, MADT_GICC_ONLINE_CAPABLE, 0, 0x900);
 	}
 	mb_its(b, 7, 0x2f020000);
 	mb_its(b, 8, 0x2f040000);
@@ -308,13 +307,15 @@ static void test_gicc_walk(void **state)
 			continue;
 		/* no Last anywhere: one RD per region all the same */
 		typer = (uint64_t)madt_mpidr_to_affinity(m->gicc[i].mpidr)
-				<< 32 | k++ << 8 | GICR_TYPER_PLPIS;
+				<< 32 |
+			k++ << 8 | GICR_TYPER_PLPIS;
 		tu_put32(v, 0x3b);
 		assert_int_equal(tu_pwrite(dir, "dev/mem", v, 4,
-					   (off_t)(rd + 0xffe8)), 0);
+					   (off_t)(rd + 0xffe8)),
+				 0);
 		tu_put64(v, typer);
-		assert_int_equal(tu_pwrite(dir, "dev/mem", v, 8,
-					   (off_t)(rd + 8)), 0);
+		assert_int_equal(
+			tu_pwrite(dir, "dev/mem", v, 8, (off_t)(rd + 8)), 0);
 	}
 	assert_int_equal(gic_layout_from_madt(m, &lay, &e), 0);
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
@@ -350,9 +351,9 @@ static void test_other_types(void **state)
 
 	(void)state;
 	mb_init(&b);
-	mb_add(&b, 0x0d, 24);	/* GIC MSI frame */
+	mb_add(&b, 0x0d, 24); /* GIC MSI frame */
 	mb_gicd(&b, 0x8000000, 3);
-	mb_add(&b, 0x80, 2);	/* OEM, bare header */
+	mb_add(&b, 0x80, 2); /* OEM, bare header */
 	mb_add(&b, 0x11, 255);
 	mb_gicr(&b, 0x80a0000, 0x20000);
 	mb_finish(&b);
@@ -415,10 +416,12 @@ static void test_bad_checksum(void **state)
 
 	(void)state;
 	qemu_virt(&b);
-	b.buf[24] += 0x12;	/* OEM revision */
-	snprintf(want, sizeof(want),
-		 NAME ": checksum is 0x12, not 0 (the Checksum byte 0x%02x should be 0x%02x)",
-		 b.buf[9], (uint8_t)(b.buf[9] - 0x12));
+	b.buf[24] += 0x12; /* OEM revision */
+	snprintf(
+		want, sizeof(want),
+		NAME
+		": checksum is 0x12, not 0 (the Checksum byte 0x%02x should be 0x%02x)",
+		b.buf[9], (uint8_t)(b.buf[9] - 0x12));
 	expect_bad(b.buf, b.len, -GK_ERR_FORMAT, want);
 }
 
@@ -440,22 +443,28 @@ static void test_bad_structs(void **state)
 	mb_add(&b, 0x7f, 2)[1] = 1;
 	b.len++;
 	mb_finish(&b);
-	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x44: structure length 1, shorter than its 2-byte header");
+	expect_bad(
+		b.buf, b.len, -GK_ERR_FORMAT,
+		NAME
+		": offset 0x44: structure length 1, shorter than its 2-byte header");
 
 	/* the last structure runs past the end */
 	qemu_virt(&b);
 	b.buf[b.len - 20 + 1] = 21;
 	fix_checksum(b.buf, b.len);
-	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0xf4: structure type 0x0f length 21 runs past the table end at 0x108");
+	expect_bad(
+		b.buf, b.len, -GK_ERR_FORMAT,
+		NAME
+		": offset 0xf4: structure type 0x0f length 21 runs past the table end at 0x108");
 
 	/* one stray byte after the last structure */
 	qemu_virt(&b);
 	b.len++;
 	mb_finish(&b);
-	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x108: 1 byte left, too short for a structure header");
+	expect_bad(
+		b.buf, b.len, -GK_ERR_FORMAT,
+		NAME
+		": offset 0x108: 1 byte left, too short for a structure header");
 }
 
 static void test_short_structs(void **state)
@@ -468,27 +477,32 @@ static void test_short_structs(void **state)
 	mb_gicc(&b, 72, 0, MADT_GICC_ENABLED, 0x80a0000, 0);
 	mb_finish(&b);
 	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x44: GICC structure length 72, shorter than 76");
+		   NAME
+		   ": offset 0x44: GICC structure length 72, shorter than 76");
 
 	mb_init(&b);
 	mb_add(&b, 0x0c, 20);
 	mb_finish(&b);
 	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x2c: GICD structure length 20, shorter than 24");
+		   NAME
+		   ": offset 0x2c: GICD structure length 20, shorter than 24");
 
 	mb_init(&b);
 	mb_gicd(&b, 0x8000000, 3);
 	mb_add(&b, 0x0e, 15);
 	mb_finish(&b);
 	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x44: GICR structure length 15, shorter than 16");
+		   NAME
+		   ": offset 0x44: GICR structure length 15, shorter than 16");
 
 	mb_init(&b);
 	mb_gicd(&b, 0x8000000, 3);
 	mb_add(&b, 0x0f, 16);
 	mb_finish(&b);
-	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x44: GIC ITS structure length 16, shorter than 20");
+	expect_bad(
+		b.buf, b.len, -GK_ERR_FORMAT,
+		NAME
+		": offset 0x44: GIC ITS structure length 16, shorter than 20");
 }
 
 static void test_bad_gicd_gicr(void **state)
@@ -506,22 +520,28 @@ static void test_bad_gicd_gicr(void **state)
 	mb_gicd(&b, 0x8000000, 3);
 	mb_gicd(&b, 0x9000000, 3);
 	mb_finish(&b);
-	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x44: second GICD structure (the first is at offset 0x2c)");
+	expect_bad(
+		b.buf, b.len, -GK_ERR_FORMAT,
+		NAME
+		": offset 0x44: second GICD structure (the first is at offset 0x2c)");
 
 	mb_init(&b);
 	mb_gicd(&b, 0x8000000, 3);
 	mb_gicr(&b, 0x80a0000, 0);
 	mb_finish(&b);
-	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x44: GICR discovery range 0x80a0000 length 0x0 is empty or wraps");
+	expect_bad(
+		b.buf, b.len, -GK_ERR_FORMAT,
+		NAME
+		": offset 0x44: GICR discovery range 0x80a0000 length 0x0 is empty or wraps");
 
 	mb_init(&b);
 	mb_gicd(&b, 0x8000000, 3);
 	mb_gicr(&b, 0xffffffffffff0000ull, 0x20000);
 	mb_finish(&b);
-	expect_bad(b.buf, b.len, -GK_ERR_FORMAT,
-		   NAME ": offset 0x44: GICR discovery range 0xffffffffffff0000 length 0x20000 is empty or wraps");
+	expect_bad(
+		b.buf, b.len, -GK_ERR_FORMAT,
+		NAME
+		": offset 0x44: GICR discovery range 0xffffffffffff0000 length 0x20000 is empty or wraps");
 }
 
 /* GICD, then @n bare structures */
@@ -559,9 +579,11 @@ static void test_bounds(void **state)
 	free(buf);
 
 	buf = many(MADT_MAX_STRUCTS, &len);
-	snprintf(want, sizeof(want),
-		 NAME ": offset 0x%zx: more than 65536 interrupt controller structures",
-		 len - 2);
+	snprintf(
+		want, sizeof(want),
+		NAME
+		": offset 0x%zx: more than 65536 interrupt controller structures",
+		len - 2);
 	expect_bad(buf, len, -GK_ERR_TOOBIG, want);
 	free(buf);
 
@@ -600,23 +622,28 @@ static void test_layout_errors(void **state)
 	mb_gicc(&b, 80, 0, 0, 0x2f100000, 0);
 	mb_gicc(&b, 80, 1, MADT_GICC_ENABLED, 0, 1);
 	mb_finish(&b);
-	expect_layout_fails(&b, -GK_ERR_NOTFOUND,
-			    NAME ": no redistributors: no GICR structure and no enabled GICC with a GICR base");
+	expect_layout_fails(
+		&b, -GK_ERR_NOTFOUND,
+		NAME
+		": no redistributors: no GICR structure and no enabled GICC with a GICR base");
 
 	mb_init(&b);
 	mb_gicd(&b, 0x2f000000, 3);
 	mb_gicc(&b, 80, 0, MADT_GICC_ENABLED, 0xfffffffffffe1000ull, 0);
 	mb_finish(&b);
-	expect_layout_fails(&b, -GK_ERR_RANGE,
-			    NAME ": offset 0x44: GICR base 0xfffffffffffe1000 of CPU interface 0 wraps past 2^64");
+	expect_layout_fails(
+		&b, -GK_ERR_RANGE,
+		NAME
+		": offset 0x44: GICR base 0xfffffffffffe1000 of CPU interface 0 wraps past 2^64");
 
 	/* a GICv2 has no redistributors to speak of */
 	mb_init(&b);
 	mb_gicd(&b, 0x2c001000, 2);
 	mb_gicc(&b, 80, 0, MADT_GICC_ENABLED, 0, 0);
 	mb_finish(&b);
-	expect_layout_fails(&b, -GK_ERR_NOTFOUND,
-			    NAME ": the GICD structure says GIC version 2, not 3 or 4");
+	expect_layout_fails(
+		&b, -GK_ERR_NOTFOUND,
+		NAME ": the GICD structure says GIC version 2, not 3 or 4");
 }
 
 static void test_load(void **state)
@@ -636,7 +663,8 @@ static void test_load(void **state)
 
 	qemu_virt(&b);
 	assert_int_equal(tu_pwrite(dir, "sys/firmware/acpi/tables/APIC", b.buf,
-				   b.len, 0), 0);
+				   b.len, 0),
+			 0);
 	assert_int_equal(madt_load(sr, &m, &e), 0);
 	snprintf(want, sizeof(want), "%s%s", dir, MADT_PATH);
 	assert_string_equal(m->name, want);
@@ -648,7 +676,8 @@ static void test_load(void **state)
 	b.buf[45] = 0;
 	fix_checksum(b.buf, b.len);
 	assert_int_equal(tu_pwrite(dir, "sys/firmware/acpi/tables/APIC", b.buf,
-				   b.len, 0), 0);
+				   b.len, 0),
+			 0);
 	assert_int_equal(madt_load(sr, &m, &e), -GK_ERR_FORMAT);
 	snprintf(want, sizeof(want), "%s%s: offset 0x2c: structure length 0",
 		 dir, MADT_PATH);

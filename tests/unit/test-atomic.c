@@ -21,10 +21,10 @@
 #include "testutil.h"
 
 struct job {
-	const char *text;	/* written first */
-	size_t repeat;		/* that many times */
-	int ret;		/* then returned */
-	bool say;		/* with a reason in @e */
+	const char *text; /* written first */
+	size_t repeat;	  /* that many times */
+	int ret;	  /* then returned */
+	bool say;	  /* with a reason in @e */
 };
 
 static int fill(FILE *out, void *arg, struct gk_err *e)
@@ -118,8 +118,10 @@ static void test_creates(void **state)
 static void test_writer_fails(void **state)
 {
 	struct fixture *fx = *state;
-	struct job j = { .text = "half\n", .repeat = 1,
-			 .ret = -GK_ERR_FORMAT, .say = true };
+	struct job j = { .text = "half\n",
+			 .repeat = 1,
+			 .ret = -GK_ERR_FORMAT,
+			 .say = true };
 	struct gk_err e = { 0 };
 
 	assert_int_equal(gk_atomic_write(fx->path, 0644, fill, &j, &e),
@@ -228,6 +230,6 @@ int main(void)
 						teardown),
 	};
 
-	signal(SIGXFSZ, SIG_IGN);	/* a write past the limit fails */
+	signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,7 +148,7 @@ static char *lab_snapshot(const char *vmcoreinfo, const char *kallsyms)
 static struct sysroot *open_root(const char *dir)
 {
 	struct sysroot *sr = NULL;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 
 	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
 	return sr;
@@ -219,7 +219,7 @@ static void build_ok(const char *dir, const struct kx_crash_info *ci,
 		     struct hdr *h)
 {
 	struct sysroot *sr = open_root(dir);
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	int ret;
 
 	memset(h, 0, sizeof(*h));
@@ -308,7 +308,7 @@ static void test_layout(void **state)
 	char *dir = lab_snapshot(lab_vmcoreinfo, NULL);
 	struct sysroot *sr = open_root(dir);
 	struct kx_crash_layout L;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 
 	(void)state;
 	assert_int_equal(kx_crash_layout(sr, NULL, &L, &e), 0);
@@ -351,7 +351,7 @@ static void fallback_case(const char *kallsyms, uint64_t want_vaddr,
 	char *dir = lab_snapshot(vmci_no_voffset, kallsyms);
 	struct sysroot *sr = open_root(dir);
 	struct kx_crash_layout L;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct hdr h;
 
 	assert_int_equal(kx_crash_layout(sr, NULL, &L, &e), 0);
@@ -422,9 +422,9 @@ static void test_old_layout(void **state)
 				 "ffff000008081000 T _stext\n"
 				 "ffff000009688000 T __init_begin\n";
 	char *dir = lab_snapshot("OSRELEASE=4.9.0-19-arm64\n", ks);
-	struct gk_range ram[] = {{0x40000000, 0x7fffffff}};
-	struct gk_range crash[] = {{0x60000000, 0x6fffffff}};
-	struct kx_crash_info ci = {crash, 1, ram, 1};
+	struct gk_range ram[] = { { 0x40000000, 0x7fffffff } };
+	struct gk_range crash[] = { { 0x60000000, 0x6fffffff } };
+	struct kx_crash_info ci = { crash, 1, ram, 1 };
 	static const char iomem[] = "40000000-7fffffff : System RAM\n"
 				    "  40080000-41687fff : Kernel code\n"
 				    "  41800000-41ffffff : Kernel data\n"
@@ -467,19 +467,19 @@ static void test_split(void **state)
 {
 	char *dir = lab_snapshot(lab_vmcoreinfo, NULL);
 	struct gk_range ram[] = {
-		{0x100000000ull, 0x13fffffffull},
-		{0x40000000, 0x5fffffff},
-		{0x60000000, 0x7fffffff}, /* touches the one before */
-		{0x140000000ull, 0x140ffffffull},
+		{ 0x100000000ull, 0x13fffffffull },
+		{ 0x40000000, 0x5fffffff },
+		{ 0x60000000, 0x7fffffff }, /* touches the one before */
+		{ 0x140000000ull, 0x140ffffffull },
 	};
 	struct gk_range crash[] = {
-		{0x120000000ull, 0x140ffffffull}, /* across two, to the end */
-		{0x50000000, 0x5fffffff},	  /* to the end of one */
-		{0x60000000, 0x60000fff},	  /* at the start of one */
-		{0x70000000, 0x70ffffff},	  /* inside */
-		{0x100000000ull, 0x100000fffull}, /* at the start, alone */
+		{ 0x120000000ull, 0x140ffffffull }, /* across two, to the end */
+		{ 0x50000000, 0x5fffffff },	    /* to the end of one */
+		{ 0x60000000, 0x60000fff },	    /* at the start of one */
+		{ 0x70000000, 0x70ffffff },	    /* inside */
+		{ 0x100000000ull, 0x100000fffull }, /* at the start, alone */
 	};
-	struct kx_crash_info ci = {crash, 5, ram, 4};
+	struct kx_crash_info ci = { crash, 5, ram, 4 };
 	struct hdr h;
 
 	(void)state;
@@ -502,15 +502,15 @@ static void test_split_edges(void **state)
 {
 	char *dir = lab_snapshot(lab_vmcoreinfo, NULL);
 	struct gk_range ram[] = {
-		{0x40000000, 0x4fffffff},
-		{0x60000000, 0x6fffffff},
+		{ 0x40000000, 0x4fffffff },
+		{ 0x60000000, 0x6fffffff },
 	};
 	struct gk_range crash[] = {
-		{0x3ffff000, 0x40000000}, /* ends on the first byte */
-		{0x5ffff000, 0x60000fff}, /* across the start */
-		{0x6ffff000, 0x7fffffff}, /* across the end */
+		{ 0x3ffff000, 0x40000000 }, /* ends on the first byte */
+		{ 0x5ffff000, 0x60000fff }, /* across the start */
+		{ 0x6ffff000, 0x7fffffff }, /* across the end */
 	};
-	struct kx_crash_info ci = {crash, 3, ram, 2};
+	struct kx_crash_info ci = { crash, 3, ram, 2 };
 	struct hdr h;
 
 	(void)state;
@@ -526,8 +526,8 @@ static void test_split_edges(void **state)
 static void test_no_crash_range(void **state)
 {
 	char *dir = lab_snapshot(lab_vmcoreinfo, NULL);
-	struct gk_range ram[] = {{0x40000000, 0x7fffffff}};
-	struct kx_crash_info ci = {NULL, 0, ram, 1};
+	struct gk_range ram[] = { { 0x40000000, 0x7fffffff } };
+	struct kx_crash_info ci = { NULL, 0, ram, 1 };
 	struct hdr h;
 
 	(void)state;
@@ -546,9 +546,9 @@ static void test_many_cpus(void **state)
 	struct hdr h;
 
 	(void)state;
-	assert_int_equal(
-		tu_write(dir, "sys/devices/system/cpu/possible", "0-2,8191\n"),
-		0);
+	assert_int_equal(tu_write(dir, "sys/devices/system/cpu/possible",
+				  "0-2,8191\n"),
+			 0);
 	put_cpu(dir, 8191, "0x13ff00000\n", "424\n");
 	build_ok(dir, NULL, &h);
 	assert_int_equal(h.phnum, 9);
@@ -556,9 +556,9 @@ static void test_many_cpus(void **state)
 	check_note(&h, 4, VMCI_ADDR, VMCI_SIZE);
 	hdr_close(&h);
 
-	assert_int_equal(
-		tu_write(dir, "sys/devices/system/cpu/possible", "0-8192\n"),
-		0);
+	assert_int_equal(tu_write(dir, "sys/devices/system/cpu/possible",
+				  "0-8192\n"),
+			 0);
 	assert_int_equal(build_fail(dir, NULL, &e), -GK_ERR_TOOBIG);
 	assert_non_null(strstr(e.msg, "sys/devices/system/cpu/possible"));
 	assert_non_null(strstr(e.msg, "8192"));
@@ -570,16 +570,16 @@ static void test_too_many_ram_ranges(void **state)
 	char *dir = lab_snapshot(lab_vmcoreinfo, NULL);
 	size_t n = KX_CRASH_MAX_RAM + 1;
 	struct gk_range *ram = calloc(n, sizeof(*ram));
-	struct kx_crash_info ci = {NULL, 0, ram, n};
-	struct gk_range crash[] = {{0x1000, 0x1fff}};
+	struct kx_crash_info ci = { NULL, 0, ram, n };
+	struct gk_range crash[] = { { 0x1000, 0x1fff } };
 	struct gk_err e;
 	struct hdr h;
 
 	(void)state;
 	assert_non_null(ram);
 	for (size_t i = 0; i < n; i++)
-		ram[i] = (struct gk_range){0x40000000 + i * 0x2000,
-					   0x40000000 + i * 0x2000 + 0xfff};
+		ram[i] = (struct gk_range){ 0x40000000 + i * 0x2000,
+					    0x40000000 + i * 0x2000 + 0xfff };
 	assert_int_equal(build_fail(dir, &ci, &e), -GK_ERR_TOOBIG);
 	assert_non_null(strstr(e.msg, "32768"));
 
@@ -594,16 +594,16 @@ static void test_too_many_ram_ranges(void **state)
 	hdr_close(&h);
 
 	/* a split that would go past it */
-	ram[0] = (struct gk_range){0x40000000, 0x40002fff};
-	crash[0] = (struct gk_range){0x40001000, 0x40001fff};
+	ram[0] = (struct gk_range){ 0x40000000, 0x40002fff };
+	crash[0] = (struct gk_range){ 0x40001000, 0x40001fff };
 	for (size_t i = 1; i < KX_CRASH_MAX_RAM; i++)
-		ram[i] = (struct gk_range){0x50000000 + i * 0x2000,
-					   0x50000000 + i * 0x2000 + 0xfff};
+		ram[i] = (struct gk_range){ 0x50000000 + i * 0x2000,
+					    0x50000000 + i * 0x2000 + 0xfff };
 	ci.crash = crash;
 	ci.ncrash = 1;
 	assert_int_equal(build_fail(dir, &ci, &e), -GK_ERR_TOOBIG);
 
-	ram[1] = (struct gk_range){0x40002000, 0x40002fff};
+	ram[1] = (struct gk_range){ 0x40002000, 0x40002fff };
 	ci.nram = 2;
 	assert_int_equal(build_fail(dir, &ci, &e), -GK_ERR_FORMAT);
 	assert_non_null(strstr(e.msg, "overlaps"));
@@ -773,7 +773,7 @@ static void test_no_kernel_code(void **state)
 static void test_no_ram(void **state)
 {
 	char *dir = lab_snapshot(lab_vmcoreinfo, NULL);
-	struct kx_crash_info ci = {0};
+	struct kx_crash_info ci = { 0 };
 	struct gk_err e;
 
 	(void)state;

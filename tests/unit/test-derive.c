@@ -32,12 +32,12 @@ static void machine(struct gk_facts *f, unsigned int idbits)
 	f->evidence = GK_EVID_REGS;
 	f->kexec_loaded = f->kexec_crash_loaded = f->kexec_load_disabled = -1;
 	for (int i = 0; i < 2; i++)
-		rds[i] = (struct gk_rdfact){.cpu = i,
-					    .regs = true,
-					    .lpis = true,
-					    .prop = PROP,
-					    .pend = i ? PEND1 : PEND0,
-					    .idbits = idbits};
+		rds[i] = (struct gk_rdfact){ .cpu = i,
+					     .regs = true,
+					     .lpis = true,
+					     .prop = PROP,
+					     .pend = i ? PEND1 : PEND0,
+					     .idbits = idbits };
 	f->rds = rds;
 	f->nrds = 2;
 }
@@ -105,12 +105,12 @@ static void test_reservations(void **state)
 	(void)state;
 	machine(&f, 20);
 	f.mr = GK_MR_OK;
-	memreserve[0] = (struct gk_range){PROP, PROP + (1ull << 20) - 1};
+	memreserve[0] = (struct gk_range){ PROP, PROP + (1ull << 20) - 1 };
 	f.memreserve = memreserve;
 	f.nmemreserve = 1;
 	/* two /memreserve/ entries end to end: together they hold it */
-	dtrsv[0] = (struct gk_range){PEND0, PEND0 + K64 - 1};
-	dtrsv[1] = (struct gk_range){PEND0 + K64, PEND0 + 2 * K64 - 1};
+	dtrsv[0] = (struct gk_range){ PEND0, PEND0 + K64 - 1 };
+	dtrsv[1] = (struct gk_range){ PEND0 + K64, PEND0 + 2 * K64 - 1 };
 	f.dt_memrsv = dtrsv;
 	f.ndt_memrsv = 2;
 	gk_derive(&f);
@@ -122,7 +122,7 @@ static void test_reservations(void **state)
 	assert_int_equal(rds[1].pend_rsv[kt], GK_RSV_NONE);
 	assert_int_equal(rds[1].pend_rsv[ours], GK_RSV_LOADER);
 	/* half of it held is not held: the kernel checks the whole size */
-	resmem[0] = (struct gk_range){PEND1, PEND1 + K64 - 1};
+	resmem[0] = (struct gk_range){ PEND1, PEND1 + K64 - 1 };
 	f.resmem = resmem;
 	f.nresmem = 1;
 	gk_derive(&f);
@@ -202,10 +202,10 @@ static unsigned int stale_at_jump(struct gk_facts *f, enum gk_target t)
 static void loaded(struct gk_facts *f, bool pass, size_t ntables)
 {
 	f->kexec_loaded = 1;
-	f->loaded[GK_KEXEC] = (struct gk_loaded){.ours = true,
-						 .passed = pass,
-						 .tables = passed,
-						 .ntables = ntables};
+	f->loaded[GK_KEXEC] = (struct gk_loaded){ .ours = true,
+						  .passed = pass,
+						  .tables = passed,
+						  .ntables = ntables };
 	gk_derive(f);
 }
 
@@ -223,9 +223,9 @@ static void test_jump_agrees_idbits20(void **state)
 	machine(&f, 20);
 	f.efi = true;
 	f.mr = GK_MR_OK;
-	memreserve[0] = (struct gk_range){PROP, PROP + (1ull << 20) - 1};
-	memreserve[1] = (struct gk_range){PEND0, PEND0 + 2 * K64 - 1};
-	memreserve[2] = (struct gk_range){PEND1, PEND1 + K64 - 1}; /* half */
+	memreserve[0] = (struct gk_range){ PROP, PROP + (1ull << 20) - 1 };
+	memreserve[1] = (struct gk_range){ PEND0, PEND0 + 2 * K64 - 1 };
+	memreserve[2] = (struct gk_range){ PEND1, PEND1 + K64 - 1 }; /* half */
 	f.memreserve = memreserve;
 	f.nmemreserve = 3;
 	/* passed nothing: the EFI list must hold each whole table */
@@ -241,8 +241,8 @@ static void test_jump_agrees_idbits20(void **state)
 	f.mr = GK_MR_NONE;
 	f.efi = false;
 	rds[1].idbits = 16; /* its own says 64 KiB: not what the kernel uses */
-	passed[0] = (struct gk_range){PROP, PEND0 + 2 * K64 - 1};
-	passed[1] = (struct gk_range){PEND1, PEND1 + K64 - 1};
+	passed[0] = (struct gk_range){ PROP, PEND0 + 2 * K64 - 1 };
+	passed[1] = (struct gk_range){ PEND1, PEND1 + K64 - 1 };
 	loaded(&f, true, 2);
 	assert_int_equal(stale_at_jump(&f, GK_KEXEC), 1u << 1);
 	assert_int_equal(stale_in_verdict(&f, GK_KEXEC), 1u << 1);
@@ -269,12 +269,13 @@ static void test_jump_what_is_checked(void **state)
 	/* a crash kernel checks no reservation: what it was not passed is fine
 	 */
 	f.kexec_crash_loaded = 1;
-	f.loaded[GK_KDUMP] = (struct gk_loaded){.ours = true};
+	f.loaded[GK_KDUMP] = (struct gk_loaded){ .ours = true };
 	assert_int_equal(stale_at_jump(&f, GK_KDUMP), 0);
 	/* what it was passed must hold each live table */
-	passed[0] = (struct gk_range){PEND0, PEND0 + K64 - 1};
+	passed[0] = (struct gk_range){ PEND0, PEND0 + K64 - 1 };
 	f.loaded[GK_KDUMP] = (struct gk_loaded){
-		.ours = true, .passed = true, .tables = passed, .ntables = 1};
+		.ours = true, .passed = true, .tables = passed, .ntables = 1
+	};
 	assert_int_equal(stale_at_jump(&f, GK_KDUMP), 1u << 1);
 	assert_int_equal(stale_in_verdict(&f, GK_KDUMP), 1u << 1);
 }

@@ -63,7 +63,7 @@ static void test_partial_log(void **state)
 	assert_false(rd_of(&f, 1)->unknown);
 	assert_int_equal(rd_of(&f, 1)->pend, 0x425b0000);
 	assert_int_equal(rd_of(&f, 1)->pend_src, GK_SRC_KLOG);
-	assert_int_equal(rd_of(&f, 1)->prop, 0);	/* nobody named it */
+	assert_int_equal(rd_of(&f, 1)->prop, 0); /* nobody named it */
 	assert_true(rd_of(&f, 3)->unknown);
 	assert_false(f.cpus_unknown);
 	/* what is known is named for placement */
@@ -109,7 +109,7 @@ static void test_order_and_conflicts(void **state)
 	(void)state;
 	src_add(&s[0], 0, 1, 0x425a0000);
 	src_add(&s[0], 1, 1, 0x42c00000);
-	src_add(&s[1], 1, 1, 0x425b0000);	/* CPU0's line is gone */
+	src_add(&s[1], 1, 1, 0x425b0000); /* CPU0's line is gone */
 	facts(&f, 2);
 	assert_int_equal(gk_evidence_merge(&f, s, 2), 0);
 	assert_int_equal(rd_of(&f, 0)->pend, 0x425a0000);
@@ -140,8 +140,12 @@ static void test_registers_win(void **state)
 	src_add(&s, 0, 1, 0x51000000);
 	facts(&f, 1);
 	f.evidence = GK_EVID_REGS;
-	*rds = (struct gk_rdfact){ .cpu = 0, .regs = true, .lpis = true,
-				   .prop = PROP, .pend = 0x425a0000, .idbits = 16 };
+	*rds = (struct gk_rdfact){ .cpu = 0,
+				   .regs = true,
+				   .lpis = true,
+				   .prop = PROP,
+				   .pend = 0x425a0000,
+				   .idbits = 16 };
 	f.rds = rds;
 	f.nrds = 1;
 	assert_int_equal(gk_evidence_merge(&f, &s, 1), 0);
@@ -156,7 +160,9 @@ static void test_registers_win(void **state)
 /* Kernel memory says LPIs on, pending table inherited: unknown from it. */
 static void test_on_without_table(void **state)
 {
-	struct gk_lpisrc s = { .src = GK_SRC_KMEM, .complete = true, .prop = PROP };
+	struct gk_lpisrc s = { .src = GK_SRC_KMEM,
+			       .complete = true,
+			       .prop = PROP };
 	struct gk_facts f;
 
 	(void)state;
@@ -201,7 +207,8 @@ static int read_rec(const char *json, const char *boot_id, const char *online,
 
 	assert_non_null(dir);
 	if (json)
-		assert_int_equal(tu_write(dir, "run/gic-kexec/boot.json", json), 0);
+		assert_int_equal(tu_write(dir, "run/gic-kexec/boot.json", json),
+				 0);
 	assert_int_equal(tu_write(dir, "proc/version", "Linux\n"), 0);
 	assert_int_equal(sysroot_new(dir, 0, &sr, NULL), 0);
 	assert_int_equal(gk_cpuset_parse(online, &on), 0);
@@ -215,10 +222,15 @@ static int read_rec(const char *json, const char *boot_id, const char *online,
 static void test_bootrec_roundtrip(void **state)
 {
 	struct gk_rdfact rds[3] = {
-		{ .cpu = 0, .base = 0x80a0000, .lpis = true, .prop = PROP,
-		  .pend = 0x425a0000, .idbits = 16, .pend_src = GK_SRC_KLOG },
-		{ .cpu = 1, .lpis = false },		/* off: recorded */
-		{ .cpu = 2, .unknown = true },		/* unknown: left out */
+		{ .cpu = 0,
+		  .base = 0x80a0000,
+		  .lpis = true,
+		  .prop = PROP,
+		  .pend = 0x425a0000,
+		  .idbits = 16,
+		  .pend_src = GK_SRC_KLOG },
+		{ .cpu = 1, .lpis = false },   /* off: recorded */
+		{ .cpu = 2, .unknown = true }, /* unknown: left out */
 	};
 	struct gk_facts f = { .rds = rds, .nrds = 3 };
 	struct gk_lpisrc s;
@@ -246,7 +258,9 @@ static void test_bootrec_roundtrip(void **state)
 	assert_int_equal(s.cpus[1].lpis, -1);
 	gk_lpisrc_free(&s);
 	/* boot ids are compared without their dashes */
-	assert_int_equal(read_rec(text, "6b1e7c2a54d14f0e9a3b2f6d8e1c0b47", "0", &s, &e), 0);
+	assert_int_equal(read_rec(text, "6b1e7c2a54d14f0e9a3b2f6d8e1c0b47", "0",
+				  &s, &e),
+			 0);
 	gk_lpisrc_free(&s);
 	free(text);
 	f.boot_id[0] = '\0';
@@ -261,29 +275,38 @@ static void test_bootrec_refused(void **state)
 		const char *msg;
 	} cases[] = {
 		{ NULL, BOOT_ID, -GK_ERR_NOENT, "" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"cpus\": []}",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"cpus\": []}",
 		  "0f0e0d0c-0b0a-4909-8807-060504030201", -GK_ERR_NOTFOUND,
 		  "of another boot" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"cpus\": []}",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"cpus\": []}",
 		  "", -GK_ERR_NOTFOUND, "not this one (unknown)" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"cpus\": [{\"cpu\": 0, \"lpis\": tr",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"cpus\": [{\"cpu\": 0, \"lpis\": tr",
 		  BOOT_ID, -GK_ERR_FORMAT, "not JSON" },
 		{ "{\"version\": 2, \"boot_id\": \"" BOOT_ID "\"}", BOOT_ID,
 		  -GK_ERR_FORMAT, "version 1" },
 		{ "[1, 2]", BOOT_ID, -GK_ERR_FORMAT, "version 1" },
 		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\"}", BOOT_ID,
 		  -GK_ERR_FORMAT, "no cpus array" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"cpus\": [{\"cpu\": 70000, \"lpis\": false}]}",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"cpus\": [{\"cpu\": 70000, \"lpis\": false}]}",
 		  BOOT_ID, -GK_ERR_FORMAT, "bad cpu" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"cpus\": [{\"cpu\": 0, \"lpis\": true}]}",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"cpus\": [{\"cpu\": 0, \"lpis\": true}]}",
 		  BOOT_ID, -GK_ERR_FORMAT, "lpis but no pend" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"cpus\": [{\"cpu\": 0, \"lpis\": true, \"pend\": \"zz\"}]}",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"cpus\": [{\"cpu\": 0, \"lpis\": true, \"pend\": \"zz\"}]}",
 		  BOOT_ID, -GK_ERR_FORMAT, "bad cpu, base or pend" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"idbits\": 99, \"cpus\": []}",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"idbits\": 99, \"cpus\": []}",
 		  BOOT_ID, -GK_ERR_FORMAT, "idbits" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"prop\": 5, \"cpus\": []}",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"prop\": 5, \"cpus\": []}",
 		  BOOT_ID, -GK_ERR_FORMAT, "bad prop" },
-		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID "\", \"cpus\": []} {}",
+		{ "{\"version\": 1, \"boot_id\": \"" BOOT_ID
+		  "\", \"cpus\": []} {}",
 		  BOOT_ID, -GK_ERR_FORMAT, "more after the JSON object" },
 		{ "", BOOT_ID, -GK_ERR_FORMAT, "unexpected end of data" },
 	};
@@ -308,8 +331,10 @@ static void test_dl(void **state)
 	struct {
 		int (*f)(void);
 	} tab;
-	const struct gk_dlsym sym[] = { GK_DLSYM(__typeof__(tab), f, "getpid") },
-			      bad[] = { GK_DLSYM(__typeof__(tab), f, "no_such_fn"),
+	const struct gk_dlsym sym[] = { GK_DLSYM(__typeof__(tab), f,
+						 "getpid") },
+			      bad[] = { GK_DLSYM(__typeof__(tab), f,
+						 "no_such_fn"),
 					{ 0, "no_such_fn", "getpid" } };
 	struct gk_err e = { 0 };
 	void *h;
@@ -318,15 +343,16 @@ static void test_dl(void **state)
 	assert_int_equal(gk_dl_open("libnope.so.9", "libnope9", sym, 1, &tab,
 				    &h, &e),
 			 -GK_ERR_NOTFOUND);
-	assert_non_null(strstr(e.msg, "libnope.so.9 is not installed (Debian package libnope9)"));
+	assert_non_null(strstr(
+		e.msg,
+		"libnope.so.9 is not installed (Debian package libnope9)"));
 	assert_null(h);
 	assert_int_equal(gk_dl_open("libc.so.6", "libc6", bad, 1, &tab, &h, &e),
 			 -GK_ERR_NOTFOUND);
 	assert_non_null(strstr(e.msg, "libc.so.6 has no no_such_fn"));
 	/* an older name serves where the newer one is missing */
-	assert_int_equal(gk_dl_open("libc.so.6", "libc6", bad + 1, 1, &tab, &h,
-				    &e),
-			 0);
+	assert_int_equal(
+		gk_dl_open("libc.so.6", "libc6", bad + 1, 1, &tab, &h, &e), 0);
 	assert_int_equal(tab.f(), getpid());
 	gk_dl_close(h);
 }

@@ -28,8 +28,8 @@ static void make_dtb(const char *dir, bool soc, uint32_t nregions,
 		assert_int_equal(fdt_begin_node(fdt, "soc"), 0);
 		assert_int_equal(fdt_property_u32(fdt, "#address-cells", 1), 0);
 		assert_int_equal(fdt_property_u32(fdt, "#size-cells", 1), 0);
-		assert_int_equal(fdt_property(fdt, "ranges", ranges,
-					      sizeof(ranges)), 0);
+		assert_int_equal(
+			fdt_property(fdt, "ranges", ranges, sizeof(ranges)), 0);
 	}
 	assert_int_equal(fdt_begin_node(fdt, "intc@8000000"), 0);
 	assert_int_equal(fdt_property_string(fdt, "compatible", "arm,gic-v3"),
@@ -51,18 +51,23 @@ static void make_dtb(const char *dir, bool soc, uint32_t nregions,
 					 cpu_to_fdt64(0x20000) };
 
 		assert_int_equal(fdt_property(fdt, "reg", reg,
-					      (2 + 2 * nregions) * 8), 0);
+					      (2 + 2 * nregions) * 8),
+				 0);
 		assert_int_equal(fdt_property_u32(fdt, "#address-cells", 2), 0);
 		assert_int_equal(fdt_property_u32(fdt, "#size-cells", 2), 0);
 		assert_int_equal(fdt_property(fdt, "ranges", NULL, 0), 0);
 		assert_int_equal(fdt_property_u32(fdt, "#redistributor-regions",
-						  nregions), 0);
+						  nregions),
+				 0);
 		if (stride)
-			assert_int_equal(fdt_property_u64(fdt,
-				"redistributor-stride", stride), 0);
+			assert_int_equal(
+				fdt_property_u64(fdt, "redistributor-stride",
+						 stride),
+				0);
 		assert_int_equal(fdt_begin_node(fdt, "its@8080000"), 0);
 		assert_int_equal(fdt_property_string(fdt, "compatible",
-						     "arm,gic-v3-its"), 0);
+						     "arm,gic-v3-its"),
+				 0);
 		assert_int_equal(fdt_property(fdt, "reg", ireg, sizeof(ireg)),
 				 0);
 		assert_int_equal(fdt_end_node(fdt), 0);
@@ -73,7 +78,8 @@ static void make_dtb(const char *dir, bool soc, uint32_t nregions,
 	assert_int_equal(fdt_end_node(fdt), 0);
 	assert_int_equal(fdt_finish(fdt), 0);
 	assert_int_equal(tu_pwrite(dir, "sys/firmware/fdt", fdt,
-				   fdt_totalsize(fdt), 0), 0);
+				   fdt_totalsize(fdt), 0),
+			 0);
 }
 
 /* A GICR frame: PIDR2 says GICv3, TYPER as given. */
@@ -85,7 +91,7 @@ static void rd_frame(const char *dir, uint64_t base, uint64_t typer)
 	tu_pwrite(dir, "dev/mem", b, 4, (off_t)(base + 0xffe8));
 	tu_put64(b, typer);
 	tu_pwrite(dir, "dev/mem", b, 8, (off_t)(base + 8));
-	tu_put32(b, 1);	/* EnableLPIs */
+	tu_put32(b, 1); /* EnableLPIs */
 	tu_pwrite(dir, "dev/mem", b, 4, (off_t)base);
 }
 
@@ -156,8 +162,8 @@ static void test_walk(void **state)
 
 	(void)state;
 	make_dtb(dir, false, 1, 0);
-	rd_frame(dir, 0x80a0000, 0x0000000000000001ull);	/* PLPIS */
-	rd_frame(dir, 0x80c0000, 0x0000000100000111ull);	/* Last */
+	rd_frame(dir, 0x80a0000, 0x0000000000000001ull); /* PLPIS */
+	rd_frame(dir, 0x80c0000, 0x0000000100000111ull); /* Last */
 	load(dir, &sr, &f, &lay, 0);
 	assert_int_equal(physmem_open(sr, 0, &pm, &e), 0);
 	assert_int_equal(gic_walk_rds(pm, &lay, &rds, &n, &e), 0);
@@ -193,7 +199,7 @@ static void test_walk_unreadable(void **state)
 
 	(void)state;
 	make_dtb(dir, false, 1, 0);
-	tu_write(dir, "dev/mem.ranges", "");	/* nothing captured */
+	tu_write(dir, "dev/mem.ranges", ""); /* nothing captured */
 	tu_pwrite(dir, "dev/mem", "", 1, 0x100000);
 	load(dir, &sr, &f, &lay, 0);
 	assert_int_equal(physmem_open(sr, 0, &pm, &e), 0);

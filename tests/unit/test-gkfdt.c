@@ -22,9 +22,9 @@ static void *make_dtb(size_t *size)
 	assert_int_equal(fdt_finish_reservemap(fdt), 0);
 	assert_int_equal(fdt_begin_node(fdt, ""), 0);
 	assert_int_equal(fdt_begin_node(fdt, "chosen"), 0);
-	assert_int_equal(
-		fdt_property_u64(fdt, "linux,uefi-system-table", 0x7ffd0000),
-		0);
+	assert_int_equal(fdt_property_u64(fdt, "linux,uefi-system-table",
+					  0x7ffd0000),
+			 0);
 	assert_int_equal(fdt_property_u32(fdt, "linux,uefi-mmap-size", 0x900),
 			 0);
 	assert_int_equal(fdt_property(fdt, "odd", "abc", 3), 0);
@@ -55,9 +55,9 @@ static void test_load(void **state)
 					"linux,uefi-system-table", &v, &e),
 			 0);
 	assert_true(v == 0x7ffd0000);
-	assert_int_equal(
-		gk_fdt_get_u64(&f, "/chosen", "linux,uefi-mmap-size", &v, &e),
-		0);
+	assert_int_equal(gk_fdt_get_u64(&f, "/chosen", "linux,uefi-mmap-size",
+					&v, &e),
+			 0);
 	assert_true(v == 0x900);
 	assert_int_equal(gk_fdt_get_u64(&f, "/chosen", "odd", &v, &e),
 			 -GK_ERR_BADFDT);

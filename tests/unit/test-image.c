@@ -49,7 +49,7 @@ static uint8_t *make_image(size_t len, uint64_t text_offset,
 /* gzip with zlib, so that the reader (libdeflate) meets another encoder */
 static uint8_t *gz(const uint8_t *in, size_t len, size_t *outlen)
 {
-	z_stream s = {0};
+	z_stream s = { 0 };
 	size_t room = len + len / 10 + 1024;
 	uint8_t *out = malloc(room);
 
@@ -170,7 +170,7 @@ static void expect_fail_max(const uint8_t *buf, size_t len, size_t max,
 			    int code, const char *msg)
 {
 	struct kx_image img;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	int ret = kx_image_load_max(buf, len, "k", max, &img, &e);
 
 	assert_string_equal(e.msg, msg);
@@ -190,7 +190,7 @@ static void test_image(void **state)
 {
 	uint8_t *b = make_image(IMG_LEN, 0, IMG_SIZE, 0xa);
 	struct kx_image img;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 
 	(void)state;
 	assert_int_equal(kx_image_load(b, IMG_LEN, "Image", &img, &e), 0);
@@ -284,7 +284,7 @@ static void test_gzip(void **state)
 {
 	uint8_t *b = make_image(IMG_LEN, 0, IMG_SIZE, 0xa), *z;
 	struct kx_image img;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	size_t zlen;
 
 	(void)state;
@@ -395,7 +395,7 @@ static void test_zboot(void **state)
 {
 	uint8_t *b = make_image(IMG_SIZE, 0, IMG_SIZE, 0xa), *p, *zb;
 	struct kx_image img;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	size_t plen, zlen;
 
 	(void)state;
@@ -520,7 +520,7 @@ static void test_zboot_bad(void **state)
 	zb = make_zboot("zstd", p, plen, 16, 0xaa64, &zlen);
 	{
 		struct kx_image img;
-		struct gk_err e = {0};
+		struct gk_err e = { 0 };
 
 		assert_int_equal(
 			kx_image_load_max(zb, zlen, "k", 8 * MiB, &img, &e), 0);
@@ -538,12 +538,12 @@ static void test_elf(void **state)
 	uint8_t *b = make_image(IMG_LEN, 0, IMG_SIZE, 0xa), *elf;
 	/* text, then data 0x2000 further with BSS: image_size from memsz */
 	struct seg s[] = {
-		{0xffff800008000000ull, 0, 0x2000, 0x2000, PT_LOAD},
-		{0xffff800008002000ull, 0, 0x1000, 0x20000, PT_LOAD},
-		{0, 0, 0x10, 0x10, PT_NOTE},
+		{ 0xffff800008000000ull, 0, 0x2000, 0x2000, PT_LOAD },
+		{ 0xffff800008002000ull, 0, 0x1000, 0x20000, PT_LOAD },
+		{ 0, 0, 0x10, 0x10, PT_NOTE },
 	};
 	struct kx_image img;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	size_t len;
 
 	(void)state;
@@ -578,8 +578,8 @@ static void test_elf_bad(void **state)
 {
 	uint8_t *b = make_image(IMG_LEN, 0, IMG_SIZE, 0xa), *elf;
 	struct seg s[] = {
-		{0xffff800008000000ull, 0, 0x2000, 0x2000, PT_LOAD},
-		{0xffff800008002000ull, 0, 0x1000, 0x20000, PT_LOAD},
+		{ 0xffff800008000000ull, 0, 0x2000, 0x2000, PT_LOAD },
+		{ 0xffff800008002000ull, 0, 0x1000, 0x20000, PT_LOAD },
 	};
 	struct seg many[65];
 	size_t len;
@@ -661,7 +661,7 @@ static void test_elf_bad(void **state)
 	free(elf);
 
 	for (size_t i = 0; i < GK_ARRAY_SIZE(many); i++)
-		many[i] = (struct seg){0x1000 * i, 0, 0x10, 0x10, PT_LOAD};
+		many[i] = (struct seg){ 0x1000 * i, 0, 0x10, 0x10, PT_LOAD };
 	elf = make_elf(ET_EXEC, EM_AARCH64, many, GK_ARRAY_SIZE(many), NULL,
 		       &len);
 	expect_fail(elf, len, -GK_ERR_FORMAT,
@@ -681,7 +681,7 @@ static void looks_like(const void *buf, size_t len, const char *what)
 
 static void test_looks_like(void **state)
 {
-	uint8_t b[0x400] = {0};
+	uint8_t b[0x400] = { 0 };
 
 	(void)state;
 	looks_like(b, 0, "an empty file");

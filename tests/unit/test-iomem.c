@@ -54,7 +54,7 @@ static const char zeroed_iomem[] = "00000000-00000000 : GICD\n"
 
 static struct iomem *parse_ok(const char *text)
 {
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct iomem *io = NULL;
 
 	assert_int_equal(iomem_parse(text, strlen(text), "t", &io, &e), 0);
@@ -288,7 +288,7 @@ static void test_zeroed(void **state)
 
 static void test_empty(void **state)
 {
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct iomem *io = NULL;
 
 	(void)state;
@@ -333,58 +333,58 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"xyz\n", 0, "t:1: bad range \"xyz\""},
-	{"40000000-bfffffff System RAM\n", 0,
-	 "t:1: bad range \"40000000-bfffffff System RAM\""},
-	{"40000000-bfffffff :System RAM\n", 0,
-	 "t:1: bad range \"40000000-bfffffff :System RAM\""},
-	{"40000000 bfffffff : x\n", 0,
-	 "t:1: bad range \"40000000 bfffffff : x\""},
-	{"4000000-bfffffff : short\n", 0,
-	 "t:1: bad range \"4000000-bfffffff : short\""},
-	{"40000000-10000000000000000 : x\n", 0,
-	 "t:1: bad range \"40000000-10000000000000000 : x\""},
-	{"4000000g-bfffffff : x\n", 0,
-	 "t:1: bad range \"4000000g-bfffffff : x\""},
-	{"x\"y\\z\n", 0, "t:1: bad range \"x\\x22y\\x5cz\""},
-	{"0123456789012345678901234567890123456789abcdef\n", 0,
-	 "t:1: bad range \"0123456789012345678901234567890123456789...\""},
-	{"40000000-3fffffff : System RAM\n", 0, "t:1: END before START"},
-	{"40000000-4fffffff : System RAM\n"
-	 "  3ffff000-40000fff : reserved\n",
-	 0, "t:2: child outside its parent on line 1"},
-	{"40000000-4fffffff : System RAM\n"
-	 "  4ffff000-50000fff : reserved\n",
-	 0, "t:2: child outside its parent on line 1"},
-	{"40000000-4fffffff : System RAM\n"
-	 "      40000000-40000fff : reserved\n",
-	 0, "t:2: indentation jumps from depth 0 to 3"},
-	{"40000000-4fffffff : System RAM\n"
-	 "   40000000-40000fff : reserved\n",
-	 0, "t:2: indented by an odd number of spaces (3)"},
-	{"  40000000-4fffffff : System RAM\n", 0,
-	 "t:1: first resource is indented"},
-	{"50000000-5fffffff : System RAM\n"
-	 "40000000-4fffffff : System RAM\n",
-	 0, "t:2: range does not follow the one on line 1"},
-	{"40000000-4fffffff : System RAM\n"
-	 "  40000000-40ffffff : Kernel code\n"
-	 "  40ff0000-41ffffff : reserved\n",
-	 0, "t:3: range does not follow the one on line 2"},
-	{"40000000-4fffffff : System RAM\n"
-	 "  40000000-40ffffff : Kernel code\n"
-	 "4f000000-5fffffff : PCI\n",
-	 0, "t:3: range does not follow the one on line 1"},
-	{"40000000-4fffffff : System RAM\r\n", 0, "t:1: bad character 0x0d"},
-	{"\t40000000-4fffffff : System RAM\n", 0, "t:1: bad character 0x09"},
-	{"40000000-4fffffff : a\0b\n", 24, "t:1: bad character 0x00"},
-	{"40000000-4fffffff : a\n\n50000000-5fffffff : b\n", 0,
-	 "t:2: empty line"},
-	{"40000000-4fffffff : a\n  \n", 0, "t:2: bad range \"\""},
+	{ "xyz\n", 0, "t:1: bad range \"xyz\"" },
+	{ "40000000-bfffffff System RAM\n", 0,
+	  "t:1: bad range \"40000000-bfffffff System RAM\"" },
+	{ "40000000-bfffffff :System RAM\n", 0,
+	  "t:1: bad range \"40000000-bfffffff :System RAM\"" },
+	{ "40000000 bfffffff : x\n", 0,
+	  "t:1: bad range \"40000000 bfffffff : x\"" },
+	{ "4000000-bfffffff : short\n", 0,
+	  "t:1: bad range \"4000000-bfffffff : short\"" },
+	{ "40000000-10000000000000000 : x\n", 0,
+	  "t:1: bad range \"40000000-10000000000000000 : x\"" },
+	{ "4000000g-bfffffff : x\n", 0,
+	  "t:1: bad range \"4000000g-bfffffff : x\"" },
+	{ "x\"y\\z\n", 0, "t:1: bad range \"x\\x22y\\x5cz\"" },
+	{ "0123456789012345678901234567890123456789abcdef\n", 0,
+	  "t:1: bad range \"0123456789012345678901234567890123456789...\"" },
+	{ "40000000-3fffffff : System RAM\n", 0, "t:1: END before START" },
+	{ "40000000-4fffffff : System RAM\n"
+	  "  3ffff000-40000fff : reserved\n",
+	  0, "t:2: child outside its parent on line 1" },
+	{ "40000000-4fffffff : System RAM\n"
+	  "  4ffff000-50000fff : reserved\n",
+	  0, "t:2: child outside its parent on line 1" },
+	{ "40000000-4fffffff : System RAM\n"
+	  "      40000000-40000fff : reserved\n",
+	  0, "t:2: indentation jumps from depth 0 to 3" },
+	{ "40000000-4fffffff : System RAM\n"
+	  "   40000000-40000fff : reserved\n",
+	  0, "t:2: indented by an odd number of spaces (3)" },
+	{ "  40000000-4fffffff : System RAM\n", 0,
+	  "t:1: first resource is indented" },
+	{ "50000000-5fffffff : System RAM\n"
+	  "40000000-4fffffff : System RAM\n",
+	  0, "t:2: range does not follow the one on line 1" },
+	{ "40000000-4fffffff : System RAM\n"
+	  "  40000000-40ffffff : Kernel code\n"
+	  "  40ff0000-41ffffff : reserved\n",
+	  0, "t:3: range does not follow the one on line 2" },
+	{ "40000000-4fffffff : System RAM\n"
+	  "  40000000-40ffffff : Kernel code\n"
+	  "4f000000-5fffffff : PCI\n",
+	  0, "t:3: range does not follow the one on line 1" },
+	{ "40000000-4fffffff : System RAM\r\n", 0, "t:1: bad character 0x0d" },
+	{ "\t40000000-4fffffff : System RAM\n", 0, "t:1: bad character 0x09" },
+	{ "40000000-4fffffff : a\0b\n", 24, "t:1: bad character 0x00" },
+	{ "40000000-4fffffff : a\n\n50000000-5fffffff : b\n", 0,
+	  "t:2: empty line" },
+	{ "40000000-4fffffff : a\n  \n", 0, "t:2: bad range \"\"" },
 	/* a zeroed range among real ones is not what the kernel prints */
-	{"40000000-4fffffff : System RAM\n"
-	 "  00000000-00000000 : reserved\n",
-	 0, "t:2: child outside its parent on line 1"},
+	{ "40000000-4fffffff : System RAM\n"
+	  "  00000000-00000000 : reserved\n",
+	  0, "t:2: child outside its parent on line 1" },
 };
 
 static void test_malformed(void **state)
@@ -393,7 +393,7 @@ static void test_malformed(void **state)
 	for (size_t i = 0; i < GK_ARRAY_SIZE(bad_cases); i++) {
 		const struct bad_case *c = &bad_cases[i];
 		size_t len = c->len ? c->len : strlen(c->text);
-		struct gk_err e = {0};
+		struct gk_err e = { 0 };
 		struct iomem *io = (struct iomem *)&e;
 
 		assert_int_equal(iomem_parse(c->text, len, "t", &io, &e),
@@ -408,7 +408,7 @@ static void test_too_many_lines(void **state)
 {
 	size_t len = IOMEM_MAX_LINES + 1;
 	char *text = malloc(len);
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct iomem *io;
 
 	(void)state;
@@ -439,7 +439,7 @@ static void test_load(void **state)
 {
 	char *dir;
 	struct sysroot *sr;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct iomem *io;
 	struct gk_range *r;
 	size_t n;
@@ -463,7 +463,7 @@ static void test_load_bad(void **state)
 	char *dir;
 	char want[PATH_MAX + 64];
 	struct sysroot *sr;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct iomem *io;
 
 	(void)state;
@@ -485,7 +485,7 @@ static void test_load_missing(void **state)
 {
 	char *dir;
 	struct sysroot *sr;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct iomem *io;
 
 	(void)state;

@@ -45,9 +45,9 @@ struct gen {
 	size_t len; /* 0: strlen(msg) */
 };
 
-#define K(boot, usec, text)                                                    \
-	{                                                                      \
-		boot, "kernel", usec, 6, 0, "kernel", NULL, text, 0            \
+#define K(boot, usec, text)                                         \
+	{                                                           \
+		boot, "kernel", usec, 6, 0, "kernel", NULL, text, 0 \
 	}
 
 static const struct gen entries[] = {
@@ -57,28 +57,28 @@ static const struct gen entries[] = {
 	  "0:0x00000000080a0000"),
 	K(OLD_BOOT, 6000,
 	  "GICv3: using LPI property table @0x0000000040130000"),
-	{OLD_BOOT, "stdout", -1, 6, 3, "sshd", NULL, "Server listening", 0},
+	{ OLD_BOOT, "stdout", -1, 6, 3, "sshd", NULL, "Server listening", 0 },
 	/* this boot */
 	K(THIS_BOOT, 0,
 	  "Booting Linux on physical CPU 0x0000000000 [0x411fd070]"),
 	K(THIS_BOOT, 0,
 	  "Linux version 6.1.0-13-arm64 "
 	  "(debian-kernel@lists.debian.org)"),
-	{THIS_BOOT, "driver", -1, 6, 3, "systemd-journald", NULL,
-	 "Journal started", 0},
+	{ THIS_BOOT, "driver", -1, 6, 3, "systemd-journald", NULL,
+	  "Journal started", 0 },
 	K(THIS_BOOT, 0, "GICv3: 224 SPIs implemented"),
 	K(THIS_BOOT, 0,
 	  "GICv3: CPU0: found redistributor 0 region "
 	  "0:0x00000000080a0000"),
 	/* another program repeating an LPI line is not the kernel */
-	{THIS_BOOT, "syslog", -1, 6, 4, "gicwatch", NULL,
-	 "GICv3: using LPI property table @0x00000000deadbeef", 0},
+	{ THIS_BOOT, "syslog", -1, 6, 4, "gicwatch", NULL,
+	  "GICv3: using LPI property table @0x00000000deadbeef", 0 },
 	K(THIS_BOOT, 0, "GICv3: using LPI property table @0x00000000425b0000"),
 	K(THIS_BOOT, 0,
 	  "GICv3: CPU0: using allocated LPI pending table "
 	  "@0x00000000425c0000"),
-	{THIS_BOOT, "driver", -1, 6, 3, "systemd-journald", MISSED_ID,
-	 "Missed 12 kernel messages", 0},
+	{ THIS_BOOT, "driver", -1, 6, 3, "systemd-journald", MISSED_ID,
+	  "Missed 12 kernel messages", 0 },
 	K(THIS_BOOT, 111439,
 	  "GICv3: CPU1: found redistributor 1 region "
 	  "0:0x00000000080c0000"),
@@ -86,12 +86,12 @@ static const struct gen entries[] = {
 	  "GICv3: CPU1: using allocated LPI pending table "
 	  "@0x00000000425d0000"),
 	/* binary in the export format: a newline and a control byte */
-	{THIS_BOOT, "kernel", 2000000, 4, 0, "kernel", NULL, "two\nlines\x01",
-	 0},
+	{ THIS_BOOT, "kernel", 2000000, 4, 0, "kernel", NULL, "two\nlines\x01",
+	  0 },
 	/* a program writing to /dev/kmsg: the kernel transport, facility 3 */
-	{THIS_BOOT, "kernel", 2500000, 6, 3, "systemd", NULL,
-	 "systemd 252 running in system mode", 0},
-	{OLD_BOOT, "kernel", 9000000, 6, 0, "kernel", NULL, "late old", 0},
+	{ THIS_BOOT, "kernel", 2500000, 6, 3, "systemd", NULL,
+	  "systemd 252 running in system mode", 0 },
+	{ OLD_BOOT, "kernel", 9000000, 6, 0, "kernel", NULL, "late old", 0 },
 };
 
 /* What this boot's kernel messages are, in order. */
@@ -100,21 +100,21 @@ static const struct {
 	uint64_t usec;
 	int prio, facility;
 } want[] = {
-	{"Booting Linux on physical CPU 0x0000000000 [0x411fd070]", 0, 6, 0},
-	{"Linux version 6.1.0-13-arm64 (debian-kernel@lists.debian.org)", 0, 6,
-	 0},
-	{"GICv3: 224 SPIs implemented", 0, 6, 0},
-	{"GICv3: CPU0: found redistributor 0 region 0:0x00000000080a0000", 0, 6,
-	 0},
-	{"GICv3: using LPI property table @0x00000000425b0000", 0, 6, 0},
-	{"GICv3: CPU0: using allocated LPI pending table @0x00000000425c0000",
-	 0, 6, 0},
-	{"GICv3: CPU1: found redistributor 1 region 0:0x00000000080c0000",
-	 111439, 6, 0},
-	{"GICv3: CPU1: using allocated LPI pending table @0x00000000425d0000",
-	 111582, 6, 0},
-	{"two\nlines\x01", 2000000, 4, 0},
-	{"systemd 252 running in system mode", 2500000, 6, 3},
+	{ "Booting Linux on physical CPU 0x0000000000 [0x411fd070]", 0, 6, 0 },
+	{ "Linux version 6.1.0-13-arm64 (debian-kernel@lists.debian.org)", 0, 6,
+	  0 },
+	{ "GICv3: 224 SPIs implemented", 0, 6, 0 },
+	{ "GICv3: CPU0: found redistributor 0 region 0:0x00000000080a0000", 0,
+	  6, 0 },
+	{ "GICv3: using LPI property table @0x00000000425b0000", 0, 6, 0 },
+	{ "GICv3: CPU0: using allocated LPI pending table @0x00000000425c0000",
+	  0, 6, 0 },
+	{ "GICv3: CPU1: found redistributor 1 region 0:0x00000000080c0000",
+	  111439, 6, 0 },
+	{ "GICv3: CPU1: using allocated LPI pending table @0x00000000425d0000",
+	  111582, 6, 0 },
+	{ "two\nlines\x01", 2000000, 4, 0 },
+	{ "systemd 252 running in system mode", 2500000, 6, 3 },
 };
 
 /* Shared by the tests: made once by the group setup. */
@@ -209,9 +209,9 @@ static int setup(void **state)
 	fx->dir = tu_mkdtemp();
 	assert_non_null(fx->dir);
 	fx->export = make_export(&fx->export_len);
-	assert_int_equal(
-		tu_pwrite(fx->dir, "in.export", fx->export, fx->export_len, 0),
-		0);
+	assert_int_equal(tu_pwrite(fx->dir, "in.export", fx->export,
+				   fx->export_len, 0),
+			 0);
 	snprintf(fx->journal, sizeof(fx->journal), "%s/system.journal",
 		 fx->dir);
 	{
@@ -314,7 +314,7 @@ static void test_files(void **state)
 		snapshot(fx, "files", "var/log/journal/" MID "/system.journal");
 	struct sysroot *sr = open_root(snap, 0);
 	struct gk_journal_info info;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log = NULL;
 	struct lpilog ll;
 	const struct lpilog_cpu *c1;
@@ -429,14 +429,14 @@ static void test_no_journal(void **state)
 
 static void test_symlink_refused(void **state)
 {
-	static const unsigned int flags[] = {0, SYSROOT_NO_OPENAT2};
+	static const unsigned int flags[] = { 0, SYSROOT_NO_OPENAT2 };
 	struct fixture *fx = *state;
 
 	for (size_t i = 0; i < GK_ARRAY_SIZE(flags); i++) {
 		char name[32], *snap;
 		struct sysroot *sr;
 		struct gk_journal_info info;
-		struct gk_err e = {0};
+		struct gk_err e = { 0 };
 		struct klog *log = NULL;
 
 		snprintf(name, sizeof(name), "symlink%zu", i);
@@ -448,9 +448,9 @@ static void test_symlink_refused(void **state)
 					    fx->journal),
 				 0);
 		sr = open_root(snap, flags[i]);
-		assert_int_equal(
-			gk_journal_kernel(sr, THIS_BOOT, &log, &info, &e),
-			-GK_ERR_ESCAPE);
+		assert_int_equal(gk_journal_kernel(sr, THIS_BOOT, &log, &info,
+						   &e),
+				 -GK_ERR_ESCAPE);
 		assert_null(log);
 		assert_non_null(strstr(e.msg, "/var/log/journal/" MID
 					      "/system.journal: a symbolic "
@@ -496,7 +496,7 @@ static void test_export_fifo(void **state)
 	char *snap = snapshot(fx, "fifo", NULL), path[PATH_MAX];
 	struct sysroot *sr;
 	struct gk_journal_info info;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log = NULL;
 
 	snprintf(path, sizeof(path), "%s/var/log/journal.export", snap);
@@ -518,7 +518,7 @@ static void test_round_trip(void **state)
 	struct sysroot *sr = open_root(snap, 0);
 	struct gk_journal_info info, again;
 	struct klog *log = NULL, *log2 = NULL;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -552,7 +552,7 @@ static void test_round_trip(void **state)
 static void expect_bad(const char *text, size_t len, const char *msg)
 {
 	struct gk_journal_info info;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log = (struct klog *)1;
 
 	assert_int_equal(gk_journal_parse_export(text, len, "j.export",
@@ -609,7 +609,7 @@ static void test_malformed_snapshot(void **state)
 	char *snap = snapshot(fx, "bad", NULL), want_msg[PATH_MAX + 64];
 	struct sysroot *sr;
 	struct gk_journal_info info;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log = NULL;
 
 	assert_int_equal(tu_write(snap, "var/log/journal.export", text), 0);
@@ -638,7 +638,7 @@ static void test_boot_id(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < GK_ARRAY_SIZE(bad); i++) {
-		struct gk_err e = {0};
+		struct gk_err e = { 0 };
 
 		assert_int_equal(gk_journal_parse_export("", 0, "x", bad[i],
 							 &log, &info, &e),
@@ -658,7 +658,7 @@ static void test_live_absent(void **state)
 {
 	struct sysroot *sr = open_root(NULL, 0);
 	struct gk_journal_info info;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log = NULL;
 
 	(void)state;

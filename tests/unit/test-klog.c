@@ -18,9 +18,9 @@
 #include "lpilog.h"
 #include "testutil.h"
 
-#define PEND0                                                                  \
+#define PEND0 \
 	"GICv3: CPU0: using allocated LPI pending table @0x00000000425c0000"
-#define PEND1                                                                  \
+#define PEND1 \
 	"GICv3: CPU1: using reserved LPI pending table @0x0000000042600000"
 #define PROP "GICv3: using LPI property table @0x0000000040130000"
 
@@ -41,7 +41,7 @@ static const char kmsg_log[] =
 
 static struct klog *parse_ok(const char *text, size_t len)
 {
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log = NULL;
 
 	assert_int_equal(klog_parse(text, len, "t", &log, &e), 0);
@@ -188,9 +188,9 @@ static void test_dmesg_raw(void **state)
 
 static void test_plain(void **state)
 {
-	static const char text[] =
-		"Booting Linux on physical CPU 0x0\r\n" PEND0 "\r\n"
-		"[    5.000000] a stamp after all";
+	static const char text[] = "Booting Linux on physical CPU 0x0\r\n" PEND0
+				   "\r\n"
+				   "[    5.000000] a stamp after all";
 	struct klog *log = parse_ok(text, sizeof(text) - 1);
 
 	(void)state;
@@ -328,9 +328,9 @@ static void test_grep(void **state)
 	pos = 0;
 	assert_ptr_equal(klog_grep(log, "", &pos), &log->lines[0]);
 	pos = 3;
-	assert_ptr_equal(
-		klog_grep(log, "GICv3: using LPI property table", &pos),
-		&log->lines[3]);
+	assert_ptr_equal(klog_grep(log, "GICv3: using LPI property table",
+				   &pos),
+			 &log->lines[3]);
 	/* a match across the decoded newline */
 	pos = 0;
 	assert_ptr_equal(klog_grep(log, "two\nlines", &pos), &log->lines[6]);
@@ -347,26 +347,26 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"6,1,2,-;ok\nx,2,3,-;bad\n", "t:2: bad priority in kmsg record"},
-	{"6,1,2,-;ok\nGICv3: not a record\n",
-	 "t:2: bad priority in kmsg record"},
-	{"6,,2,-;x\n", "t:1: bad sequence number in kmsg record"},
-	{"6,abc,5,-;text\n", "t:1: bad sequence number in kmsg record"},
-	{"6,99999999999999999999,5,-;x\n",
-	 "t:1: bad sequence number in kmsg record"},
-	{"6,1\n", "t:1: bad sequence number in kmsg record"},
-	{"6,1,5x,-;text\n", "t:1: bad timestamp in kmsg record"},
-	{"6,1,-5,-;text\n", "t:1: bad timestamp in kmsg record"},
-	{"6,1,5\n", "t:1: bad timestamp in kmsg record"},
-	{"6,1,5,-text\n", "t:1: no ';' after the kmsg record header"},
-	{"2048,1,2,-;x\n", "t:1: bad priority in kmsg record"},
+	{ "6,1,2,-;ok\nx,2,3,-;bad\n", "t:2: bad priority in kmsg record" },
+	{ "6,1,2,-;ok\nGICv3: not a record\n",
+	  "t:2: bad priority in kmsg record" },
+	{ "6,,2,-;x\n", "t:1: bad sequence number in kmsg record" },
+	{ "6,abc,5,-;text\n", "t:1: bad sequence number in kmsg record" },
+	{ "6,99999999999999999999,5,-;x\n",
+	  "t:1: bad sequence number in kmsg record" },
+	{ "6,1\n", "t:1: bad sequence number in kmsg record" },
+	{ "6,1,5x,-;text\n", "t:1: bad timestamp in kmsg record" },
+	{ "6,1,-5,-;text\n", "t:1: bad timestamp in kmsg record" },
+	{ "6,1,5\n", "t:1: bad timestamp in kmsg record" },
+	{ "6,1,5,-text\n", "t:1: no ';' after the kmsg record header" },
+	{ "2048,1,2,-;x\n", "t:1: bad priority in kmsg record" },
 };
 
 static void test_kmsg_malformed(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < GK_ARRAY_SIZE(bad_cases); i++) {
-		struct gk_err e = {0};
+		struct gk_err e = { 0 };
 		struct klog *log = (struct klog *)&e;
 
 		assert_int_equal(klog_parse(bad_cases[i].text,
@@ -394,7 +394,7 @@ static void test_long_line(void **state)
 {
 	size_t len = KLOG_MAX_LINE + 2;
 	char *text = malloc(len + 16);
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
@@ -420,7 +420,7 @@ static void test_too_big(void **state)
 {
 	size_t len = (size_t)KLOG_MAX_SIZE + 1;
 	char *text = malloc(len);
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
@@ -451,7 +451,7 @@ static void test_load_snapshot(void **state)
 {
 	char *dir;
 	struct sysroot *sr;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 	size_t pos = 0;
 
@@ -472,7 +472,7 @@ static void test_load_snapshot_bad(void **state)
 {
 	char *dir, want[PATH_MAX + 64];
 	struct sysroot *sr;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
@@ -492,7 +492,7 @@ static void test_load_snapshot_fifo(void **state)
 {
 	char *dir, want[PATH_MAX + 64];
 	struct sysroot *sr;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
@@ -511,7 +511,7 @@ static void test_load_missing(void **state)
 {
 	char *dir;
 	struct sysroot *sr;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
@@ -532,7 +532,7 @@ static void test_load_file(void **state)
 		"-- Boot 3c5e1d0f2a4b4c8e9d7f6a5b4c3d2e1f --\n"
 		"Nov 24 10:00:00 host kernel: " PEND0 "\n";
 	char *dir = tu_mkdtemp(), path[PATH_MAX + 16];
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;
@@ -557,7 +557,7 @@ static void test_load_pipe(void **state)
 {
 	static const char text[] = "[    0.001234] " PEND0 "\n";
 	char path[64];
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 	int fds[2];
 
@@ -579,7 +579,7 @@ static void test_load_pipe(void **state)
 static void test_load_live(void **state)
 {
 	struct sysroot *sr;
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 	int ret;
 
@@ -643,18 +643,19 @@ static void test_journal_short_detect(void **state)
 		const char *text;
 		enum klog_format format;
 	} cases[] = {
-		{"Thu 2023-11-16 22:13:21 UTC lab systemd[1]: x\n",
-		 KLOG_JOURNAL},
-		{"2023-11-16T22:13:21+00:00 lab systemd[1]: x\n", KLOG_JOURNAL},
-		{"1700172801.500010 lab kernel: x\n", KLOG_JOURNAL},
+		{ "Thu 2023-11-16 22:13:21 UTC lab systemd[1]: x\n",
+		  KLOG_JOURNAL },
+		{ "2023-11-16T22:13:21+00:00 lab systemd[1]: x\n",
+		  KLOG_JOURNAL },
+		{ "1700172801.500010 lab kernel: x\n", KLOG_JOURNAL },
 		/* a number and a colon could be anything */
-		{"1700172801.500010 lab systemd[1]: x\n", KLOG_PLAIN},
-		{"-- Boot 0123 --\n1700172801.500010 lab systemd[1]: x\n",
-		 KLOG_JOURNAL},
-		{"[    0.000000                ] lab kernel: x\n",
-		 KLOG_JOURNAL_MONOTONIC},
-		{"[    1.000000 <    0.000000 >] lab systemd[1]: x\n",
-		 KLOG_JOURNAL_MONOTONIC},
+		{ "1700172801.500010 lab systemd[1]: x\n", KLOG_PLAIN },
+		{ "-- Boot 0123 --\n1700172801.500010 lab systemd[1]: x\n",
+		  KLOG_JOURNAL },
+		{ "[    0.000000                ] lab kernel: x\n",
+		  KLOG_JOURNAL_MONOTONIC },
+		{ "[    1.000000 <    0.000000 >] lab systemd[1]: x\n",
+		  KLOG_JOURNAL_MONOTONIC },
 	};
 
 	(void)state;
@@ -709,8 +710,8 @@ static void test_journal_short_crlf(void **state)
 
 #define BOOT_A "0123456789abcdef0123456789abcdef"
 #define BOOT_B "fedcba9876543210fedcba9876543210"
-#define CURSOR(b, m)                                                           \
-	" [s=518c139df0c64c76b450ec36e47b718c;i=109;b=" b ";m=" m              \
+#define CURSOR(b, m)                                              \
+	" [s=518c139df0c64c76b450ec36e47b718c;i=109;b=" b ";m=" m \
 	";t=60a4c53e3e36a;x=81bf0c1ed54c516d]\n"
 
 static const char verbose_log[] =
@@ -1045,9 +1046,9 @@ static void test_journal_lpilog(void **state)
 		const char *text;
 		size_t len;
 	} logs[] = {
-		{json_log, sizeof(json_log) - 1},
-		{export_log, sizeof(export_log) - 1},
-		{verbose_log, sizeof(verbose_log) - 1},
+		{ json_log, sizeof(json_log) - 1 },
+		{ export_log, sizeof(export_log) - 1 },
+		{ verbose_log, sizeof(verbose_log) - 1 },
 	};
 
 	(void)state;
@@ -1077,88 +1078,90 @@ struct bad_journal {
 
 static const struct bad_journal bad_journals[] = {
 	/* json, cut at every kind of place */
-	{"{", 0, "t:1: expected a JSON object key"},
-	{"{\"MESS", 0, "t:1: unterminated JSON string"},
-	{"{\"MESSAGE\"", 0, "t:1: expected ':' after a JSON key"},
-	{"{\"MESSAGE\":", 0, "t:1: JSON value missing"},
-	{"{\"MESSAGE\":\"abc", 0, "t:1: unterminated JSON string"},
-	{"{\"MESSAGE\":\"abc\\", 0, "t:1: unterminated JSON string"},
-	{"{\"MESSAGE\":\"\\u12", 0, "t:1: bad \\u escape in a JSON string"},
-	{"{\"MESSAGE\":\"abc\"", 0, "t:1: unterminated JSON object"},
-	{"{\"MESSAGE\":\"abc\",", 0, "t:1: expected a JSON object key"},
-	{"{\"MESSAGE\":[1,2", 0, "t:1: unterminated JSON array"},
-	{"{\"MESSAGE\":[1,", 0, "t:1: bad byte in a JSON array"},
-	{"{\"MESSAGE\":[\"a\",", 0, "t:1: JSON value missing"},
-	{"{\"X\":[1,", 0, "t:1: JSON value missing"},
-	{"{\"X\":tru", 0, "t:1: bad JSON value"},
-	{"{\"X\":-", 0, "t:1: bad JSON value"},
+	{ "{", 0, "t:1: expected a JSON object key" },
+	{ "{\"MESS", 0, "t:1: unterminated JSON string" },
+	{ "{\"MESSAGE\"", 0, "t:1: expected ':' after a JSON key" },
+	{ "{\"MESSAGE\":", 0, "t:1: JSON value missing" },
+	{ "{\"MESSAGE\":\"abc", 0, "t:1: unterminated JSON string" },
+	{ "{\"MESSAGE\":\"abc\\", 0, "t:1: unterminated JSON string" },
+	{ "{\"MESSAGE\":\"\\u12", 0, "t:1: bad \\u escape in a JSON string" },
+	{ "{\"MESSAGE\":\"abc\"", 0, "t:1: unterminated JSON object" },
+	{ "{\"MESSAGE\":\"abc\",", 0, "t:1: expected a JSON object key" },
+	{ "{\"MESSAGE\":[1,2", 0, "t:1: unterminated JSON array" },
+	{ "{\"MESSAGE\":[1,", 0, "t:1: bad byte in a JSON array" },
+	{ "{\"MESSAGE\":[\"a\",", 0, "t:1: JSON value missing" },
+	{ "{\"X\":[1,", 0, "t:1: JSON value missing" },
+	{ "{\"X\":tru", 0, "t:1: bad JSON value" },
+	{ "{\"X\":-", 0, "t:1: bad JSON value" },
 	/* json, wrong */
-	{"{\"MESSAGE\":\"a\"}\n[]\n", 0, "t:2: expected a JSON object"},
-	{"{\"MESSAGE\":\"a\"} {\"MESSAGE\":\"b\"}\n", 0,
-	 "t:1: expected a new line after a JSON object"},
-	{"{\"MESSAGE\":\"a\" \"b\"}", 0,
-	 "t:1: expected ',' or '}' in a JSON object"},
-	{"{\"MESSAGE\" \"a\"}", 0, "t:1: expected ':' after a JSON key"},
-	{"{,}", 0, "t:1: expected a JSON object key"},
-	{"{\"MESSAGE\":\"a\",}", 0, "t:1: expected a JSON object key"},
-	{"{\"MESSAGE\":\"\\x\"}", 0, "t:1: bad escape in a JSON string"},
-	{"{\"MESSAGE\":\"a\tb\"}", 0,
-	 "t:1: control character in a JSON string"},
-	{"{\"MESSAGE\":\"a\nb\"}", 0,
-	 "t:1: control character in a JSON string"},
-	{"{\"MESSAGE\":[256]}", 0, "t:1: bad byte in a JSON array"},
-	{"{\"MESSAGE\":[0001]}", 0, "t:1: bad byte in a JSON array"},
-	{"{\"MESSAGE\":[-1]}", 0, "t:1: bad byte in a JSON array"},
-	{"{\"MESSAGE\":[1 2]}", 0, "t:1: expected ',' or ']' in a JSON array"},
-	{"{\"X\":[1 2]}", 0, "t:1: expected ',' or ']' in a JSON array"},
-	{"{\"X\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]"
-	 "]]]]]"
-	 "]]]]]]]}",
-	 0, "t:1: JSON nested too deep"},
-	{"{\"_BOOT_ID\":\"0123\"}", 0, "t:1: bad _BOOT_ID"},
-	{"{\"_BOOT_ID\":\"0123456789abcdef0123456789abcdeg\"}", 0,
-	 "t:1: bad _BOOT_ID"},
-	{"{\"_BOOT_ID\":true}", 0, "t:1: bad _BOOT_ID"},
-	{"\n\n{\"__MONOTONIC_TIMESTAMP\":\"12a\"}", 0,
-	 "t:3: bad __MONOTONIC_TIMESTAMP"},
-	{"{\n\"_SOURCE_MONOTONIC_TIMESTAMP\":\"99999999999999999999\"}", 0,
-	 "t:2: bad _SOURCE_MONOTONIC_TIMESTAMP"},
-	{"{\"MESSAGE\":\"a\"}\n\x1e\x1e{\n\"MESSAGE\":\"\\u\"}", 0,
-	 "t:3: bad \\u escape in a JSON string"},
+	{ "{\"MESSAGE\":\"a\"}\n[]\n", 0, "t:2: expected a JSON object" },
+	{ "{\"MESSAGE\":\"a\"} {\"MESSAGE\":\"b\"}\n", 0,
+	  "t:1: expected a new line after a JSON object" },
+	{ "{\"MESSAGE\":\"a\" \"b\"}", 0,
+	  "t:1: expected ',' or '}' in a JSON object" },
+	{ "{\"MESSAGE\" \"a\"}", 0, "t:1: expected ':' after a JSON key" },
+	{ "{,}", 0, "t:1: expected a JSON object key" },
+	{ "{\"MESSAGE\":\"a\",}", 0, "t:1: expected a JSON object key" },
+	{ "{\"MESSAGE\":\"\\x\"}", 0, "t:1: bad escape in a JSON string" },
+	{ "{\"MESSAGE\":\"a\tb\"}", 0,
+	  "t:1: control character in a JSON string" },
+	{ "{\"MESSAGE\":\"a\nb\"}", 0,
+	  "t:1: control character in a JSON string" },
+	{ "{\"MESSAGE\":[256]}", 0, "t:1: bad byte in a JSON array" },
+	{ "{\"MESSAGE\":[0001]}", 0, "t:1: bad byte in a JSON array" },
+	{ "{\"MESSAGE\":[-1]}", 0, "t:1: bad byte in a JSON array" },
+	{ "{\"MESSAGE\":[1 2]}", 0,
+	  "t:1: expected ',' or ']' in a JSON array" },
+	{ "{\"X\":[1 2]}", 0, "t:1: expected ',' or ']' in a JSON array" },
+	{ "{\"X\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]"
+	  "]]]]]"
+	  "]]]]]]]}",
+	  0, "t:1: JSON nested too deep" },
+	{ "{\"_BOOT_ID\":\"0123\"}", 0, "t:1: bad _BOOT_ID" },
+	{ "{\"_BOOT_ID\":\"0123456789abcdef0123456789abcdeg\"}", 0,
+	  "t:1: bad _BOOT_ID" },
+	{ "{\"_BOOT_ID\":true}", 0, "t:1: bad _BOOT_ID" },
+	{ "\n\n{\"__MONOTONIC_TIMESTAMP\":\"12a\"}", 0,
+	  "t:3: bad __MONOTONIC_TIMESTAMP" },
+	{ "{\n\"_SOURCE_MONOTONIC_TIMESTAMP\":\"99999999999999999999\"}", 0,
+	  "t:2: bad _SOURCE_MONOTONIC_TIMESTAMP" },
+	{ "{\"MESSAGE\":\"a\"}\n\x1e\x1e{\n\"MESSAGE\":\"\\u\"}", 0,
+	  "t:3: bad \\u escape in a JSON string" },
 	/* export, cut at every kind of place */
-	{"_TRANSPORT=kernel\nMESSAGE", 0,
-	 "t:2: binary field cut short: no length"},
-	{"_TRANSPORT=kernel\nMESSAGE\n", 0,
-	 "t:3: binary field cut short: no length"},
-	{"MESSAGE=a\nMESSAGE\n\x05\0\0\0\0\0\0", 25,
-	 "t:3: binary field cut short: no length"},
-	{"MESSAGE=a\nMESSAGE\n" LE64("\x05") "abcd", 30,
-	 "t:3: binary field length past the end"},
-	{"MESSAGE=a\nMESSAGE\n" LE64("\x05") "abcde", 31,
-	 "t:3: no new line after a binary field"},
-	{"MESSAGE=a\nMESSAGE\n" LE64("\x05") "abcdeX\n", 33,
-	 "t:3: no new line after a binary field"},
-	{"MESSAGE=a\nMESSAGE\n\xff\xff\xff\xff\xff\xff\xff\xff\n", 0,
-	 "t:3: binary field length past the end"},
-	{"MESSAGE=a\nMESSAGE\n\0\0\0\0\0\0\0\x80\n", 27,
-	 "t:3: binary field length past the end"},
+	{ "_TRANSPORT=kernel\nMESSAGE", 0,
+	  "t:2: binary field cut short: no length" },
+	{ "_TRANSPORT=kernel\nMESSAGE\n", 0,
+	  "t:3: binary field cut short: no length" },
+	{ "MESSAGE=a\nMESSAGE\n\x05\0\0\0\0\0\0", 25,
+	  "t:3: binary field cut short: no length" },
+	{ "MESSAGE=a\nMESSAGE\n" LE64("\x05") "abcd", 30,
+	  "t:3: binary field length past the end" },
+	{ "MESSAGE=a\nMESSAGE\n" LE64("\x05") "abcde", 31,
+	  "t:3: no new line after a binary field" },
+	{ "MESSAGE=a\nMESSAGE\n" LE64("\x05") "abcdeX\n", 33,
+	  "t:3: no new line after a binary field" },
+	{ "MESSAGE=a\nMESSAGE\n\xff\xff\xff\xff\xff\xff\xff\xff\n", 0,
+	  "t:3: binary field length past the end" },
+	{ "MESSAGE=a\nMESSAGE\n\0\0\0\0\0\0\0\x80\n", 27,
+	  "t:3: binary field length past the end" },
 	/* export, wrong */
-	{"MESSAGE=a\nmessage=b\n", 0, "t:2: bad field name in an export entry"},
-	{"MESSAGE=a\n=b\n", 0, "t:2: bad field name in an export entry"},
-	{"MESSAGE=a\nGICv3: CPU0: x\n", 0,
-	 "t:2: bad field name in an export entry"},
-	{"MESSAGE=a\n_BOOT_ID=xyz\n", 0, "t:2: bad _BOOT_ID"},
-	{"MESSAGE=a\n\n__MONOTONIC_TIMESTAMP=-1\n", 0,
-	 "t:3: bad __MONOTONIC_TIMESTAMP"},
-	{"MESSAGE=a\n_BOOT_ID\n" LE64("\x01") "x\n", 29, "t:2: bad _BOOT_ID"},
+	{ "MESSAGE=a\nmessage=b\n", 0,
+	  "t:2: bad field name in an export entry" },
+	{ "MESSAGE=a\n=b\n", 0, "t:2: bad field name in an export entry" },
+	{ "MESSAGE=a\nGICv3: CPU0: x\n", 0,
+	  "t:2: bad field name in an export entry" },
+	{ "MESSAGE=a\n_BOOT_ID=xyz\n", 0, "t:2: bad _BOOT_ID" },
+	{ "MESSAGE=a\n\n__MONOTONIC_TIMESTAMP=-1\n", 0,
+	  "t:3: bad __MONOTONIC_TIMESTAMP" },
+	{ "MESSAGE=a\n_BOOT_ID\n" LE64("\x01") "x\n", 29, "t:2: bad _BOOT_ID" },
 	/* verbose */
-	{"Thu 2023-11-16 22:13:21.500010 UTC" CURSOR(
-		 BOOT_A, "1") "    MESSAGE=a\n"
-			      "    no equals sign\n",
-	 0, "t:3: bad field line in a verbose entry"},
-	{"Thu 2023-11-16 22:13:21.500010 UTC" CURSOR(
-		 BOOT_A, "1") "    _BOOT_ID=" BOOT_A "x\n",
-	 0, "t:2: bad _BOOT_ID"},
+	{ "Thu 2023-11-16 22:13:21.500010 UTC" CURSOR(
+		  BOOT_A, "1") "    MESSAGE=a\n"
+			       "    no equals sign\n",
+	  0, "t:3: bad field line in a verbose entry" },
+	{ "Thu 2023-11-16 22:13:21.500010 UTC" CURSOR(
+		  BOOT_A, "1") "    _BOOT_ID=" BOOT_A "x\n",
+	  0, "t:2: bad _BOOT_ID" },
 };
 
 static void test_journal_malformed(void **state)
@@ -1167,7 +1170,7 @@ static void test_journal_malformed(void **state)
 	for (size_t i = 0; i < GK_ARRAY_SIZE(bad_journals); i++) {
 		const struct bad_journal *b = &bad_journals[i];
 		size_t len = b->len ? b->len : strlen(b->text);
-		struct gk_err e = {0};
+		struct gk_err e = { 0 };
 		struct klog *log = (struct klog *)&e;
 		int ret;
 
@@ -1188,7 +1191,7 @@ static void parse_prefixes(const char *text, size_t len)
 {
 	for (size_t n = 0; n <= len; n++) {
 		char *copy = malloc(n ? n : 1);
-		struct gk_err e = {0};
+		struct gk_err e = { 0 };
 		struct klog *log;
 		int ret;
 
@@ -1223,7 +1226,7 @@ static void test_journal_long_message(void **state)
 {
 	size_t n = KLOG_MAX_LINE + 1;
 	char *text = malloc(n + 64);
-	struct gk_err e = {0};
+	struct gk_err e = { 0 };
 	struct klog *log;
 
 	(void)state;

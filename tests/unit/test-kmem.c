@@ -27,7 +27,7 @@
 #define IMG_PA 0x40200000ull	     /* the kernel image (_text) */
 #define IMG_VA 0xffff800080000000ull /* KIMAGE_VADDR of a 48-bit kernel */
 #define KIMAGE_VOFFSET (IMG_VA - IMG_PA)
-#define RDISTS_PTR_PA                                                          \
+#define RDISTS_PTR_PA \
 	(IMG_PA + 0x10000)	       /* static struct rdists *gic_rdists     \
 					*/
 #define RDISTS_PA (IMG_PA + 0x10100)   /* gic_data.rdists */
@@ -37,7 +37,7 @@
 #define PCPU_PA 0x48000000ull	       /* CPU n's rdist at + n * 0x1000 */
 #define PEND_PA 0x49000000ull	       /* CPU n's pending table, + n * 64K */
 #define PROP_PA 0x4a000000ull
-#define PERCPU_PTR                                                             \
+#define PERCPU_PTR \
 	0xffff800081000000ull /* the __percpu pointer rdists->rdist */
 #define STRUCT_PAGE 64u
 
@@ -138,9 +138,10 @@ static void fx_48(struct fx *f)
 	for (int i = 0; i < NCPUS; i++)
 		f->cpu[i] = (struct fx_cpu){
 			.flags = i < 3 ? RD_LOCAL_LPI_ENABLED |
-						 RD_LOCAL_MEMRESERVE_DONE
-				       : 0,
-			.has_page = true};
+						 RD_LOCAL_MEMRESERVE_DONE :
+					 0,
+			.has_page = true
+		};
 	f->lockdown = "[none] integrity confidentiality\n";
 }
 
@@ -305,7 +306,7 @@ static size_t vmci_text(const struct fx *f, char *buf, size_t size)
 
 static void put_note(struct mem *m, const struct fx *f)
 {
-	uint8_t note[NOTE_SIZE] = {0};
+	uint8_t note[NOTE_SIZE] = { 0 };
 	size_t len = vmci_text(f, (char *)note + 24, NOTE_SIZE - 48);
 
 	tu_put32(note, 11);
@@ -357,16 +358,16 @@ static void put_cpu(struct mem *m, const struct fx *f, int i)
 	if (f->flags_layout)
 		mem_put64(m, area + NEW_FLAGS, c->flags);
 	else
-		mem_put(m, area + OLD_LPI, &(uint8_t){(uint8_t)c->flags}, 1);
+		mem_put(m, area + OLD_LPI, &(uint8_t){ (uint8_t)c->flags }, 1);
 	mem_put64(m, area + 56, 0xdeadbeefull); /* vpe_l1_base */
 }
 
 static void put_memory(const char *dir, const struct fx *f)
 {
 	struct mem *m = calloc(1, sizeof(*m));
-	uint64_t ptr = f->gic_rdists == 1 ? 0
-		       : f->gic_rdists	  ? f->gic_rdists
-					  : img_va(RDISTS_PA);
+	uint64_t ptr = f->gic_rdists == 1 ? 0 :
+		       f->gic_rdists	  ? f->gic_rdists :
+					    img_va(RDISTS_PA);
 	char line[64];
 
 	assert_non_null(m);
@@ -393,9 +394,9 @@ static void build_into(const struct fx *f, const char *dir)
 	put_kallsyms(dir, f);
 	if (!f->no_btf) {
 		btf = make_btf(f, &size);
-		assert_int_equal(
-			tu_pwrite(dir, "sys/kernel/btf/vmlinux", btf, size, 0),
-			0);
+		assert_int_equal(tu_pwrite(dir, "sys/kernel/btf/vmlinux", btf,
+					   size, 0),
+				 0);
 		free(btf);
 	}
 	put_memory(dir, f);
@@ -527,13 +528,13 @@ static void test_inherited(void **state)
 	(void)state;
 	fx_48(&f);
 	f.rdists_flags = 0x3; /* PREALLOCATED | PROPBASE_NEEDS_FLUSHING */
-	f.cpu[0] = (struct fx_cpu){RD_LOCAL_LPI_ENABLED |
-					   RD_LOCAL_PENDTABLE_PREALLOCATED |
-					   RD_LOCAL_MEMRESERVE_DONE,
-				   false, false};
-	f.cpu[1] = (struct fx_cpu){RD_LOCAL_LPI_ENABLED |
-					   RD_LOCAL_PENDTABLE_PREALLOCATED,
-				   true, false};
+	f.cpu[0] = (struct fx_cpu){ RD_LOCAL_LPI_ENABLED |
+					    RD_LOCAL_PENDTABLE_PREALLOCATED |
+					    RD_LOCAL_MEMRESERVE_DONE,
+				    false, false };
+	f.cpu[1] = (struct fx_cpu){ RD_LOCAL_LPI_ENABLED |
+					    RD_LOCAL_PENDTABLE_PREALLOCATED,
+				    true, false };
 	dir = build(&f);
 	assert_int_equal(run(dir, &k, &e), 0);
 	assert_true(k.prealloc);
@@ -563,9 +564,9 @@ static void test_inherited_bool(void **state)
 	fx_48(&f);
 	f.flags_layout = false;
 	f.rdists_flags = 0x3;
-	f.cpu[0] = (struct fx_cpu){1, false, false};
-	f.cpu[1] = (struct fx_cpu){1, true, false};
-	f.cpu[2] = (struct fx_cpu){0, true, false};
+	f.cpu[0] = (struct fx_cpu){ 1, false, false };
+	f.cpu[1] = (struct fx_cpu){ 1, true, false };
+	f.cpu[2] = (struct fx_cpu){ 0, true, false };
 	dir = build(&f);
 	assert_int_equal(run(dir, &k, &e), 0);
 	assert_true(k.cpus[0].pend_prealloc && k.cpus[0].pend == 0);
@@ -750,7 +751,7 @@ static void test_bad_btf(void **state)
 	struct gk_kmem k;
 	struct gk_err e;
 	struct fx f;
-	uint8_t junk[64] = {0x9f, 0xeb, 1, 0, 24};
+	uint8_t junk[64] = { 0x9f, 0xeb, 1, 0, 24 };
 
 	(void)state;
 	fx_48(&f);
@@ -761,9 +762,9 @@ static void test_bad_btf(void **state)
 	/* the magic, then sections past the end */
 	tu_put32(junk + 8, 0);
 	tu_put32(junk + 12, 1000);
-	assert_int_equal(
-		tu_pwrite(dir, "sys/kernel/btf/vmlinux", junk, sizeof(junk), 0),
-		0);
+	assert_int_equal(tu_pwrite(dir, "sys/kernel/btf/vmlinux", junk,
+				   sizeof(junk), 0),
+			 0);
 	assert_int_equal(run(dir, &k, &e), -GK_ERR_FORMAT);
 	assert_non_null(strstr(e.msg, "malformed BTF"));
 	tu_rmtree(dir);
@@ -966,7 +967,7 @@ static int write_machine(const char *dir)
 	struct fx f;
 
 	fx_48(&f);
-	f.lockdown = NULL;	/* the machine says its own */
+	f.lockdown = NULL; /* the machine says its own */
 	build_into(&f, dir);
 	return 0;
 }

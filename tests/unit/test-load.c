@@ -76,17 +76,15 @@ static void test_manifest_read_back(void **state)
 	bool passed = false;
 	size_t n = 0;
 
-	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
-				   &e),
-			 0);
+	assert_int_equal(
+		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", &e), 0);
 	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
 			    GK_MANIFEST_KEXEC_NAME);
 	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
-	assert_int_equal(gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n,
-					    &passed),
-			 0);
+	assert_int_equal(
+		gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed), 0);
 	assert_true(passed);
-	assert_int_equal(n, 1);	/* the two ranges touch: merged */
+	assert_int_equal(n, 1); /* the two ranges touch: merged */
 	assert_int_equal(r[0].start, 0x425a0000);
 	assert_int_equal(r[0].end, 0x425cffff);
 	free(r);
@@ -109,20 +107,19 @@ static void test_manifest_large(void **state)
 	size_t n = 0, len = 0;
 
 	assert_non_null(keep);
-	for (size_t i = 0; i < N; i++)	/* 64 KiB tables, 64 KiB apart */
-		keep[i] = (struct gk_range){ 0x80000000 + i * 0x20000,
-					     0x80000000 + i * 0x20000 + 0xffff };
+	for (size_t i = 0; i < N; i++) /* 64 KiB tables, 64 KiB apart */
+		keep[i] =
+			(struct gk_range){ 0x80000000 + i * 0x20000,
+					   0x80000000 + i * 0x20000 + 0xffff };
 	fx->p.keep = keep;
 	fx->p.nkeep = N;
-	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
-				   &e),
-			 0);
+	assert_int_equal(
+		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", &e), 0);
 	free(tu_slurp(fx->rundir, GK_MANIFEST_KEXEC_NAME, &len));
 	assert_true(len > 65536);
 	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
-	assert_int_equal(gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n,
-					    &passed),
-			 0);
+	assert_int_equal(
+		gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed), 0);
 	assert_int_equal(n, N);
 	assert_int_equal(r[N - 1].start, 0x80000000 + (N - 1) * 0x20000);
 	free(r);
@@ -165,9 +162,8 @@ static void test_gathered(void **state)
 	gather_loaded(fx, &present, &ours);
 	assert_false(present);
 	assert_false(ours);
-	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
-				   NULL),
-			 0);
+	assert_int_equal(
+		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", NULL), 0);
 	gather_loaded(fx, &present, &ours);
 	assert_true(present);
 	assert_true(ours);
@@ -187,9 +183,8 @@ static void test_makes_rundir(void **state)
 
 	fx->p.crash = true;
 	assert_int_equal(rmdir(fx->rundir), 0);
-	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
-				   NULL),
-			 0);
+	assert_int_equal(
+		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", NULL), 0);
 	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
 			    GK_MANIFEST_CRASH_NAME);
 }
@@ -215,9 +210,8 @@ static void test_manifest_write_fails(void **state)
 	while (fx->p.nseg < KX_MAX_SEGMENTS)
 		fx->p.seg[fx->p.nseg++] =
 			(struct kx_segment){ .what = "kernel" };
-	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
-				   &e),
-			 0);
+	assert_int_equal(
+		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", &e), 0);
 	before = tu_slurp(fx->rundir, GK_MANIFEST_KEXEC_NAME, &len);
 	assert_non_null(before);
 	assert_true(len > 4096);
@@ -246,16 +240,18 @@ static void test_manifest_write_fails(void **state)
 static void test_args(void **state)
 {
 	struct fixture *fx = *state;
-	char *argv[] = { "kexec", "-p", "/boot/vmlinuz", "--append", "a b",
-			 NULL };
+	char *argv[] = {
+		"kexec", "-p", "/boot/vmlinuz", "--append", "a b", NULL
+	};
 	char cwd[4096], want[8192], *text;
 	size_t len, wlen;
 
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	wlen = (size_t)snprintf(want, sizeof(want), "%s", cwd) + 1;
 	for (int i = 1; argv[i]; i++)
-		wlen += (size_t)snprintf(want + wlen, sizeof(want) - wlen,
-					 "%s", argv[i]) + 1;
+		wlen += (size_t)snprintf(want + wlen, sizeof(want) - wlen, "%s",
+					 argv[i]) +
+			1;
 	assert_int_equal(kx_record_args(fx->rundir, true, 5, argv, NULL), 0);
 	text = tu_slurp(fx->rundir, GK_ARGS_CRASH_NAME, &len);
 	assert_non_null(text);
@@ -289,14 +285,12 @@ static void test_forget(void **state)
 	char *argv[] = { "kexec", "-l", "/boot/vmlinuz", NULL };
 	char names[1024];
 
-	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
-				   NULL),
-			 0);
+	assert_int_equal(
+		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", NULL), 0);
 	assert_int_equal(kx_record_args(fx->rundir, false, 3, argv, NULL), 0);
 	fx->p.crash = true;
-	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load",
-				   NULL),
-			 0);
+	assert_int_equal(
+		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", NULL), 0);
 	assert_int_equal(kx_record_args(fx->rundir, true, 3, argv, NULL), 0);
 	kx_forget(fx->rundir, false);
 	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
@@ -323,6 +317,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
 	};
 
-	signal(SIGXFSZ, SIG_IGN);	/* a write past the limit fails */
+	signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,7 @@ static const char *mem_name(void *data)
 	return "mem";
 }
 
-static const struct gk_range ram = {MEM_BASE, MEM_BASE + MEM_SIZE - 1};
+static const struct gk_range ram = { MEM_BASE, MEM_BASE + MEM_SIZE - 1 };
 
 static void put32(struct mem *m, uint64_t pa, uint32_t v)
 {
@@ -100,8 +100,8 @@ static int teardown(void **state)
 static int walk(struct mem *m, struct eft_memreserve **mr, struct gk_err *e,
 		bool with_ram)
 {
-	struct eft_reader rd = {mem_read, m, mem_name, with_ram ? &ram : NULL,
-				with_ram ? 1 : 0};
+	struct eft_reader rd = { mem_read, m, mem_name, with_ram ? &ram : NULL,
+				 with_ram ? 1 : 0 };
 
 	*mr = NULL;
 	return eft_memreserve_walk(&rd, ROOT, mr, e);
@@ -226,14 +226,14 @@ static void test_next_out_of_ram(void **state)
 
 static void test_root_out_of_ram(void **state)
 {
-	struct eft_reader rd = {mem_read, *state, mem_name, &ram, 1};
+	struct eft_reader rd = { mem_read, *state, mem_name, &ram, 1 };
 	struct eft_memreserve *mr;
 	struct gk_err e;
 
 	assert_int_equal(eft_memreserve_walk(&rd, 0x1000, &mr, &e),
 			 -GK_ERR_CORRUPT);
-	assert_string_equal(
-		e.msg, "mem: memreserve root at 0x1000: not in memory");
+	assert_string_equal(e.msg,
+			    "mem: memreserve root at 0x1000: not in memory");
 	assert_int_equal(eft_memreserve_walk(&rd, 0, &mr, &e),
 			 -GK_ERR_NOTFOUND);
 }

@@ -183,7 +183,7 @@ static void test_snapshot_device_node(void **state)
 static void write_core(const char *dir, const char *rel, const Elf64_Phdr *ph,
 		       size_t n, const void *data, size_t len)
 {
-	Elf64_Ehdr eh = {0};
+	Elf64_Ehdr eh = { 0 };
 
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
@@ -206,22 +206,22 @@ static void test_kcore(void **state)
 {
 	/* as /proc/kcore: RAM, text mapping the same RAM again, vmalloc */
 	const Elf64_Phdr ph[] = {
-		{.p_type = PT_NOTE, .p_offset = 0x1000, .p_filesz = 4},
-		{.p_type = PT_LOAD,
-		 .p_offset = 0x1000,
-		 .p_paddr = 0x40000000,
-		 .p_filesz = 16,
-		 .p_memsz = 16},
-		{.p_type = PT_LOAD,
-		 .p_offset = 0x1008,
-		 .p_paddr = 0x40000008,
-		 .p_filesz = 8,
-		 .p_memsz = 8},
-		{.p_type = PT_LOAD,
-		 .p_offset = 0x1000,
-		 .p_paddr = UINT64_MAX,
-		 .p_filesz = 16,
-		 .p_memsz = 16},
+		{ .p_type = PT_NOTE, .p_offset = 0x1000, .p_filesz = 4 },
+		{ .p_type = PT_LOAD,
+		  .p_offset = 0x1000,
+		  .p_paddr = 0x40000000,
+		  .p_filesz = 16,
+		  .p_memsz = 16 },
+		{ .p_type = PT_LOAD,
+		  .p_offset = 0x1008,
+		  .p_paddr = 0x40000008,
+		  .p_filesz = 8,
+		  .p_memsz = 8 },
+		{ .p_type = PT_LOAD,
+		  .p_offset = 0x1000,
+		  .p_paddr = UINT64_MAX,
+		  .p_filesz = 16,
+		  .p_memsz = 16 },
 	};
 	char *dir = tu_mkdtemp();
 	struct physmem *pm;
@@ -247,11 +247,11 @@ static void test_kcore(void **state)
 /* Sources are tried in order: what dev/mem lacks, kcore may have. */
 static void test_fallback(void **state)
 {
-	const Elf64_Phdr ph = {.p_type = PT_LOAD,
-			       .p_offset = 0x1000,
-			       .p_paddr = 0x8000,
-			       .p_filesz = 4,
-			       .p_memsz = 4};
+	const Elf64_Phdr ph = { .p_type = PT_LOAD,
+				.p_offset = 0x1000,
+				.p_paddr = 0x8000,
+				.p_filesz = 4,
+				.p_memsz = 4 };
 	char *dir = tu_mkdtemp();
 	struct physmem *pm;
 	struct gk_err e;
@@ -272,7 +272,8 @@ static void test_fallback(void **state)
 	assert_int_equal(physmem_read(pm, 0x9000, buf, 4, &e),
 			 -GK_ERR_UNMAPPED);
 	assert_non_null(strstr(e.msg, "dev/mem: 0x9000 not captured; "));
-	assert_non_null(strstr(e.msg, "proc/kcore: 0x9000 is in none of its memory segments"));
+	assert_non_null(strstr(
+		e.msg, "proc/kcore: 0x9000 is in none of its memory segments"));
 	physmem_close(pm);
 	tu_rmtree(dir);
 }
@@ -313,11 +314,11 @@ static void test_empty_snapshot(void **state)
 
 static void test_add_file(void **state)
 {
-	const Elf64_Phdr ph = {.p_type = PT_LOAD,
-			       .p_offset = 0x1000,
-			       .p_paddr = 0x7000,
-			       .p_filesz = 4,
-			       .p_memsz = 4};
+	const Elf64_Phdr ph = { .p_type = PT_LOAD,
+				.p_offset = 0x1000,
+				.p_paddr = 0x7000,
+				.p_filesz = 4,
+				.p_memsz = 4 };
 	char *dir = tu_mkdtemp(), path[4200];
 	struct physmem *pm;
 	struct gk_err e;

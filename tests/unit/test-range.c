@@ -17,10 +17,13 @@
 static void test_merge(void **state)
 {
 	struct gk_range r[] = {
-		{0x3000, 0x3fff},	   {0x1000, 0x1fff},
-		{0x2000, 0x2fff},	   {0x8000, 0x8fff},
-		{0x8800, 0x87ff + 0x1000}, {0xfffffffffffff000ull, UINT64_MAX},
-		{0x10000, 0x10000},
+		{ 0x3000, 0x3fff },
+		{ 0x1000, 0x1fff },
+		{ 0x2000, 0x2fff },
+		{ 0x8000, 0x8fff },
+		{ 0x8800, 0x87ff + 0x1000 },
+		{ 0xfffffffffffff000ull, UINT64_MAX },
+		{ 0x10000, 0x10000 },
 	};
 	struct gk_range want;
 	long by;
@@ -92,14 +95,14 @@ static void test_size_human(void **state)
 }
 
 static const struct gk_col cols[] = {
-	{"BASE", 0, 0, 0, "base"},
-	{"END", 0, 0, 0, "end"},
-	{"SIZE", 0, 0, 0, "size"},
+	{ "BASE", 0, 0, 0, "base" },
+	{ "END", 0, 0, 0, "end" },
+	{ "SIZE", 0, 0, 0, "size" },
 };
 
 static void test_cols(void **state)
 {
-	int ids[GK_COLS_MAX] = {0, 1};
+	int ids[GK_COLS_MAX] = { 0, 1 };
 	size_t n = 2;
 	struct gk_err e;
 
@@ -157,7 +160,9 @@ static const struct gk_col model[] = {
 	{ .name = "NUM", .header = "N", .type = GK_COL_INT, .get = get_n },
 	{ .name = "ADDR", .type = GK_COL_ADDR, .get = get_a },
 	{ .name = "ON", .type = GK_COL_BOOL, .get = get_b },
-	{ .name = "WHO_SAID", .header = "WHO", .type = GK_COL_STR,
+	{ .name = "WHO_SAID",
+	  .header = "WHO",
+	  .type = GK_COL_STR,
 	  .get = get_s },
 };
 
@@ -169,13 +174,13 @@ static void test_cols_heading(void **state)
 
 	(void)state;
 	/* a heading names its column too, in any case; once only */
-	assert_int_equal(gk_cols_parse("who,n,Num,ON,num", model, 4, ids, &n,
-				       &e), 0);
+	assert_int_equal(
+		gk_cols_parse("who,n,Num,ON,num", model, 4, ids, &n, &e), 0);
 	assert_int_equal(n, 3);
 	assert_true(ids[0] == 3 && ids[1] == 0 && ids[2] == 2);
 	/* "+" does not add a column already there */
-	assert_int_equal(gk_cols_parse("+ADDR,WHO_SAID", model, 4, ids, &n,
-				       &e), 0);
+	assert_int_equal(gk_cols_parse("+ADDR,WHO_SAID", model, 4, ids, &n, &e),
+			 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(ids[3], 1);
 	assert_string_equal(gk_col_header(&model[3]), "WHO");

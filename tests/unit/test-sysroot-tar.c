@@ -15,7 +15,7 @@
 struct ent {
 	const char *path;
 	mode_t type;
-	const char *data;	/* file data, or link target */
+	const char *data; /* file data, or link target */
 };
 
 static void make_archive(const char *path, const struct ent *ents, size_t n)
@@ -34,10 +34,12 @@ static void make_archive(const char *path, const struct ent *ents, size_t n)
 		if (ents[i].type == AE_IFLNK)
 			archive_entry_set_symlink(e, ents[i].data);
 		if (ents[i].type == AE_IFREG)
-			archive_entry_set_size(e, (la_int64_t)strlen(ents[i].data));
+			archive_entry_set_size(
+				e, (la_int64_t)strlen(ents[i].data));
 		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
 		if (ents[i].type == AE_IFREG)
-			archive_write_data(a, ents[i].data, strlen(ents[i].data));
+			archive_write_data(a, ents[i].data,
+					   strlen(ents[i].data));
 	}
 	archive_entry_free(e);
 	archive_write_close(a);
@@ -61,7 +63,8 @@ static void test_good(void **state)
 {
 	const struct ent ents[] = {
 		{ "bundle/", AE_IFDIR, NULL },
-		{ "bundle/proc/iomem", AE_IFREG, "40000000-7fffffff : System RAM\n" },
+		{ "bundle/proc/iomem", AE_IFREG,
+		  "40000000-7fffffff : System RAM\n" },
 		{ "bundle/proc/link", AE_IFLNK, "/proc/iomem" },
 	};
 	char *dir = tu_mkdtemp(), *tmp = tu_mkdtemp(), arch[4200], want[4300];
@@ -76,8 +79,8 @@ static void test_good(void **state)
 	make_archive(arch, ents, GK_ARRAY_SIZE(ents));
 	assert_int_equal(sysroot_new(arch, 0, &sr, &e), 0);
 	/* the single top directory is the root; links stay inside it */
-	assert_int_equal(sysroot_read_file(sr, "/proc/link", 4096, &buf, &len,
-					   &e), 0);
+	assert_int_equal(
+		sysroot_read_file(sr, "/proc/link", 4096, &buf, &len, &e), 0);
 	assert_string_equal(buf, "40000000-7fffffff : System RAM\n");
 	free(buf);
 	assert_int_equal(sysroot_open(sr, "/proc/none", O_RDONLY, &e),
@@ -87,7 +90,7 @@ static void test_good(void **state)
 	assert_string_equal(e.msg, want);
 	assert_false(dir_empty(tmp));
 	sysroot_free(sr);
-	assert_true(dir_empty(tmp));	/* the unpacked copy is gone */
+	assert_true(dir_empty(tmp)); /* the unpacked copy is gone */
 	unsetenv("TMPDIR");
 	tu_rmtree(dir);
 	tu_rmtree(tmp);
@@ -104,7 +107,7 @@ static void expect_refused(const struct ent *ents, size_t n, const char *msg)
 	make_archive(arch, ents, n);
 	assert_int_equal(sysroot_new(arch, 0, &sr, &e), -GK_ERR_FORMAT);
 	assert_non_null(strstr(e.msg, msg));
-	assert_true(dir_empty(tmp));	/* nothing half unpacked stays */
+	assert_true(dir_empty(tmp)); /* nothing half unpacked stays */
 	unsetenv("TMPDIR");
 	tu_rmtree(dir);
 	tu_rmtree(tmp);
@@ -128,7 +131,8 @@ static void test_hostile(void **state)
 	(void)state;
 	expect_refused(dotdot, 2, "proc/../../escape: path leaves the archive");
 	expect_refused(absolute, 1, "/etc/escape: absolute path");
-	expect_refused(device, 1, "dev/mem: not a directory, regular file or symlink");
+	expect_refused(device, 1,
+		       "dev/mem: not a directory, regular file or symlink");
 	expect_refused(fifo, 1, "dev/kmsg: not a directory");
 	expect_refused(through, 2, "proc/iomem: ");
 }
@@ -143,7 +147,8 @@ static void test_not_archive(void **state)
 	tu_write(dir, "notes.txt", "just text\n");
 	snprintf(path, sizeof(path), "%s/notes.txt", dir);
 	assert_int_equal(sysroot_new(path, 0, &sr, &e), -GK_ERR_FORMAT);
-	assert_non_null(strstr(e.msg, "notes.txt: not a directory or a readable archive: "));
+	assert_non_null(strstr(
+		e.msg, "notes.txt: not a directory or a readable archive: "));
 	tu_rmtree(dir);
 }
 

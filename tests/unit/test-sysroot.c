@@ -139,9 +139,9 @@ static void test_messages(void **state)
 	assert_string_equal(e.msg, want);
 	assert_int_equal(sysroot_open(sr, "relative", O_RDONLY, &e),
 			 -GK_ERR_INVAL);
-	assert_int_equal(
-		sysroot_open(sr, "/proc/iomem", O_RDONLY | O_CREAT, &e),
-		-GK_ERR_INVAL);
+	assert_int_equal(sysroot_open(sr, "/proc/iomem", O_RDONLY | O_CREAT,
+				      &e),
+			 -GK_ERR_INVAL);
 	sysroot_free(sr);
 }
 
@@ -154,9 +154,9 @@ static void test_too_big(void **state)
 	char *buf;
 
 	assert_int_equal(sysroot_new(f->root, f->flags, &sr, &e), 0);
-	assert_int_equal(
-		sysroot_read_file(sr, "/proc/iomem", 3, &buf, &len, &e),
-		-GK_ERR_TOOBIG);
+	assert_int_equal(sysroot_read_file(sr, "/proc/iomem", 3, &buf, &len,
+					   &e),
+			 -GK_ERR_TOOBIG);
 	assert_non_null(strstr(e.msg, "larger than 3 bytes"));
 	sysroot_free(sr);
 }
@@ -194,8 +194,8 @@ static void test_live(void **state)
 	sysroot_free(sr);
 }
 
-#define BOTH(t)                                                                \
-	cmocka_unit_test_setup_teardown(t, setup_openat2, teardown),           \
+#define BOTH(t)                                                      \
+	cmocka_unit_test_setup_teardown(t, setup_openat2, teardown), \
 		cmocka_unit_test_setup_teardown(t, setup_manual, teardown)
 
 int main(void)

@@ -89,8 +89,8 @@ static void test_bad(void **state)
 /* Debian 11's 5.10 stub leaves a firmware virtual address (F.18). */
 static void test_virt_to_phys(void **state)
 {
-	uint8_t md[3 * 48] = {0};
-	struct eft_memmap map = {md, sizeof(md), 48};
+	uint8_t md[3 * 48] = { 0 };
+	struct eft_memmap map = { md, sizeof(md), 48 };
 
 	(void)state;
 	tu_put32(md, 7); /* conventional, no runtime attribute */
@@ -144,9 +144,9 @@ static void test_tables(void **state)
 		0xd3, 0x11, 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81,
 		0x00, 0x00, 0x00, 0x7c, 0,    0,    0,	  0,
 	};
-	struct flat f = {arr, 0x7ffd1000, sizeof(arr)};
-	struct eft_reader rd = {flat_read, &f, NULL, NULL, 0};
-	struct eft_systab st = {.nr_tables = 2, .tables_phys = 0x7ffd1000};
+	struct flat f = { arr, 0x7ffd1000, sizeof(arr) };
+	struct eft_reader rd = { flat_read, &f, NULL, NULL, 0 };
+	struct eft_systab st = { .nr_tables = 2, .tables_phys = 0x7ffd1000 };
 	struct eft_table *t;
 	struct gk_err e;
 	char name[64];

@@ -29,9 +29,13 @@ static void efi_machine(struct gk_facts *f)
 	f->mr = GK_MR_OK;
 	f->kexec_loaded = f->kexec_crash_loaded = f->kexec_load_disabled = -1;
 	for (int i = 0; i < 2; i++) {
-		rds[i] = (struct gk_rdfact){ .cpu = i, .base = 0x80a0000 + i * 0x20000,
-					     .regs = true, .lpis = true, .prop = PROP,
-					     .pend = i ? PEND1 : PEND0, .idbits = 16 };
+		rds[i] = (struct gk_rdfact){ .cpu = i,
+					     .base = 0x80a0000 + i * 0x20000,
+					     .regs = true,
+					     .lpis = true,
+					     .prop = PROP,
+					     .pend = i ? PEND1 : PEND0,
+					     .idbits = 16 };
 	}
 	f->rds = rds;
 	f->nrds = 2;
@@ -82,19 +86,19 @@ static void assert_finding(const struct gk_report *r, const char *code,
 
 	while (c < GK_NCODES && strcmp(gk_code_name((enum gk_code)c), code))
 		c++;
-	assert_in_range(c, 0, GK_NCODES - 1);	/* a code of the table */
+	assert_in_range(c, 0, GK_NCODES - 1); /* a code of the table */
 	assert_true(has(r, code, kexec, kdump));
 	asserted[c] = true;
 }
 
-#define EXPECT(f, loader, vk, vd)                                    \
-	do {                                                         \
-		struct gk_report r_ = judge(f, loader);              \
+#define EXPECT(f, loader, vk, vd)                                          \
+	do {                                                               \
+		struct gk_report r_ = judge(f, loader);                    \
 		assert_string_equal(gk_verdict_name(r_.verdict[GK_KEXEC]), \
-				    gk_verdict_name(vk));            \
+				    gk_verdict_name(vk));                  \
 		assert_string_equal(gk_verdict_name(r_.verdict[GK_KDUMP]), \
-				    gk_verdict_name(vd));            \
-		gk_report_free(&r_);                                 \
+				    gk_verdict_name(vd));                  \
+		gk_report_free(&r_);                                       \
 	} while (0)
 
 static void test_efi_reusable(void **state)
@@ -118,7 +122,7 @@ static void test_not_gicv3(void **state)
 	assert_finding(&r, "NOT-GICV3", GK_SEV_INFO, GK_SEV_INFO);
 	assert_int_equal(r.verdict[GK_KEXEC], GK_NOT_AFFECTED);
 	assert_int_equal(gk_verdict_exit(r.verdict[GK_KEXEC]), 0);
-	assert_int_equal(r.nfindings, 1);	/* nothing else ran */
+	assert_int_equal(r.nfindings, 1); /* nothing else ran */
 	gk_report_free(&r);
 }
 
@@ -179,10 +183,10 @@ static void test_dt_memrsv(void **state)
 	f.dt_memrsv = dtrsv;
 	f.ndt_memrsv = 2;
 	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
-	f.ndt_memrsv = 1;	/* pending tables not covered */
+	f.ndt_memrsv = 1; /* pending tables not covered */
 	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_WILL_FAIL, GK_REUSABLE);
 	f.ndt_memrsv = 0;
-	f.resmem = dtrsv;	/* a static /reserved-memory node does too */
+	f.resmem = dtrsv; /* a static /reserved-memory node does too */
 	f.nresmem = 2;
 	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
 }
@@ -270,7 +274,7 @@ static void test_memreserve_states(void **state)
 	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
 	assert_int_equal(r.verdict[GK_KDUMP], GK_WILL_FAIL);
 	gk_report_free(&r);
-	f.mr = GK_MR_UNREADABLE;	/* may hold them: at risk, not lost */
+	f.mr = GK_MR_UNREADABLE; /* may hold them: at risk, not lost */
 	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
 	assert_finding(&r, "MEMRESERVE-UNREADABLE", GK_SEV_WARN, GK_SEV_NONE);
 	assert_finding(&r, "PROP-UNRESERVED", GK_SEV_WARN, GK_SEV_NONE);
@@ -280,8 +284,7 @@ static void test_memreserve_states(void **state)
 	gk_report_free(&r);
 	f.mr = GK_MR_NO_TABLE;
 	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
-	assert_finding(&r, "KERNEL-WITHOUT-SUPPORT", GK_SEV_FATAL,
-		       GK_SEV_NONE);
+	assert_finding(&r, "KERNEL-WITHOUT-SUPPORT", GK_SEV_FATAL, GK_SEV_NONE);
 	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
 	gk_report_free(&r);
 	f.mr = GK_MR_OK;
@@ -305,12 +308,12 @@ static void test_lpis_disabled(void **state)
 	assert_finding(&r, "LPIS-DISABLED", GK_SEV_INFO, GK_SEV_INFO);
 	assert_int_equal(r.verdict[GK_KEXEC], GK_NOT_AFFECTED);
 	gk_report_free(&r);
-	rds[1].lpis = true;	/* the boot CPU's off, another on */
+	rds[1].lpis = true; /* the boot CPU's off, another on */
 	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
 	assert_finding(&r, "BOOT-RD-DISABLED", GK_SEV_FATAL, GK_SEV_WARN);
 	gk_report_free(&r);
 	rds[0].lpis = true;
-	rds[1].lpis = false;	/* a CPU never brought up */
+	rds[1].lpis = false; /* a CPU never brought up */
 	f.ndt_memrsv = 0;
 	r = judge(&f, GK_LOADER_OURS);
 	assert_finding(&r, "RDS-PARTIAL", GK_SEV_INFO, GK_SEV_INFO);
@@ -376,9 +379,12 @@ static void test_tables_unknown(void **state)
 	assert_int_equal(r.verdict[GK_KDUMP], GK_WILL_FAIL);
 	for (size_t i = 0; i < r.nfindings; i++)
 		if (!strcmp(r.findings[i].code, "TABLES-UNKNOWN")) {
-			assert_non_null(strstr(r.findings[i].msg, "CPU 0 and the property table"));
-			assert_non_null(strstr(r.findings[i].msg, "lines of its start are gone"));
-			assert_non_null(strstr(r.findings[i].msg, "iomem=relaxed"));
+			assert_non_null(strstr(r.findings[i].msg,
+					       "CPU 0 and the property table"));
+			assert_non_null(strstr(r.findings[i].msg,
+					       "lines of its start are gone"));
+			assert_non_null(
+				strstr(r.findings[i].msg, "iomem=relaxed"));
 		}
 	/* an unknown boot CPU is not "BOOT-RD-DISABLED" */
 	assert_false(has(&r, "BOOT-RD-DISABLED", GK_SEV_FATAL, GK_SEV_WARN));
@@ -442,7 +448,9 @@ static void test_sources_disagree(void **state)
 	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
 	/* the registers won: said, nothing at risk */
 	assert_finding(&r, "SOURCES-DISAGREE", GK_SEV_INFO, GK_SEV_INFO);
-	assert_non_null(strstr(r.findings[0].msg, "kernel-log names CPU1's pending table 0x42000000, registers 0x401d0000"));
+	assert_non_null(strstr(
+		r.findings[0].msg,
+		"kernel-log names CPU1's pending table 0x42000000, registers 0x401d0000"));
 	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
 	gk_report_free(&r);
 	f.conflicts = c + 1;
@@ -477,9 +485,9 @@ static void test_loader_version(void **state)
 		enum gk_verdict kexec;
 	} cases[] = {
 		{ "2.0.20", GK_WILL_FAIL }, { "2.0.9", GK_WILL_FAIL },
-		{ "1.101", GK_WILL_FAIL }, { "2.0.21", GK_REUSABLE },
-		{ "2.0.25", GK_REUSABLE }, { "2.1", GK_REUSABLE },
-		{ "", GK_AT_RISK },	/* --loader kexec-tools: asked for, not found */
+		{ "1.101", GK_WILL_FAIL },  { "2.0.21", GK_REUSABLE },
+		{ "2.0.25", GK_REUSABLE },  { "2.1", GK_REUSABLE },
+		{ "", GK_AT_RISK }, /* --loader kexec-tools: asked for, not found */
 	};
 	struct gk_facts f;
 
@@ -561,7 +569,7 @@ static void test_previous_loss(void **state)
 	assert_int_equal(r.verdict[GK_KEXEC], GK_AT_RISK);
 	assert_int_equal(r.verdict[GK_KDUMP], GK_AT_RISK);
 	gk_report_free(&r);
-	efi_machine(&f);	/* "Failed to disable LPIs" on one CPU */
+	efi_machine(&f); /* "Failed to disable LPIs" on one CPU */
 	f.log.cpus = &cpu;
 	f.log.ncpus = 1;
 	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
@@ -646,9 +654,9 @@ static void test_loaded_stale(void **state)
 	(void)state;
 	efi_machine(&f);
 	f.kexec_loaded = 1;
-	f.loaded[GK_KEXEC] = (struct gk_loaded){ .ours = true, .passed = true,
-						 .tables = at_load,
-						 .ntables = 1 };
+	f.loaded[GK_KEXEC] = (struct gk_loaded){
+		.ours = true, .passed = true, .tables = at_load, .ntables = 1
+	};
 	r = judge(&f, GK_LOADER_OURS);
 	assert_finding(&r, "LOADED-STALE", GK_SEV_FATAL, GK_SEV_NONE);
 	assert_int_equal(r.nfindings, 1);
@@ -740,7 +748,7 @@ int main(void)
 		cmocka_unit_test(test_kexec_state),
 		cmocka_unit_test(test_loaded_stale),
 		cmocka_unit_test(test_codes),
-		cmocka_unit_test(test_every_code_asserted),	/* last */
+		cmocka_unit_test(test_every_code_asserted), /* last */
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,7 +189,7 @@ static inline int tu_open_fds(void)
 		n += de->d_name[0] != '.';
 	if (d)
 		closedir(d);
-	return n - 1;	/* the one opendir() holds */
+	return n - 1; /* the one opendir() holds */
 }
 
 /*

@@ -23,8 +23,8 @@
 #include "internal.h"
 
 #define DESC_ADDR 0x40100000ull
-#define DESC_MAGIC 0x53454e5241485450ull	/* "PTHARNES" */
-#define DTB_VALUE 0x4fe00000ull		/* what x0 must carry */
+#define DESC_MAGIC 0x53454e5241485450ull /* "PTHARNES" */
+#define DTB_VALUE 0x4fe00000ull		 /* what x0 must carry */
 #define GUARD 0x5a
 #define PAGE 4096ull
 
@@ -35,13 +35,13 @@ struct desc_seg {
 
 struct desc {
 	uint64_t magic;
-	uint64_t stage_addr, stage_size;	/* purgatory.bin as loaded */
-	uint64_t blob_addr;			/* where to copy it */
+	uint64_t stage_addr, stage_size; /* purgatory.bin as loaded */
+	uint64_t blob_addr;		 /* where to copy it */
 	uint64_t idmap, idmap_size;
 	uint32_t flags, test_flags;
-	uint32_t e2h;		/* 1: set HCR_EL2.E2H and TGE first (VHE host) */
-	uint32_t corrupt;	/* flip a bit of this segment's digest, or ~0 */
-	uint32_t nr_segments;	/* may exceed KX_PURG_MAX_SEGMENTS */
+	uint32_t e2h;	      /* 1: set HCR_EL2.E2H and TGE first (VHE host) */
+	uint32_t corrupt;     /* flip a bit of this segment's digest, or ~0 */
+	uint32_t nr_segments; /* may exceed KX_PURG_MAX_SEGMENTS */
 	uint32_t timeout_s;
 	struct desc_seg seg[KX_PURG_MAX_SEGMENTS + 1];
 };
@@ -127,10 +127,10 @@ static __attribute__((noreturn)) void finish(int code)
 
 	line[pos++] = '\n';
 	line[pos] = 0;
-	semihost(0x04, (uint64_t)(uintptr_t)line);	/* SYS_WRITE0 */
-	block[0] = 0x20026;	/* ADP_Stopped_ApplicationExit */
+	semihost(0x04, (uint64_t)(uintptr_t)line); /* SYS_WRITE0 */
+	block[0] = 0x20026; /* ADP_Stopped_ApplicationExit */
 	block[1] = (uint64_t)code;
-	semihost(0x18, (uint64_t)(uintptr_t)block);	/* SYS_EXIT */
+	semihost(0x18, (uint64_t)(uintptr_t)block); /* SYS_EXIT */
 	for (;;)
 		;
 }
@@ -256,7 +256,7 @@ void harness_main(void)
 	before.hcr = before.el == 2 ? read_hcr() : 0;
 
 	set_guards();
-	if (desc->idmap)	/* garbage: the purgatory must clear its tables */
+	if (desc->idmap) /* garbage: the purgatory must clear its tables */
 		fill(desc->idmap, desc->idmap_size, 0xa5);
 	for (uint64_t i = 0; i < desc->stage_size; i++)
 		((volatile uint8_t *)(uintptr_t)desc->blob_addr)[i] =
@@ -271,9 +271,9 @@ void harness_main(void)
 	h->nr_segments = desc->nr_segments;
 	h->idmap = desc->idmap;
 	h->idmap_size = desc->idmap_size;
-	h->failed_segment = 0x7777;	/* the purgatory sets -1 */
-	n = desc->nr_segments < KX_PURG_MAX_SEGMENTS ? desc->nr_segments
-						     : KX_PURG_MAX_SEGMENTS;
+	h->failed_segment = 0x7777; /* the purgatory sets -1 */
+	n = desc->nr_segments < KX_PURG_MAX_SEGMENTS ? desc->nr_segments :
+						       KX_PURG_MAX_SEGMENTS;
 	for (uint32_t i = 0; i < n; i++) {
 		h->seg[i].addr = desc->seg[i].addr;
 		h->seg[i].size = desc->seg[i].size;
@@ -285,9 +285,8 @@ void harness_main(void)
 	diag()->test_flags = desc->test_flags;
 
 	/* CPU 1 watches; same conduit as QEMU's built-in PSCI: SMC at EL2 */
-	if ((before.el == 2 ? psci_smc : psci_hvc)(0xc4000003, 1,
-						   (uintptr_t)secondary_entry,
-						   0) != 0)
+	if ((before.el == 2 ? psci_smc : psci_hvc)(
+		    0xc4000003, 1, (uintptr_t)secondary_entry, 0) != 0)
 		error("psci-cpu-on");
 
 	before.sctlr = read_sctlr();
@@ -310,8 +309,7 @@ void kernel_main(void)
 		kvx("x0", kentry.x[0]);
 		kvx("x1", kentry.x[1]);
 	}
-	kv("same_el", el == before.el &&
-			      (el != 2 || kentry.hcr == before.hcr));
+	kv("same_el", el == before.el && (el != 2 || kentry.hcr == before.hcr));
 	/* booting.rst: MMU off, D-cache off; we also restore I as it was */
 	kv("mc_off", !(kentry.sctlr & (1 | 1 << 2)));
 	kv("sctlr_restored", kentry.sctlr == before.sctlr);
@@ -330,11 +328,12 @@ void watchdog_main(void)
 	for (;;) {
 		uint32_t phase = diag()->phase;
 
-		if (phase == KX_PHASE_MISMATCH || phase == KX_PHASE_BAD_HEADER ||
+		if (phase == KX_PHASE_MISMATCH ||
+		    phase == KX_PHASE_BAD_HEADER ||
 		    phase == KX_PHASE_EXCEPTION) {
 			uint64_t t = elapsed_ms();
 
-			while (elapsed_ms() < t + 200)	/* let it settle */
+			while (elapsed_ms() < t + 200) /* let it settle */
 				;
 			pos = 0;
 			put_str("RESULT status=spin");
