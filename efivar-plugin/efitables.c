@@ -402,8 +402,10 @@ static void entry_vals(const struct eft_mr_entry *en, bool bytes, char v[][40])
 {
 	snprintf(v[COL_BASE], 40, "0x%llx", (unsigned long long)en->base);
 	/* a zero-sized entry has no last address */
-	snprintf(v[COL_END], 40, en->size ? "0x%llx" : "",
-		 (unsigned long long)(en->base + en->size - 1));
+	v[COL_END][0] = '\0';
+	if (en->size)
+		snprintf(v[COL_END], 40, "0x%llx",
+			 (unsigned long long)(en->base + en->size - 1));
 	if (bytes)
 		snprintf(v[COL_SIZE], 40, "%llu", (unsigned long long)en->size);
 	else
