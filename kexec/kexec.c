@@ -232,8 +232,8 @@ static int one_opt(struct args *a, int c)
 static int check_args(struct args *a, int argc, char **argv)
 {
 	if (a->status) {
-		/* -S alone asks about the crash kernel, -S -l the other */
-		a->o.crash = a->action != ACT_LOAD;
+		/* kexec-tools: -S and -S -p the crash kernel, -S -l the other */
+		a->o.crash = a->o.crash || a->action != ACT_LOAD;
 		a->action = ACT_STATUS;
 		return optind < argc ? fail_usage("-S takes no kernel", NULL) :
 				       0;
@@ -290,19 +290,17 @@ static int parse_args(struct args *a, int argc, char **argv)
 	return check_args(a, argc, argv);
 }
 
-/* kexec-tools' -S: the exit status is what sysfs says, 1 when loaded */
+/*
+ * kexec-tools' -S: the exit status is what sysfs says, 1 when loaded, 0
+ * when not, 255 when it cannot be read
+ */
 static int status(const struct args *a)
 {
-	FILE *f = fopen(a->o.crash ? "/sys/kernel/kexec_crash_loaded" :
-				     "/sys/kernel/kexec_loaded",
-			"r");
-	int v = 0;
+	int v = kx_sys_read_loaded(a->o.crash ?
+					   "/sys/kernel/kexec_crash_loaded" :
+					   "/sys/kernel/kexec_loaded");
 
-	if (!f || fscanf(f, "%d", &v) != 1)
-		v = 0;
-	if (f)
-		fclose(f);
-	return v ? 1 : 0;
+	return v & 0xff;
 }
 
 static void debug_plan(const struct kx_plan *p)
@@ -390,7 +388,26 @@ static int preflight(const struct args *a, const struct kx_plan *p,
 	return refuse ? -1 : 0;
 }
 
-static int do_load(struct args *a, const struct sysroot *sr)
+/* kexec_file_load, then kexec_load where auto mode falls back */
+static int load_file(const struct args *a, const struct kx_sys *sys,
+		     const struct sysroot *sr, const struct kx_plan *p,
+		     const char **how, struct gk_err *e)
+{
+	int ret, kerr;
+
+	*how = "kexec_file_load";
+	ret = kx_load_file(sys, sr, &a->o, p->cmdline, &kerr, e);
+	if (ret == 0 || a->sc != SC_AUTO || !kx_file_load_falls_back(kerr))
+		return ret;
+	if (a->debug)
+		fprintf(stderr, "kexec: %s; falling back to kexec_load\n",
+			e->msg);
+	*how = "kexec_load";
+	return kx_load(sys, sr, p, kerr, e);
+}
+
+static int do_load(struct args *a, const struct kx_sys *sys,
+		   const struct sysroot *sr)
 {
 	const char *how = "kexec_load";
 	struct kx_plan p;
@@ -415,21 +432,12 @@ static int do_load(struct args *a, const struct sysroot *sr)
 	if (a->dry_run) {
 		ret = kx_dry_run(&p, &a->o, a->dry_run, &e);
 	} else if (a->sc == SC_FILE || (a->sc == SC_AUTO && file_load_ok(&p))) {
-		how = "kexec_file_load";
-		ret = kx_load_file(&a->o, p.cmdline, &e);
-		if (ret == -GK_ERR_NOTFOUND && a->sc == SC_AUTO) {
-			if (a->debug)
-				fprintf(stderr,
-					"kexec: %s; falling back to kexec_load\n",
-					e.msg);
-			how = "kexec_load";
-			ret = kx_load(sr, &p, &e);
-		}
+		ret = load_file(a, sys, sr, &p, &how, &e);
 	} else {
 		if (a->debug && a->sc == SC_AUTO)
 			fprintf(stderr,
 				"kexec: kexec_load: the LPI tables must be passed in our device tree\n");
-		ret = kx_load(sr, &p, &e);
+		ret = kx_load(sys, sr, &p, 0, &e);
 	}
 	if (!ret && !a->dry_run) {
 		/* for gicdiag and gic-kexec rearm; best effort */
@@ -522,10 +530,74 @@ unknown:
 	return a->sysroot ? -1 : 0;
 }
 
+/* kexec-tools: never a shutdown or a jump with nothing to jump to */
+static int nothing_loaded(const struct kx_sys *sys)
+{
+	if (sys->loaded(false) != 0)
+		return 0;
+	fprintf(stderr, "kexec: Nothing has been loaded!\n");
+	return 1;
+}
+
+static int unload(const struct args *a, const struct kx_sys *sys,
+		  struct gk_err *e)
+{
+	struct sysroot *sr;
+	int ret;
+
+	ret = sysroot_new(a->sysroot, 0, &sr, e);
+	if (ret < 0)
+		return ret;
+	ret = kx_unload(sys, sr, a->o.crash, a->sc != SC_LOAD, a->sc == SC_AUTO,
+			e);
+	sysroot_free(sr);
+	if (!ret && sys == &kx_sys_live)
+		kx_forget(GK_RUNDIR, a->o.crash);
+	return ret;
+}
+
+/* -e: the check at the jump, then sync, interfaces down, reboot */
+static int exec_loaded(const struct args *a, const struct kx_sys *sys,
+		       struct gk_err *e)
+{
+	if (a->sysroot)
+		return check_at_jump(a) < 0 ? 1 : 0; /* a snapshot: no jump */
+	if (nothing_loaded(sys))
+		return 1;
+	if (check_at_jump(a) < 0)
+		return 1;
+	return kx_exec(sys, !a->no_sync, !a->no_ifdown, e) < 0 ? -1 : 0;
+}
+
+/*
+ * A load; then, without an action, a clean shutdown (systemd turns it
+ * into the kexec), with -f the jump at once, as kexec-tools.
+ */
+static int load_then(struct args *a, const struct kx_sys *sys, struct gk_err *e)
+{
+	struct sysroot *sr;
+	int ret;
+
+	if (getrandom(a->seed, sizeof(a->seed), GRND_NONBLOCK) ==
+	    (ssize_t)sizeof(a->seed))
+		a->o.seed = a->seed;
+	if (sysroot_new(a->sysroot, 0, &sr, e) < 0)
+		return -1;
+	ret = do_load(a, sys, sr);
+	sysroot_free(sr);
+	if (ret || !a->load_and_exec)
+		return ret;
+	if (nothing_loaded(sys))
+		return 1;
+	if (!a->force)
+		return kx_shutdown(sys, e) < 0 ? -1 : 0;
+	return kx_exec(sys, !a->no_sync, !a->no_ifdown, e) < 0 ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = { .sc = SC_AUTO };
-	struct sysroot *sr;
+	const struct kx_sys *sys;
 	struct gk_err e;
 	int ret;
 
@@ -534,36 +606,23 @@ int main(int argc, char **argv)
 		return ret < 0 ? 0 : 1;
 	a.argc = argc;
 	a.argv = argv;
-	if (a.action == ACT_STATUS)
+	/* chosen once: a dry run has no way to the kernel */
+	sys = a.dry_run ? &kx_sys_dry : &kx_sys_live;
+	switch (a.action) {
+	case ACT_STATUS:
 		return status(&a);
-	if (a.action == ACT_UNLOAD) {
-		ret = kx_unload(a.o.crash, &e);
-		if (!ret)
-			kx_forget(GK_RUNDIR, a.o.crash);
-		goto out;
+	case ACT_UNLOAD:
+		ret = unload(&a, sys, &e);
+		break;
+	case ACT_EXEC:
+		ret = exec_loaded(&a, sys, &e);
+		break;
+	default:
+		ret = load_then(&a, sys, &e);
+		break;
 	}
-	if (a.action == ACT_EXEC) {
-		if (check_at_jump(&a) < 0)
-			return 1;
-		if (a.sysroot)
-			return 0;
-		ret = kx_exec(!a.no_sync, !a.no_ifdown, &e);
-		goto out;
-	}
-	if (getrandom(a.seed, sizeof(a.seed), GRND_NONBLOCK) ==
-	    (ssize_t)sizeof(a.seed))
-		a.o.seed = a.seed;
-	if (sysroot_new(a.sysroot, 0, &sr, &e) < 0)
-		goto out_err;
-	ret = do_load(&a, sr);
-	sysroot_free(sr);
-	if (ret || !a.load_and_exec)
-		return ret;
-	ret = kx_exec(!a.no_sync, false, &e);
-out:
 	if (ret >= 0)
-		return 0;
-out_err:
+		return ret;
 	fprintf(stderr, "kexec: %s\n", e.msg);
 	return 1;
 }

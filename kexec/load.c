@@ -3,16 +3,10 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <linux/kexec.h>
-#include <linux/reboot.h>
-#include <net/if.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -154,7 +148,34 @@ static bool locked_down(const struct sysroot *sr)
 	return locked;
 }
 
-int kx_load(const struct sysroot *sr, const struct kx_plan *p, struct gk_err *e)
+/*
+ * Whether this kernel has kexec_file_load at all: flags it does not know
+ * are refused (EINVAL) before anything is read or loaded; ENOSYS when it
+ * was built without CONFIG_KEXEC_FILE.
+ */
+static bool has_file_load(const struct kx_sys *sys)
+{
+	return sys->kexec_file_load(-1, -1, 0, NULL, 1UL << 31) == 0 ||
+	       errno != ENOSYS;
+}
+
+/* kexec_load's EPERM under lockdown: what can still load on this kernel */
+static int lockdown_refusal(const struct kx_sys *sys, const char *what,
+			    int file_err, struct gk_err *e)
+{
+	if (file_err == ENOSYS || (file_err == 0 && !has_file_load(sys)))
+		return gk_fail(
+			e, -GK_ERR_LOCKDOWN,
+			"%s: refused by kernel lockdown, and this kernel has no kexec_file_load (no CONFIG_KEXEC_FILE): no kexec is possible while it is locked down",
+			what);
+	return gk_fail(
+		e, -GK_ERR_LOCKDOWN,
+		"%s: refused by kernel lockdown (Secure Boot): only signed images through kexec_file_load (-s)",
+		what);
+}
+
+int kx_load(const struct kx_sys *sys, const struct sysroot *sr,
+	    const struct kx_plan *p, int file_err, struct gk_err *e)
 {
 	struct kexec_segment segs[KX_MAX_SEGMENTS];
 	unsigned long flags = KEXEC_ARCH_DEFAULT;
@@ -169,14 +190,11 @@ int kx_load(const struct sysroot *sr, const struct kx_plan *p, struct gk_err *e)
 		};
 	if (p->crash)
 		flags |= KEXEC_ON_CRASH;
-	r = syscall(SYS_kexec_load, (unsigned long)p->entry, p->nseg, segs,
-		    flags);
+	r = sys->kexec_load((unsigned long)p->entry, p->nseg, segs, flags);
 	if (r == 0)
 		return 0;
 	if (errno == EPERM && locked_down(sr))
-		return gk_fail(
-			e, -GK_ERR_LOCKDOWN,
-			"kexec_load: refused by kernel lockdown (Secure Boot): only signed images through kexec_file_load (-s)");
+		return lockdown_refusal(sys, "kexec_load", file_err, e);
 	if (errno == EPERM)
 		return gk_fail(
 			e, -GK_ERR_ACCESS,
@@ -184,83 +202,118 @@ int kx_load(const struct sysroot *sr, const struct kx_plan *p, struct gk_err *e)
 	return gk_fail(e, gk_errno(errno), "kexec_load: %s", strerror(errno));
 }
 
-int kx_load_file(const struct kx_opts *o, const char *cmdline, struct gk_err *e)
+int kx_file_fds_raw(const struct kx_opts *o, int *kernel_fd, int *initrd_fd,
+		    struct gk_err *e)
+{
+	const char *what;
+	int err;
+
+	*initrd_fd = -1;
+	*kernel_fd = open(o->kernel, O_RDONLY | O_CLOEXEC);
+	if (*kernel_fd < 0)
+		goto fail;
+	if (!o->initrd)
+		return 0;
+	*initrd_fd = open(o->initrd, O_RDONLY | O_CLOEXEC);
+	if (*initrd_fd >= 0)
+		return 0;
+fail:
+	err = errno;
+	what = *kernel_fd >= 0 ? o->initrd : o->kernel;
+	if (*kernel_fd >= 0)
+		close(*kernel_fd);
+	*kernel_fd = -1;
+	return gk_fail(e, gk_errno(err), "%s: %s", what, strerror(err));
+}
+
+/* a signature or policy refusal: what lockdown makes of an unsigned image */
+static bool refused_unsigned(int err)
+{
+	return err == EPERM || err == EACCES || err == EKEYREJECTED ||
+	       err == ENOKEY || err == EBADMSG || err == ELIBBAD ||
+	       err == ENOPKG;
+}
+
+int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
+		 const struct kx_opts *o, const char *cmdline, int *kerr,
+		 struct gk_err *e)
 {
 	unsigned long flags = o->crash ? KEXEC_FILE_ON_CRASH : 0;
-	int kfd, ifd = -1;
+	int kfd, ifd, ret, err;
 	long r;
 
-	kfd = open(o->kernel, O_RDONLY | O_CLOEXEC);
-	if (o->initrd)
-		ifd = open(o->initrd, O_RDONLY | O_CLOEXEC);
-	else
+	*kerr = 0;
+	ret = kx_file_fds_raw(o, &kfd, &ifd, e);
+	if (ret < 0)
+		return ret;
+	if (ifd < 0)
 		flags |= KEXEC_FILE_NO_INITRAMFS;
-	if (kfd < 0 || (o->initrd && ifd < 0)) {
-		int err = errno;
-
-		if (kfd >= 0)
-			close(kfd);
-		return gk_fail(e, gk_errno(err), "%s: %s",
-			       kfd < 0 ? o->kernel : o->initrd, strerror(err));
-	}
-	r = syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1, cmdline,
-		    flags);
+	r = sys->kexec_file_load(kfd, ifd, strlen(cmdline) + 1, cmdline, flags);
+	err = errno;
 	close(kfd);
 	if (ifd >= 0)
 		close(ifd);
 	if (r == 0)
 		return 0;
-	return gk_fail(e, errno == ENOSYS ? -GK_ERR_NOTFOUND : gk_errno(errno),
-		       "kexec_file_load: %s", strerror(errno));
+	*kerr = err;
+	if (refused_unsigned(err) && locked_down(sr))
+		return gk_fail(
+			e, -GK_ERR_LOCKDOWN,
+			"kexec_file_load: %s: under kernel lockdown only an image signed with a key this kernel trusts loads",
+			strerror(err));
+	return gk_fail(e, gk_errno(err), "kexec_file_load: %s", strerror(err));
 }
 
-int kx_unload(bool crash, struct gk_err *e)
+/* kexec-tools: KEXEC_FILE_UNLOAD first, kexec_load where it is missing */
+int kx_unload(const struct kx_sys *sys, const struct sysroot *sr, bool crash,
+	      bool file, bool fallback, struct gk_err *e)
 {
 	unsigned long flags = KEXEC_ARCH_DEFAULT | (crash ? KEXEC_ON_CRASH : 0);
+	unsigned long fflags = KEXEC_FILE_UNLOAD |
+			       (crash ? KEXEC_FILE_ON_CRASH : 0);
+	int file_err = 0;
 
-	if (syscall(SYS_kexec_load, 0UL, 0UL, NULL, flags) == 0)
+	if (file) {
+		if (sys->kexec_file_load(-1, -1, 0, NULL, fflags) == 0)
+			return 0;
+		file_err = errno;
+		if (file_err == ENOSYS && !fallback)
+			return gk_fail(
+				e, -GK_ERR_NOTFOUND,
+				"kexec_file_load (unload): this kernel has none (no CONFIG_KEXEC_FILE)");
+		if (file_err != ENOSYS)
+			return gk_fail(e, gk_errno(file_err),
+				       "kexec_file_load (unload): %s",
+				       strerror(file_err));
+	}
+	if (sys->kexec_load(0UL, 0UL, NULL, flags) == 0)
 		return 0;
+	if (errno == EPERM && locked_down(sr))
+		return lockdown_refusal(sys, "kexec_load (unload)", file_err,
+					e);
 	return gk_fail(e, gk_errno(errno), "kexec_load (unload): %s",
 		       strerror(errno));
 }
 
-/* Take the network interfaces down, as kexec-tools does before -e. */
-static void ifdown_all(void)
-{
-	struct dirent *de;
-	DIR *d = opendir("/sys/class/net");
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	while (d && s >= 0 && (de = readdir(d))) {
-		struct ifreq ifr = { 0 };
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "lo") ||
-		    strlen(de->d_name) >= IFNAMSIZ)
-			continue;
-		strcpy(ifr.ifr_name, de->d_name);
-		if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0 &&
-		    (ifr.ifr_flags & IFF_UP)) {
-			ifr.ifr_flags &= ~IFF_UP;
-			ioctl(s, SIOCSIFFLAGS, &ifr);
-		}
-	}
-	if (d)
-		closedir(d);
-	if (s >= 0)
-		close(s);
-}
-
-int kx_exec(bool sync_first, bool ifdown, struct gk_err *e)
+int kx_exec(const struct kx_sys *sys, bool sync_first, bool ifdown,
+	    struct gk_err *e)
 {
 	if (sync_first)
-		sync();
+		sys->sync();
 	if (ifdown)
-		ifdown_all();
-	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
-		LINUX_REBOOT_CMD_KEXEC, NULL);
+		sys->ifdown();
+	if (sys->reboot_kexec() == 0)
+		return 0; /* the dry run's: nothing happened */
 	return gk_fail(e, gk_errno(errno), "reboot(LINUX_REBOOT_CMD_KEXEC): %s",
 		       errno == EINVAL ? "no kernel is loaded" :
 					 strerror(errno));
+}
+
+int kx_shutdown(const struct kx_sys *sys, struct gk_err *e)
+{
+	if (sys->shutdown() == 0)
+		return 0; /* the dry run's */
+	return gk_fail(e, gk_errno(errno), "shutdown: %s", strerror(errno));
 }
 
 /* @rundir/@name, the directory made when it is missing */

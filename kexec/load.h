@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "plan.h"
+#include "sys.h"
 
 /**
  * kx_manifest - the plan as JSON (version 1): addresses, sizes, digests,
@@ -23,24 +24,48 @@ int kx_dry_run(const struct kx_plan *p, const struct kx_opts *o,
 
 /**
  * kx_load - kexec_load(2) the plan (KEXEC_ON_CRASH for a crash plan)
+ * through @sys
  *
  * On failure the kernel keeps what it had loaded before. EPERM under
- * lockdown gets its own message.
+ * lockdown gets its own message, saying what can still load: @file_err
+ * is kexec_file_load's errno when it was tried first (0 when not).
  */
-int kx_load(const struct sysroot *sr, const struct kx_plan *p,
-	    struct gk_err *e);
+int kx_load(const struct kx_sys *sys, const struct sysroot *sr,
+	    const struct kx_plan *p, int file_err, struct gk_err *e);
 
 /**
- * kx_load_file - kexec_file_load(2): the kernel builds the DTB itself
+ * kx_file_fds_raw - the files as they are on disk, for kexec_file_load:
+ * @initrd_fd is -1 without --initrd
  */
-int kx_load_file(const struct kx_opts *o, const char *cmdline,
+int kx_file_fds_raw(const struct kx_opts *o, int *kernel_fd, int *initrd_fd,
+		    struct gk_err *e);
+
+/**
+ * kx_load_file - kexec_file_load(2) through @sys: the kernel builds the
+ * DTB itself. @kerr is the kernel's errno on failure (0 when the call was
+ * not reached), for kx_file_load_falls_back().
+ */
+int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
+		 const struct kx_opts *o, const char *cmdline, int *kerr,
 		 struct gk_err *e);
 
-/* kexec -u: unload the image (the crash image with @crash) */
-int kx_unload(bool crash, struct gk_err *e);
+/*
+ * kexec -u: unload the image (the crash image with @crash): with @file,
+ * kexec_file_load(KEXEC_FILE_UNLOAD) first, then (with @fallback, on
+ * ENOSYS only) kexec_load, as kexec-tools
+ */
+int kx_unload(const struct kx_sys *sys, const struct sysroot *sr, bool crash,
+	      bool file, bool fallback, struct gk_err *e);
 
-/* kexec -e: reboot into the loaded image; returns only on failure */
-int kx_exec(bool sync_first, bool ifdown, struct gk_err *e);
+/*
+ * kexec -e, -f: reboot into the loaded image; returns only on failure
+ * (or at once in a dry run)
+ */
+int kx_exec(const struct kx_sys *sys, bool sync_first, bool ifdown,
+	    struct gk_err *e);
+
+/* kexec IMAGE: shutdown -r now; returns only on failure (or dry run) */
+int kx_shutdown(const struct kx_sys *sys, struct gk_err *e);
 
 /*
  * What is loaded, for gicdiag and gic-kexec rearm, kept in @rundir

@@ -6,6 +6,7 @@
  * an unload. The run directory is a scratch one here, laid out as a
  * snapshot's (ROOT/run/gic-kexec), so the readers see what was written.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -299,6 +300,225 @@ static void test_forget(void **state)
 	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)), "");
 }
 
+/*
+ * A backend that records the system calls asked for and answers each
+ * kexec_file_load and kexec_load with the errno set here (0: success).
+ */
+static struct {
+	char calls[256];
+	int file_errno, load_errno;
+	unsigned long file_flags, load_flags;
+} fake;
+
+static void fake_call(const char *name)
+{
+	strncat(fake.calls, name, sizeof(fake.calls) - strlen(fake.calls) - 1);
+}
+
+static long fake_answer(int err)
+{
+	errno = err;
+	return err ? -1 : 0;
+}
+
+static long fake_kexec_load(unsigned long entry, unsigned long nseg,
+			    struct kexec_segment *segs, unsigned long flags)
+{
+	(void)entry, (void)nseg, (void)segs;
+	fake_call("load ");
+	fake.load_flags = flags;
+	return fake_answer(fake.load_errno);
+}
+
+static long fake_kexec_file_load(int kfd, int ifd, unsigned long len,
+				 const char *cmdline, unsigned long flags)
+{
+	(void)kfd, (void)ifd, (void)len, (void)cmdline;
+	fake_call("file ");
+	fake.file_flags = flags;
+	return fake_answer(fake.file_errno);
+}
+
+static long fake_reboot(void)
+{
+	fake_call("reboot ");
+	return fake_answer(EINVAL);
+}
+
+static int fake_shutdown(void)
+{
+	fake_call("shutdown ");
+	return (int)fake_answer(ENOENT);
+}
+
+static void fake_sync(void)
+{
+	fake_call("sync ");
+}
+
+static void fake_ifdown(void)
+{
+	fake_call("ifdown ");
+}
+
+static int fake_loaded(bool crash)
+{
+	(void)crash;
+	return 1;
+}
+
+static const struct kx_sys fake_sys = {
+	.name = "fake",
+	.kexec_load = fake_kexec_load,
+	.kexec_file_load = fake_kexec_file_load,
+	.reboot_kexec = fake_reboot,
+	.shutdown = fake_shutdown,
+	.sync = fake_sync,
+	.ifdown = fake_ifdown,
+	.loaded = fake_loaded,
+};
+
+static void fake_reset(int file_errno, int load_errno)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.file_errno = file_errno;
+	fake.load_errno = load_errno;
+}
+
+/* kexec-tools 2.0.32's list, and nothing else */
+static void test_falls_back(void **state)
+{
+	static const int yes[] = { ENOSYS, EINVAL, ENOEXEC, ENOTSUP };
+	static const int no[] = { 0,	    EPERM,   EACCES,  EKEYREJECTED,
+				  ENOKEY,   EBADMSG, ELIBBAD, ENOPKG,
+				  EMSGSIZE, ENOMEM,  EBUSY,   ENOENT };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(kx_file_load_falls_back(yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(kx_file_load_falls_back(no[i]));
+}
+
+/* -u: KEXEC_FILE_UNLOAD first; kexec_load only on ENOSYS in auto mode */
+static void test_unload(void **state)
+{
+	struct fixture *fx = *state;
+	struct sysroot *sr = NULL;
+	struct gk_err e = { 0 };
+
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	fake_reset(0, 0); /* -a -p -u, kexec_file_load there */
+	assert_int_equal(kx_unload(&fake_sys, sr, true, true, true, &e), 0);
+	assert_string_equal(fake.calls, "file ");
+	assert_int_equal(fake.file_flags,
+			 KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH);
+	fake_reset(ENOSYS, 0); /* -a -u, no KEXEC_FILE */
+	assert_int_equal(kx_unload(&fake_sys, sr, false, true, true, &e), 0);
+	assert_string_equal(fake.calls, "file load ");
+	assert_int_equal(fake.file_flags, KEXEC_FILE_UNLOAD);
+	assert_int_equal(fake.load_flags, KEXEC_ARCH_DEFAULT);
+	fake_reset(EPERM, 0); /* -a -u refused: no second try */
+	assert_int_not_equal(kx_unload(&fake_sys, sr, false, true, true, &e),
+			     0);
+	assert_string_equal(fake.calls, "file ");
+	fake_reset(ENOSYS, 0); /* -s -u on a kernel without it */
+	assert_int_not_equal(kx_unload(&fake_sys, sr, false, true, false, &e),
+			     0);
+	assert_string_equal(fake.calls, "file ");
+	assert_non_null(strstr(e.msg, "has none"));
+	fake_reset(0, 0); /* -c -p -u */
+	assert_int_equal(kx_unload(&fake_sys, sr, true, false, false, &e), 0);
+	assert_string_equal(fake.calls, "load ");
+	assert_int_equal(fake.load_flags, KEXEC_ARCH_DEFAULT | KEXEC_ON_CRASH);
+	sysroot_free(sr);
+}
+
+/*
+ * Under lockdown the refusal says what applies on this kernel: without
+ * kexec_file_load (ENOSYS) nothing can load at all.
+ */
+static void test_lockdown(void **state)
+{
+	struct fixture *fx = *state;
+	struct sysroot *sr = NULL;
+	struct gk_err e = { 0 };
+
+	assert_int_equal(tu_write(fx->root, "sys/kernel/security/lockdown",
+				  "none [integrity] confidentiality\n"),
+			 0);
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	fake_reset(ENOSYS, EPERM); /* -a -u on Debian's kernel */
+	assert_int_equal(kx_unload(&fake_sys, sr, false, true, true, &e),
+			 -GK_ERR_LOCKDOWN);
+	assert_non_null(strstr(e.msg, "no kexec is possible"));
+	fake_reset(ENOSYS, EPERM); /* -c: the kernel is asked whether */
+	assert_int_equal(kx_load(&fake_sys, sr, &fx->p, 0, &e),
+			 -GK_ERR_LOCKDOWN);
+	assert_string_equal(fake.calls, "load file ");
+	assert_non_null(strstr(e.msg, "no kexec is possible"));
+	fake_reset(EINVAL, EPERM); /* it has one: signed images load */
+	assert_int_equal(kx_load(&fake_sys, sr, &fx->p, 0, &e),
+			 -GK_ERR_LOCKDOWN);
+	assert_non_null(strstr(e.msg, "only signed images"));
+	sysroot_free(sr);
+	assert_int_equal(tu_write(fx->root, "sys/kernel/security/lockdown",
+				  "[none] integrity confidentiality\n"),
+			 0);
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	fake_reset(0, EPERM); /* not locked down: the permission named */
+	assert_int_equal(kx_load(&fake_sys, sr, &fx->p, 0, &e), -GK_ERR_ACCESS);
+	assert_non_null(strstr(e.msg, "CAP_SYS_BOOT"));
+	sysroot_free(sr);
+}
+
+/* -e, -f: sync, interfaces down, then the jump; each may be left out */
+static void test_exec_order(void **state)
+{
+	struct gk_err e = { 0 };
+
+	(void)state;
+	fake_reset(0, 0);
+	assert_int_not_equal(kx_exec(&fake_sys, true, true, &e), 0);
+	assert_string_equal(fake.calls, "sync ifdown reboot ");
+	assert_non_null(strstr(e.msg, "no kernel is loaded"));
+	fake_reset(0, 0);
+	assert_int_not_equal(kx_exec(&fake_sys, false, false, &e), 0);
+	assert_string_equal(fake.calls, "reboot ");
+	fake_reset(0, 0);
+	assert_int_not_equal(kx_shutdown(&fake_sys, &e), 0);
+	assert_string_equal(fake.calls, "shutdown ");
+}
+
+/* kexec-tools' kexec_loaded(): -S exits with it (-1: 255) */
+static void test_read_loaded(void **state)
+{
+	struct fixture *fx = *state;
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/loaded", fx->root);
+	assert_int_equal(kx_sys_read_loaded(path), -1);
+	assert_int_equal(tu_write(fx->root, "loaded", "1\n"), 0);
+	assert_int_equal(kx_sys_read_loaded(path), 1);
+	assert_int_equal(tu_write(fx->root, "loaded", "0\n"), 0);
+	assert_int_equal(kx_sys_read_loaded(path), 0);
+	assert_int_equal(tu_write(fx->root, "loaded", "x\n"), 0);
+	assert_int_equal(kx_sys_read_loaded(path), -1);
+	assert_int_equal(tu_write(fx->root, "loaded", ""), 0);
+	assert_int_equal(kx_sys_read_loaded(path), -1);
+}
+
+/* the dry run's backend answers every call without making it */
+static void test_dry_backend(void **state)
+{
+	struct gk_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(kx_exec(&kx_sys_dry, true, true, &e), 0);
+	assert_int_equal(kx_shutdown(&kx_sys_dry, &e), 0);
+	assert_int_equal(kx_sys_dry.loaded(false), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +535,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_args_write_fails, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
+		cmocka_unit_test(test_falls_back),
+		cmocka_unit_test_setup_teardown(test_unload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lockdown, setup, teardown),
+		cmocka_unit_test(test_exec_order),
+		cmocka_unit_test_setup_teardown(test_read_loaded, setup,
+						teardown),
+		cmocka_unit_test(test_dry_backend),
 	};
 
 	signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails */
