@@ -288,6 +288,46 @@ dry dt2 gic-dt-noefi -l "$S/Image" --initrd "$S/initrd" \
 manifest "$S/dt2" | cmp -s - "$TS_OUT/dt.manifest"
 ts_ok "the same input gives the same plan" $?
 
+# 5b. a dry run never reaches the kernel, whatever the action: each
+# combination runs under a seccomp filter that kills kexec (SIGSYS, exit
+# 159) on kexec_load, kexec_file_load or reboot. Refusals count too.
+NK="$top_builddir/tests/tools/nokexec"
+"$NK" --self-test 2>/dev/null
+rc=$?
+[ $rc = 159 ]
+ts_ok "nokexec: its filter kills a reboot call (exit $rc)" $?
+n=0
+: >"$TS_OUT/nokexec.log"
+for act in "" -l -p -f "-l -f" "-p -f" "-f -x -y" -u "-p -u" -e "-e -f" \
+	-S "-S -l" "-S -p"; do
+	for sc in "" -a -c -s; do
+		n=$((n + 1))
+		case $act in
+		*-[ueS]*) img= ;;
+		*) img="$S/Image" ;;
+		esac
+		case $act in
+		*-p*) m=$C ;; # it has crash kernel memory
+		*) m=$S/gic-dt-noefi ;;
+		esac
+		rm -rf "$S/nk$n"
+		# shellcheck disable=SC2086 # the options are words
+		"$NK" "$KX" --sysroot "$m" --dry-run "$S/nk$n" \
+			$act $sc $img >/dev/null 2>&1
+		echo "$act $sc: exit $?" >>"$TS_OUT/nokexec.log"
+	done
+done
+# and the check at the jump on a snapshot, which is no dry run
+for sc in "" -s -c; do
+	# shellcheck disable=SC2086
+	"$NK" "$KX" -e $sc --sysroot "$S/gic-dt-noefi" >/dev/null 2>&1
+	echo "-e $sc --sysroot: exit $?" >>"$TS_OUT/nokexec.log"
+done
+! grep -q 'exit 1[2-9][0-9]$' "$TS_OUT/nokexec.log" &&
+	[ "$(grep -c 'exit 0$' "$TS_OUT/nokexec.log")" = 24 ]
+ts_ok "no dry run makes a kexec_load, kexec_file_load or reboot call" $? "$TS_OUT/nokexec.log"
+rm -rf "$S"/nk[0-9]*
+
 # 6. tests/cases/kexec/: one command line each, with $KX (the tool) and
 # $S (the machines and images above): bad input (one line, exit 1) and
 # the preflight's refusals. None may create its dry run, $S/x<N>.
