@@ -587,11 +587,9 @@ static int load_then(struct args *a, const struct kx_sys *sys, struct gk_err *e)
 	sysroot_free(sr);
 	if (ret || !a->load_and_exec)
 		return ret;
-	if (nothing_loaded(sys))
-		return 1;
-	if (!a->force)
-		return kx_shutdown(sys, e) < 0 ? -1 : 0;
-	return kx_exec(sys, !a->no_sync, !a->no_ifdown, e) < 0 ? -1 : 0;
+	return kx_after_load(sys, a->force, !a->no_sync, !a->no_ifdown, e) < 0 ?
+		       -1 :
+		       0;
 }
 
 int main(int argc, char **argv)

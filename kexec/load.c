@@ -316,6 +316,17 @@ int kx_shutdown(const struct kx_sys *sys, struct gk_err *e)
 	return gk_fail(e, gk_errno(errno), "shutdown: %s", strerror(errno));
 }
 
+int kx_after_load(const struct kx_sys *sys, bool force, bool sync_first,
+		  bool ifdown, struct gk_err *e)
+{
+	/* kexec-tools: never a shutdown with nothing to reboot to */
+	if (sys->loaded(false) == 0)
+		return gk_fail(e, -GK_ERR_NOTFOUND, "Nothing has been loaded!");
+	if (!force)
+		return kx_shutdown(sys, e);
+	return kx_exec(sys, sync_first, ifdown, e);
+}
+
 /* @rundir/@name, the directory made when it is missing */
 static int run_path(const char *rundir, const char *name, char *path,
 		    size_t size, struct gk_err *e)

@@ -68,6 +68,13 @@ int kx_exec(const struct kx_sys *sys, bool sync_first, bool ifdown,
 int kx_shutdown(const struct kx_sys *sys, struct gk_err *e);
 
 /*
+ * What follows a load without an action (shutdown -r now) or with -f
+ * (kx_exec); "Nothing has been loaded!" when the kernel says so
+ */
+int kx_after_load(const struct kx_sys *sys, bool force, bool sync_first,
+		  bool ifdown, struct gk_err *e);
+
+/*
  * What is loaded, for gicdiag and gic-kexec rearm, kept in @rundir
  * (GK_RUNDIR; another directory in tests) and written whole or not at all
  * (lib/atomic): the manifest (GK_MANIFEST_{KEXEC,CRASH}_NAME) and the

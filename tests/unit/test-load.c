@@ -306,7 +306,7 @@ static void test_forget(void **state)
  */
 static struct {
 	char calls[256];
-	int file_errno, load_errno;
+	int file_errno, load_errno, loaded;
 	unsigned long file_flags, load_flags;
 } fake;
 
@@ -364,7 +364,8 @@ static void fake_ifdown(void)
 static int fake_loaded(bool crash)
 {
 	(void)crash;
-	return 1;
+	fake_call("loaded? ");
+	return fake.loaded;
 }
 
 static const struct kx_sys fake_sys = {
@@ -383,6 +384,7 @@ static void fake_reset(int file_errno, int load_errno)
 	memset(&fake, 0, sizeof(fake));
 	fake.file_errno = file_errno;
 	fake.load_errno = load_errno;
+	fake.loaded = 1;
 }
 
 /* kexec-tools 2.0.32's list, and nothing else */
@@ -490,6 +492,40 @@ static void test_exec_order(void **state)
 	assert_string_equal(fake.calls, "shutdown ");
 }
 
+/*
+ * After a load: no action runs shutdown, -f jumps; neither when the kernel
+ * says nothing is loaded, both when it cannot tell (kexec-tools)
+ */
+static void test_after_load(void **state)
+{
+	struct gk_err e = { 0 };
+
+	(void)state;
+	fake_reset(0, 0);
+	assert_int_not_equal(kx_after_load(&fake_sys, false, true, true, &e),
+			     0);
+	assert_string_equal(fake.calls, "loaded? shutdown ");
+	fake_reset(0, 0);
+	assert_int_not_equal(kx_after_load(&fake_sys, true, true, true, &e), 0);
+	assert_string_equal(fake.calls, "loaded? sync ifdown reboot ");
+	fake_reset(0, 0);
+	fake.loaded = 0;
+	assert_int_equal(kx_after_load(&fake_sys, false, true, true, &e),
+			 -GK_ERR_NOTFOUND);
+	assert_string_equal(fake.calls, "loaded? ");
+	assert_string_equal(e.msg, "Nothing has been loaded!");
+	fake_reset(0, 0);
+	fake.loaded = 0;
+	assert_int_equal(kx_after_load(&fake_sys, true, true, true, &e),
+			 -GK_ERR_NOTFOUND);
+	assert_string_equal(fake.calls, "loaded? ");
+	fake_reset(0, 0);
+	fake.loaded = -1;
+	assert_int_not_equal(kx_after_load(&fake_sys, true, false, false, &e),
+			     0);
+	assert_string_equal(fake.calls, "loaded? reboot ");
+}
+
 /* kexec-tools' kexec_loaded(): -S exits with it (-1: 255) */
 static void test_read_loaded(void **state)
 {
@@ -539,6 +575,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockdown, setup, teardown),
 		cmocka_unit_test(test_exec_order),
+		cmocka_unit_test(test_after_load),
 		cmocka_unit_test_setup_teardown(test_read_loaded, setup,
 						teardown),
 		cmocka_unit_test(test_dry_backend),
