@@ -261,6 +261,10 @@ int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
 			e, -GK_ERR_LOCKDOWN,
 			"kexec_file_load: %s: under kernel lockdown only an image signed with a key this kernel trusts loads",
 			strerror(err));
+	if (err == ENOSYS)
+		return gk_fail(
+			e, -GK_ERR_NOTFOUND,
+			"kexec_file_load: this kernel has none (no CONFIG_KEXEC_FILE)");
 	return gk_fail(e, gk_errno(err), "kexec_file_load: %s", strerror(err));
 }
 
