@@ -474,6 +474,46 @@ static void test_lockdown(void **state)
 	sysroot_free(sr);
 }
 
+/*
+ * kexec_file_load: the kernel's errno handed back for the fallback
+ * decision; a signature refusal under lockdown named as such
+ */
+static void test_load_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct sysroot *sr = NULL;
+	struct gk_err e = { 0 };
+	char kernel[4200];
+	int kerr = -1;
+
+	snprintf(kernel, sizeof(kernel), "%s/Image", fx->root);
+	assert_int_equal(tu_write(fx->root, "Image", "ARMd"), 0);
+	assert_int_equal(tu_write(fx->root, "sys/kernel/security/lockdown",
+				  "none [integrity] confidentiality\n"),
+			 0);
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	fx->o.kernel = kernel;
+	fx->o.crash = true;
+	fake_reset(ENOSYS, 0);
+	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", &kerr, &e),
+			 -GK_ERR_NOTFOUND);
+	assert_int_equal(kerr, ENOSYS);
+	assert_true(kx_file_load_falls_back(kerr));
+	assert_int_equal(fake.file_flags,
+			 KEXEC_FILE_ON_CRASH | KEXEC_FILE_NO_INITRAMFS);
+	fake_reset(EKEYREJECTED, 0);
+	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", &kerr, &e),
+			 -GK_ERR_LOCKDOWN);
+	assert_false(kx_file_load_falls_back(kerr));
+	assert_non_null(strstr(e.msg, "signed with a key"));
+	fake_reset(0, 0);
+	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", &kerr, &e),
+			 0);
+	assert_int_equal(kerr, 0);
+	sysroot_free(sr);
+	assert_int_equal(tu_open_fds(), fx->fds);
+}
+
 /* -e, -f: sync, interfaces down, then the jump; each may be left out */
 static void test_exec_order(void **state)
 {
@@ -574,6 +614,8 @@ int main(void)
 		cmocka_unit_test(test_falls_back),
 		cmocka_unit_test_setup_teardown(test_unload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_file, setup,
+						teardown),
 		cmocka_unit_test(test_exec_order),
 		cmocka_unit_test(test_after_load),
 		cmocka_unit_test_setup_teardown(test_read_loaded, setup,
