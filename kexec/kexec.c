@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gather.h"
+#include "iomem.h"
 #include "load.h"
 #include "manifest.h"
 #include "plan.h"
@@ -31,7 +32,7 @@ struct args {
 	enum syscall_mode sc;
 	const char *sysroot, *dry_run;
 	bool force, no_ifdown, no_sync, debug, load_and_exec, status;
-	bool ignore_preflight;
+	bool ignore_preflight, print_ckr_size;
 	int argc;
 	char **argv;
 	uint8_t seed[72];
@@ -63,7 +64,12 @@ static void usage(void)
 	       "                           no crashkernel= for -p), then --append\n"
 	       "     --dtb <file>          start from this device tree\n"
 	       "     --mem-min, --mem-max <addr>\n"
+	       "     --print-ckr-size      print the crash kernel memory's size\n"
+	       "     --serial <tty>        ignored: our purgatory prints nothing\n"
 	       " -v, --version, -h, --help\n\n"
+	       "Refused, each with its reason (see kexec(8)): --load-preserve-context,\n"
+	       "--load-jump-back-helper, --entry, --load-live-update, --exec-live-update,\n"
+	       "--reuseinitrd, --hotplug, and other architectures' options.\n\n"
 	       "Extensions:\n"
 	       "     --sysroot <dir|tar>   plan for a captured machine (with --dry-run);\n"
 	       "                           with -e, only check its tables at the jump\n"
@@ -106,6 +112,79 @@ enum {
 	OPT_DRYRUN,
 	OPT_LPI,
 	OPT_IGNORE,
+	OPT_CKR,
+	OPT_SERIAL,
+	/* kexec-tools 2.0.32 options refused, each in refused[] */
+	OPT_PRESERVE,
+	OPT_JUMP_BACK,
+	OPT_ENTRY,
+	OPT_LIVE_LOAD,
+	OPT_LIVE_EXEC,
+	OPT_REUSEINITRD,
+	OPT_HOTPLUG,
+};
+
+/*
+ * Every option of kexec-tools 2.0.32 on arm64 (kexec.h KEXEC_OPTIONS,
+ * arch/arm64 options.h) is in longopts[], so abbreviations resolve as
+ * there; the ones that cannot work here are refused, each with its reason.
+ */
+static const struct refused {
+	int opt;
+	const char *name, *why;
+} refused[] = {
+	{ OPT_PRESERVE, "load-preserve-context",
+	  "needs the kernel's KEXEC_JUMP, which only x86 has: arm64's kexec_load refuses KEXEC_PRESERVE_CONTEXT (EINVAL)" },
+	{ OPT_JUMP_BACK, "load-jump-back-helper",
+	  "needs the kernel's KEXEC_JUMP, which only x86 has: arm64's kexec_load refuses KEXEC_PRESERVE_CONTEXT (EINVAL)" },
+	{ OPT_ENTRY, "entry",
+	  "the jump-back address of --load-preserve-context (KEXEC_JUMP, x86 only); the next kernel is entered through our purgatory" },
+	{ OPT_LIVE_LOAD, "load-live-update",
+	  "a Xen live update (KEXEC_LIVE_UPDATE): this kexec does not run under Xen" },
+	{ OPT_LIVE_EXEC, "exec-live-update",
+	  "a Xen live update (KEXEC_LIVE_UPDATE): this kexec does not run under Xen" },
+	{ OPT_REUSEINITRD, "reuseinitrd",
+	  "kexec-tools on arm64 accepts it and then passes no initrd at all: give the initrd with --initrd" },
+	{ OPT_HOTPLUG, "hotplug",
+	  "the kernel updating a loaded crash kernel on CPU or memory hotplug (CONFIG_CRASH_HOTPLUG) is not there on arm64; gic-kexec-rearm.service reloads it instead" },
+};
+
+/*
+ * Options of kexec-tools 2.0.32 for other architectures (arch/ARCH
+ * options.h and their image loaders' option lists): not in longopts[],
+ * so that they change no abbreviation, but named when given.
+ */
+static const struct {
+	const char *name, *arch;
+} other_arch[] = {
+	{ "args-elf", "x86" },
+	{ "args-linux", "x86 and ppc64" },
+	{ "args-none", "x86" },
+	{ "atags", "arm" },
+	{ "bootinfo", "m68k" },
+	{ "console-serial", "x86" },
+	{ "console-vga", "x86" },
+	{ "devicetreeblob", "ppc64" },
+	{ "dt-no-old-root", "arm and ppc64" },
+	{ "elf32-core-headers", "x86" },
+	{ "elf64-core-headers", "x86 and ppc64" },
+	{ "empty-zero", "sh" },
+	{ "entry-32bit", "x86" },
+	{ "gamecube", "ppc" },
+	{ "howto", "sh" },
+	{ "image-size", "arm" },
+	{ "miniroot", "sh" },
+	{ "module", "x86" },
+	{ "noefi", "x86" },
+	{ "noio", "ia64" },
+	{ "page-offset", "arm" },
+	{ "pass-memmap-cmdline", "x86" },
+	{ "real-mode", "x86" },
+	{ "reset-vga", "x86" },
+	{ "reuse-node", "ppc" },
+	{ "reuse-video-type", "x86" },
+	{ "serial-baud", "x86" },
+	{ "vmm", "ia64" },
 };
 
 static const struct option longopts[] = {
@@ -137,8 +216,57 @@ static const struct option longopts[] = {
 	{ "dry-run", required_argument, NULL, OPT_DRYRUN },
 	{ "lpi-reserve", required_argument, NULL, OPT_LPI },
 	{ "ignore-preflight", no_argument, NULL, OPT_IGNORE },
+	{ "print-ckr-size", no_argument, NULL, OPT_CKR },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "load-preserve-context", no_argument, NULL, OPT_PRESERVE },
+	{ "load-jump-back-helper", no_argument, NULL, OPT_JUMP_BACK },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "load-live-update", no_argument, NULL, OPT_LIVE_LOAD },
+	{ "exec-live-update", no_argument, NULL, OPT_LIVE_EXEC },
+	{ "reuseinitrd", no_argument, NULL, OPT_REUSEINITRD },
+	{ "hotplug", no_argument, NULL, OPT_HOTPLUG },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* a kexec-tools option that cannot work here: its name and why */
+static int refuse(int c)
+{
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (refused[i].opt == c) {
+			fprintf(stderr, "kexec: --%s: %s\n", refused[i].name,
+				refused[i].why);
+			return 1;
+		}
+	return fail_usage("unhandled option", NULL);
+}
+
+/* what getopt did not know: another architecture's option, or nothing */
+static int bad_option(const char *arg)
+{
+	size_t len;
+
+	if (!strcmp(arg, "-?")) {
+		usage(); /* kexec-tools' -? */
+		return 1;
+	}
+	if (strncmp(arg, "--", 2))
+		return fail_usage("bad option or missing argument: ", arg);
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (strlen(refused[i].name) == len &&
+		    !strncmp(refused[i].name, arg, len))
+			return refuse(refused[i].opt); /* no argument */
+	for (size_t i = 0; i < sizeof(other_arch) / sizeof(other_arch[0]); i++)
+		if (strlen(other_arch[i].name) == len &&
+		    !strncmp(other_arch[i].name, arg, len)) {
+			fprintf(stderr,
+				"kexec: --%s: kexec-tools' option for %s, not arm64\n",
+				other_arch[i].name, other_arch[i].arch);
+			return 1;
+		}
+	return fail_usage("bad option or missing argument: ", arg - 2);
+}
 
 static int one_opt(struct args *a, int c)
 {
@@ -206,6 +334,11 @@ static int one_opt(struct args *a, int c)
 	case OPT_IGNORE:
 		a->ignore_preflight = true;
 		return 0;
+	case OPT_CKR:
+		a->print_ckr_size = true;
+		return 0;
+	case OPT_SERIAL:
+		return 0; /* the purgatory's console: ours prints nothing */
 	case OPT_LPI:
 		if (!strcmp(optarg, "auto"))
 			a->o.lpi = KX_LPI_AUTO;
@@ -225,7 +358,7 @@ static int one_opt(struct args *a, int c)
 		usage();
 		return -1;
 	default:
-		return 1; /* getopt said what */
+		return refuse(c);
 	}
 }
 
@@ -281,13 +414,50 @@ static int parse_args(struct args *a, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hvdfixyluet:pscaS", longopts,
 				NULL)) >= 0) {
 		if (c == '?' || c == ':')
-			return fail_usage("bad option or missing argument: ",
-					  argv[optind - 1]);
+			return bad_option(argv[optind - 1]);
 		ret = one_opt(a, c);
 		if (ret)
 			return ret;
 	}
+	if (a->print_ckr_size)
+		return 0; /* kexec-tools does it first, and nothing else */
 	return check_args(a, argc, argv);
+}
+
+/*
+ * kexec-tools' --print-ckr-size: the size of the last (highest) "Crash
+ * kernel" range of /proc/iomem, in bytes, 0 when there is none.
+ */
+static int print_ckr_size(const struct args *a)
+{
+	struct sysroot *sr = NULL;
+	struct iomem *io = NULL;
+	struct gk_range *r = NULL;
+	uint64_t size = 0;
+	struct gk_err e;
+	size_t n = 0;
+	int ret;
+
+	ret = sysroot_new(a->sysroot, 0, &sr, &e);
+	if (!ret)
+		ret = iomem_load(sr, &io, &e);
+	if (!ret && iomem_zeroed(io))
+		ret = gk_fail(&e, -GK_ERR_ACCESS,
+			      "/proc/iomem: addresses hidden (not root)");
+	if (!ret)
+		ret = iomem_find(io, "Crash kernel", &r, &n);
+	if (!ret && n)
+		size = r[n - 1].end - r[n - 1].start + 1;
+	if (!ret)
+		printf("%llu\n", (unsigned long long)size);
+	else if (ret == -GK_ERR_NOMEM)
+		gk_fail(&e, ret, "out of memory");
+	if (ret < 0)
+		fprintf(stderr, "kexec: --print-ckr-size: %s\n", e.msg);
+	free(r);
+	iomem_free(io);
+	sysroot_free(sr);
+	return ret < 0 ? 1 : 0;
 }
 
 /*
@@ -604,6 +774,8 @@ int main(int argc, char **argv)
 		return ret < 0 ? 0 : 1;
 	a.argc = argc;
 	a.argv = argv;
+	if (a.print_ckr_size)
+		return print_ckr_size(&a);
 	/* chosen once: a dry run has no way to the kernel */
 	sys = a.dry_run ? &kx_sys_dry : &kx_sys_live;
 	switch (a.action) {
