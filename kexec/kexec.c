@@ -146,7 +146,7 @@ static const struct refused {
 	{ OPT_REUSEINITRD, "reuseinitrd",
 	  "kexec-tools on arm64 accepts it and then passes no initrd at all: give the initrd with --initrd" },
 	{ OPT_HOTPLUG, "hotplug",
-	  "the kernel updating a loaded crash kernel on CPU or memory hotplug (CONFIG_CRASH_HOTPLUG) is not there on arm64; gic-kexec-rearm.service reloads it instead" },
+	  "needs the kernel's crash hotplug (CONFIG_CRASH_HOTPLUG), which only x86 and powerpc have; gic-kexec-rearm.service reloads the crash kernel instead" },
 };
 
 /*

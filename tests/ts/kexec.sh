@@ -328,7 +328,61 @@ done
 ts_ok "no dry run makes a kexec_load, kexec_file_load or reboot call" $? "$TS_OUT/nokexec.log"
 rm -rf "$S"/nk[0-9]*
 
-# 6. tests/cases/kexec/: one command line each, with $KX (the tool) and
+# 6. every option of kexec-tools 2.0.32 (tests/data/, written from its
+# source) is accepted or refused by name with its reason, never the
+# generic "bad option" line. Each is tried before --help, which stops
+# kexec before it does anything.
+OPTS="$top_srcdir/tests/data/kexec-tools-2.0.32.options"
+try_options() {	# LIST
+	local opt arg where err rc
+	while read -r opt arg where; do
+		case $opt in '' | '#'*) continue ;; esac
+		set -- "$opt"
+		if [ "$arg" != - ]; then
+			case $opt in
+			--*) set -- "$opt=$arg" ;;
+			*) set -- "$opt" "$arg" ;;
+			esac
+		fi
+		err=$("$KX" "$@" --help 2>&1 >/dev/null)
+		rc=$?
+		echo "$* ($where): exit $rc${err:+: $err}"
+	done <"$1"
+}
+ts_cmd kexec-tools-options try_options "$OPTS"
+grep ': exit [1-9]' "$TS_OUT/kexec-tools-options" | grep -v '^-? ' |
+	awk '{ split($1, o, "="); if (index($0, "kexec: " o[1] ":") == 0 ||
+		/bad option/) { print; bad = 1 } } END { exit bad }' \
+	>"$TS_OUT/opts-unnamed" 2>&1
+ts_ok "every refused kexec-tools option is named in its refusal" $? "$TS_OUT/opts-unnamed"
+# --print-ckr-size: the crash kernel memory's size, 0 without one
+ts_cmd print-ckr-size "$KX" --sysroot "$S/gic-dt-efi" --print-ckr-size
+ts_cmd print-ckr-size-none "$KX" --sysroot "$S/gic-dt-noefi" --print-ckr-size
+
+# kexec(8) and the parser agree: every option of longopts[] is in the man
+# page and in --help, every option kexec(8) describes is one kexec knows
+# (accepted, or refused by name), and so is every kexec-tools option
+longopts=$(sed -n '/^static const struct option longopts/,/^};/p' \
+	"$top_srcdir/kexec/kexec.c" | sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)".*/--\1/p')
+manopts=$(sed -n '/^\.SH OPTIONS/,/^\.SH PREFLIGHT/p' "$top_srcdir/man/kexec.8" |
+	grep -oE '\\-\\-[a-z0-9]+(\\-[a-z0-9]+)*' | tr -d '\\' | sort -u)
+"$KX" --help >"$TS_OUT/help" 2>&1
+{
+	for o in $longopts; do
+		grep -qx -- "$o" <<<"$manopts" || echo "$o: not in kexec(8)'s OPTIONS"
+		grep -qE -- "$o([^a-z-]|\$)" "$TS_OUT/help" || echo "$o: not in --help"
+	done
+	for o in $manopts; do
+		"$KX" "$o" --help 2>&1 >/dev/null | grep "bad option" && echo "$o: in kexec(8), unknown to kexec"
+	done
+	for o in $(sed -n 's/^\(--[a-z0-9-]*\).*/\1/p' "$OPTS"); do
+		grep -qx -- "$o" <<<"$manopts" || echo "$o: kexec-tools', not in kexec(8)"
+	done
+} >"$TS_OUT/man-parser" 2>&1
+[ -n "$longopts" ] && [ -n "$manopts" ] && [ ! -s "$TS_OUT/man-parser" ]
+ts_ok "kexec(8), --help and the parser list the same options ($(wc -w <<<"$longopts") long options)" $? "$TS_OUT/man-parser"
+
+# 7. tests/cases/kexec/: one command line each, with $KX (the tool) and
 # $S (the machines and images above): bad input (one line, exit 1) and
 # the preflight's refusals. None may create its dry run, $S/x<N>.
 ts_cases
