@@ -289,8 +289,10 @@ ts_ok "udevadm test: CPU and memory on/offline start the rearm unit, other event
 rm -rf "$T/root"
 make -s -C "$B" install DESTDIR="$T/root" >"$TS_OUT/install.log" 2>&1 ||
 	echo "Bail out! make install DESTDIR"
+# the tools as installed come first in PATH: the -o columns are their --help's
 complete_words() {	# WORD... (the last one is completed)
-	XDG_DATA_DIRS=${COMPDIR%/bash-completion/completions} bash --norc --noprofile -c '
+	PATH=$T/root$gk_sbindir:$PATH \
+		XDG_DATA_DIRS=${COMPDIR%/bash-completion/completions} bash --norc --noprofile -c '
 		. /usr/share/bash-completion/bash_completion
 		_completion_loader "$1" 2>/dev/null
 		complete -p "$1" >/dev/null || exit 1
@@ -313,4 +315,14 @@ ts_cmd complete-efitables-columns complete_words efitables memreserve -o B
 ts_cmd complete-kexec-lpi complete_words kexec --lpi-reserve a
 ts_cmd complete-kexec-option complete_words kexec --load-p
 ts_cmd complete-efitables-command complete_words efitables m
+# -o +COL adds to the defaults; --opt=value as one word, or as the three
+# words bash makes of it where COMP_WORDBREAKS has "="
+ts_cmd complete-gicdiag-columns-add complete_words gicdiag -o +CPU,PE
+ts_cmd complete-gicdiag-output-eq complete_words gicdiag --output=+PR
+ts_cmd complete-gicdiag-target-eq complete_words gicdiag --target = k
+ts_cmd complete-efitables-columns-add complete_words efitables -o +N
+ts_cmd complete-efitables-check-eq complete_words efitables check --output=RANGE,C
+ts_cmd complete-kexec-lpi-eq complete_words kexec --lpi-reserve=a
+ts_cmd complete-kexec-lpi-split complete_words kexec --lpi-reserve = n
+ts_cmd complete-kexec-ckr complete_words kexec --pri
 ts_finish
