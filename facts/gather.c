@@ -510,7 +510,7 @@ static void read_loaded(const struct sysroot *sr, struct gk_facts *f)
 	for (size_t t = 0; t < GK_ARRAY_SIZE(path); t++) {
 		struct gk_loaded *l = &f->loaded[t];
 		int ret = gk_manifest_tables(sr, path[t], &l->tables,
-					     &l->ntables, &l->passed);
+					     &l->ntables, &l->passed, NULL);
 
 		l->ours = ret == 0;
 		/* a newer version, a huge one: still our kexec's */

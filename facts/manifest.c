@@ -4,62 +4,138 @@
  * manifest (GK_MANIFEST_KEXEC or _CRASH, kexec(8)) says: read by
  * kexec -e at the jump and by gicdiag's LOADED check.
  */
-#include <stdio.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "manifest.h"
+#include "strutils.h"
 
-/*
- * A manifest names every redistributor (about 120 bytes each): 4 MiB
- * holds the GIC's architectural maximum of CPUs with room to spare.
- */
-#define MANIFEST_MAX (4u << 20)
-
-/*
- * Our own manifest, written by kx_manifest(): a scan for the few keys
- * needed, not a JSON parser.
- */
-int gk_manifest_tables(const struct sysroot *sr, const char *path,
-		       struct gk_range **r, size_t *n, bool *passed)
+static int bad(struct gk_err *e, const char *file, const char *what)
 {
-	struct gk_range *out = NULL;
-	char *buf, *p, *end;
-	size_t len, k = 0;
-	struct gk_err e;
+	return gk_fail(e, -GK_ERR_FORMAT, "%s: %s", file, what);
+}
+
+static bool get_addr(json_object *o, const char *key, uint64_t *v)
+{
+	json_object *x;
+
+	return json_object_object_get_ex(o, key, &x) &&
+	       json_object_is_type(x, json_type_string) &&
+	       !gk_parse_u64(json_object_get_string(x), v);
+}
+
+static int one_table(json_object *o, const char *file, struct gk_range *r,
+		     struct gk_err *e)
+{
+	if (!json_object_is_type(o, json_type_object) ||
+	    !get_addr(o, "start", &r->start) || !get_addr(o, "end", &r->end))
+		return bad(e, file,
+			   "an lpi_tables entry without start and end");
+	if (r->end < r->start)
+		return bad(e, file,
+			   "an lpi_tables entry that ends before it starts");
+	return 0;
+}
+
+static int from_json(json_object *top, const char *file, struct gk_range **r,
+		     size_t *n, bool *passed, struct gk_err *e)
+{
+	json_object *v, *t, *p;
+	size_t k;
+	int ret = 0;
+
+	if (!json_object_is_type(top, json_type_object) ||
+	    !json_object_object_get_ex(top, "version", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) != 1)
+		return bad(e, file, "not a gic-kexec manifest (version 1)");
+	if (!json_object_object_get_ex(top, "lpi_tables", &t) ||
+	    !json_object_is_type(t, json_type_array))
+		return bad(e, file, "no lpi_tables array");
+	if (!json_object_object_get_ex(top, "lpi_tables_passed", &p) ||
+	    !json_object_is_type(p, json_type_boolean))
+		return bad(e, file, "no lpi_tables_passed true or false");
+	*passed = json_object_get_boolean(p);
+	k = json_object_array_length(t);
+	*r = calloc(k ? k : 1, sizeof(**r));
+	if (!*r)
+		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < k && !ret; i++)
+		ret = one_table(json_object_array_get_idx(t, i), file, &(*r)[i],
+				e);
+	if (ret < 0) {
+		free(*r);
+		*r = NULL;
+		return ret;
+	}
+	gk_ranges_sort(*r, k); /* as gk_ranges_covers() wants them */
+	*n = gk_ranges_merge(*r, k);
+	return 0;
+}
+
+static bool only_space(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\n' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
+int gk_manifest_parse(const char *buf, size_t len, const char *file,
+		      struct gk_range **r, size_t *n, bool *passed,
+		      struct gk_err *e)
+{
+	enum json_tokener_error jerr;
+	struct json_tokener *tok;
+	json_object *top;
+	size_t end;
 	int ret;
 
 	*r = NULL;
 	*n = 0;
-	ret = sysroot_read_file(sr, path, MANIFEST_MAX, &buf, &len, &e);
+	*passed = false;
+	if (len > GK_MANIFEST_MAX)
+		return gk_fail(e, -GK_ERR_TOOBIG, "%s: over %u bytes", file,
+			       GK_MANIFEST_MAX);
+	if (memchr(buf, '\0', len))
+		return bad(e, file, "a NUL byte");
+	tok = json_tokener_new();
+	if (!tok)
+		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	top = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	/* a manifest cut short leaves the tokener waiting for more */
+	if (jerr == json_tokener_continue)
+		jerr = json_tokener_error_parse_eof;
+	end = json_tokener_get_parse_end(tok);
+	if (!top || jerr != json_tokener_success)
+		ret = gk_fail(e, -GK_ERR_FORMAT, "%s: not JSON (%s)", file,
+			      json_tokener_error_desc(jerr));
+	else if (!only_space(buf + end, len - end))
+		ret = bad(e, file, "more after the JSON object");
+	else
+		ret = from_json(top, file, r, n, passed, e);
+	json_object_put(top);
+	json_tokener_free(tok);
+	return ret;
+}
+
+int gk_manifest_tables(const struct sysroot *sr, const char *path,
+		       struct gk_range **r, size_t *n, bool *passed,
+		       struct gk_err *e)
+{
+	size_t len;
+	char *buf;
+	int ret;
+
+	*r = NULL;
+	*n = 0;
+	*passed = false;
+	ret = sysroot_read_file(sr, path, GK_MANIFEST_MAX, &buf, &len, e);
 	if (ret < 0)
 		return ret;
-	*passed = strstr(buf, "\"lpi_tables_passed\": true") != NULL;
-	p = strstr(buf, "\"lpi_tables\": [");
-	end = p ? strchr(p, ']') : NULL;
-	if (!p || !end || !strstr(buf, "\"version\": 1")) {
-		free(buf);
-		return -GK_ERR_FORMAT;
-	}
-	while ((p = strstr(p, "\"start\": \"0x")) && p < end) {
-		unsigned long long a, b;
-		struct gk_range *nr;
-
-		if (sscanf(p,
-			   "\"start\": \"0x%llx\",%*[ \n]\"end\": \"0x%llx\"",
-			   &a, &b) != 2 ||
-		    b < a)
-			break;
-		nr = realloc(out, (k + 1) * sizeof(*out));
-		if (!nr)
-			break;
-		out = nr;
-		out[k++] = (struct gk_range){ a, b };
-		p++;
-	}
+	ret = gk_manifest_parse(buf, len, path, r, n, passed, e);
 	free(buf);
-	gk_ranges_sort(out, k); /* as gk_ranges_covers() wants them */
-	*r = out;
-	*n = gk_ranges_merge(out, k);
-	return 0;
+	return ret;
 }

@@ -6,9 +6,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "gkerr.h"
 #include "range.h"
 #include "rundir.h"
 #include "sysroot.h"
+
+/*
+ * A manifest names every redistributor (about 120 bytes each): 4 MiB
+ * holds the GIC's architectural maximum of CPUs with room to spare.
+ */
+#define GK_MANIFEST_MAX (4u << 20)
 
 /**
  * gk_manifest_tables - the LPI tables a loaded image's manifest says its
@@ -18,11 +25,27 @@
  * @r: the ranges, malloc'd
  * @n: how many
  * @passed: whether they were passed in the DTB
+ * @e: failure detail (the file and what is wrong with it), or NULL
  *
- * returns: 0, -GK_ERR_NOENT (no manifest: another loader), or
- * -GK_ERR_FORMAT
+ * Read with json-c: the manifest is JSON, whatever its layout.
+ *
+ * returns: 0, -GK_ERR_NOENT (no manifest: another loader), -GK_ERR_TOOBIG
+ * (over GK_MANIFEST_MAX) or -GK_ERR_FORMAT (not JSON, not version 1, no
+ * lpi_tables_passed or lpi_tables, a bad entry)
  */
 int gk_manifest_tables(const struct sysroot *sr, const char *path,
-		       struct gk_range **r, size_t *n, bool *passed);
+		       struct gk_range **r, size_t *n, bool *passed,
+		       struct gk_err *e);
+
+/**
+ * gk_manifest_parse - gk_manifest_tables() on a manifest in memory
+ * @buf: its text, @len bytes (no NUL needed)
+ * @file: its name in messages
+ *
+ * returns: as gk_manifest_tables(); @r is NULL on failure
+ */
+int gk_manifest_parse(const char *buf, size_t len, const char *file,
+		      struct gk_range **r, size_t *n, bool *passed,
+		      struct gk_err *e);
 
 #endif

@@ -663,18 +663,13 @@ static int check_at_jump(const struct args *a)
 	if (sysroot_new(a->sysroot, 0, &sr, &e) < 0)
 		goto unknown;
 	/* only whether it is there and ours: the facts hold its tables */
-	ret = gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed);
+	ret = gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed, &e);
 	if (ret == -GK_ERR_NOENT) {
 		sysroot_free(sr);
 		return 0; /* not loaded by us: nothing to compare */
 	}
-	if (ret < 0) {
-		gk_fail(&e, ret, GK_MANIFEST_KEXEC ": %s",
-			ret == -GK_ERR_FORMAT ?
-				"not a gic-kexec manifest (version 1)" :
-				gk_strerror(ret));
-		goto unknown;
-	}
+	if (ret < 0)
+		goto unknown; /* e names the file and what is wrong */
 	if (kx_gather_facts(sr, &f, &e) < 0)
 		goto unknown;
 	/* jumping: an image is loaded, whatever sysfs could not tell */

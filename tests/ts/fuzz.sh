@@ -5,7 +5,7 @@
 TS_COMPONENT=fuzz
 . "$top_srcdir/tests/ts/functions.sh"
 
-targets="memreserve systab iomem kmsg madt gicdt image journal bootrec"
+targets="memreserve systab iomem kmsg madt gicdt image journal bootrec manifest"
 seeds="$TS_OUT/seeds"
 rm -rf "$seeds"
 mkdir -p "$seeds"

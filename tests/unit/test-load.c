@@ -82,8 +82,9 @@ static void test_manifest_read_back(void **state)
 	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
 			    GK_MANIFEST_KEXEC_NAME);
 	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
-	assert_int_equal(
-		gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed), 0);
+	assert_int_equal(gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n,
+					    &passed, NULL),
+			 0);
 	assert_true(passed);
 	assert_int_equal(n, 1); /* the two ranges touch: merged */
 	assert_int_equal(r[0].start, 0x425a0000);
@@ -119,8 +120,9 @@ static void test_manifest_large(void **state)
 	free(tu_slurp(fx->rundir, GK_MANIFEST_KEXEC_NAME, &len));
 	assert_true(len > 65536);
 	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
-	assert_int_equal(
-		gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed), 0);
+	assert_int_equal(gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n,
+					    &passed, NULL),
+			 0);
 	assert_int_equal(n, N);
 	assert_int_equal(r[N - 1].start, 0x80000000 + (N - 1) * 0x20000);
 	free(r);
