@@ -1019,6 +1019,21 @@ int gk_judge_loaded(const struct gk_facts *f, enum gk_target t,
 	return 0;
 }
 
+bool gk_file_load_keeps(const struct gk_facts *f, enum gk_target t,
+			const struct gk_range *tables, size_t n)
+{
+	if (!f)
+		return !n;
+	if (t == GK_KDUMP)
+		return true; /* nothing to reserve: the verdict judges */
+	for (size_t i = 0; i < n; i++)
+		if (gk_reservation_of(f, GK_LOADER_KEXEC_TOOLS, tables[i].start,
+				      tables[i].end - tables[i].start + 1) ==
+		    GK_RSV_NONE)
+			return false;
+	return true;
+}
+
 void gk_report_free(struct gk_report *r)
 {
 	for (size_t i = 0; i < r->nfindings; i++)

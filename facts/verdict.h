@@ -109,6 +109,24 @@ int gk_judge(const struct gk_facts *f, enum gk_loader loader,
 int gk_judge_loaded(const struct gk_facts *f, enum gk_target t,
 		    struct gk_report *r);
 
+/**
+ * gk_file_load_keeps - whether a kexec_file_load of @t's next kernel
+ * leaves every live LPI table safe on this boot. That system call passes
+ * no /memreserve/ of ours: a kexec'd kernel needs each table reserved by
+ * what survives (the EFI memreserve list, the boot DTB's /memreserve/ or
+ * /reserved-memory); a crash kernel does not (its memory is the crash
+ * kernel's region alone and it skips the reserved-range check), so for
+ * GK_KDUMP the verdict decides: its TABLE-IN-CRASHKERNEL finding.
+ * @f: the facts (derived), or NULL when they could not be gathered
+ * @t: the target
+ * @tables: the live tables our loader would keep (struct kx_plan's keep)
+ * @n: how many
+ *
+ * returns: true when kexec_file_load may be used
+ */
+bool gk_file_load_keeps(const struct gk_facts *f, enum gk_target t,
+			const struct gk_range *tables, size_t n);
+
 void gk_report_free(struct gk_report *r);
 
 const char *gk_verdict_name(enum gk_verdict v); /* "REUSABLE", ... */

@@ -491,22 +491,21 @@ static void debug_plan(const struct kx_plan *p)
 }
 
 /*
- * kexec_file_load starts from the boot DTB and adds no reservation: it
- * serves only where the tables are reserved already (the EFI memreserve
- * list, the boot DTB's /memreserve/ or /reserved-memory).
+ * kexec_file_load starts from the boot DTB and adds no reservation: for a
+ * kexec'd kernel it serves only where the tables are reserved already (the
+ * EFI memreserve list, the boot DTB's /memreserve/ or /reserved-memory);
+ * a crash kernel needs none, and the kdump verdict says whether a table
+ * lies in its memory (gk_file_load_keeps()).
  */
+static bool file_load_ok_for(const struct kx_plan *p, enum gk_target t)
+{
+	return gk_file_load_keeps(p->have_facts ? &p->facts : NULL, t, p->keep,
+				  p->nkeep);
+}
+
 static bool file_load_ok(const struct kx_plan *p)
 {
-	const struct gk_facts *f = &p->facts;
-
-	for (size_t i = 0; i < p->nkeep; i++)
-		if (!p->have_facts ||
-		    gk_reservation_of(f, GK_LOADER_KEXEC_TOOLS,
-				      p->keep[i].start,
-				      p->keep[i].end - p->keep[i].start + 1) ==
-			    GK_RSV_NONE)
-			return false;
-	return p->have_facts || !p->nkeep;
+	return file_load_ok_for(p, GK_KEXEC);
 }
 
 /*
@@ -589,7 +588,9 @@ static int do_load(struct args *a, const struct kx_sys *sys,
 		goto fail;
 	if (a->debug)
 		debug_plan(&p);
-	if (a->sc == SC_FILE && !file_load_ok(&p) && !a->ignore_preflight) {
+	if (a->sc == SC_FILE &&
+	    !file_load_ok_for(&p, a->o.crash ? GK_KDUMP : GK_KEXEC) &&
+	    !a->ignore_preflight) {
 		fprintf(stderr,
 			"kexec: -s: kexec_file_load cannot pass the live LPI tables on, and nothing reserves them on this boot\n");
 		kx_plan_free(&p);

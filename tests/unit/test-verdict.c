@@ -259,6 +259,42 @@ static void test_crashkernel(void **state)
 	gk_report_free(&r);
 }
 
+/*
+ * kexec -s: kexec_file_load passes no reservation. On a DT boot that
+ * refuses a kexec (nothing reserves the tables) but not a crash kernel,
+ * which the kdump verdict refuses only for a table in its memory.
+ */
+static void test_file_load(void **state)
+{
+	const struct gk_range live[] = { { PROP, PEND1 + 0xffff } };
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	dt_machine(&f);
+	gk_derive(&f);
+	assert_false(gk_file_load_keeps(&f, GK_KEXEC, live, 1));
+	assert_true(gk_file_load_keeps(&f, GK_KDUMP, live, 1));
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_REUSABLE);
+	gk_report_free(&r);
+	/* a table inside the crash kernel's region: refused by name */
+	crash[0] = (struct gk_range){ PEND1, PEND1 + 0xfffffff };
+	f.crash = crash;
+	f.ncrash = 1;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_finding(&r, "TABLE-IN-CRASHKERNEL", GK_SEV_NONE, GK_SEV_FATAL);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_WILL_FAIL);
+	gk_report_free(&r);
+	/* the EFI memreserve list covers them: a kexec'd kernel keeps them */
+	efi_machine(&f);
+	gk_derive(&f);
+	assert_true(gk_file_load_keeps(&f, GK_KEXEC, live, 1));
+	/* no facts: only a plan without tables */
+	assert_false(gk_file_load_keeps(NULL, GK_KDUMP, live, 1));
+	assert_true(gk_file_load_keeps(NULL, GK_KEXEC, live, 0));
+}
+
 static void test_memreserve_states(void **state)
 {
 	struct gk_facts f;
@@ -735,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_prop_mismatch),
 		cmocka_unit_test(test_too_small),
 		cmocka_unit_test(test_crashkernel),
+		cmocka_unit_test(test_file_load),
 		cmocka_unit_test(test_memreserve_states),
 		cmocka_unit_test(test_lpis_disabled),
 		cmocka_unit_test(test_evidence),
