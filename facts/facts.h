@@ -140,6 +140,7 @@ struct gk_facts {
 	/* boot */
 	bool efi; /* booted through the EFI stub */
 	bool acpi;
+	bool madt_no_gic;  /* the MADT has no GICD: no Arm GIC (x86) */
 	bool kdump_kernel; /* this kernel is a crash kernel */
 
 	/* persistent reservations the next kernel will see */

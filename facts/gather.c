@@ -33,11 +33,16 @@ static bool is_gicv2(const struct gk_fdt *fdt)
 	return false;
 }
 
-/* The device tree's GIC node, else the MADT; neither is not an error. */
+/*
+ * The device tree's GIC node, else the MADT; neither is not an error. A
+ * MADT that describes no GICv3 says why in regs_why: no GICD at all (an
+ * x86 machine), or a GICv1/v2 (f->gic 2).
+ */
 static int find_layout(const struct sysroot *sr, const struct gk_fdt *fdt,
 		       struct gk_facts *f, struct gic_layout *lay,
 		       struct gk_err *e)
 {
+	struct gk_err why = { 0 };
 	struct madt *m;
 	int ret = -GK_ERR_NOTFOUND;
 
@@ -51,12 +56,15 @@ static int find_layout(const struct sysroot *sr, const struct gk_fdt *fdt,
 	if (ret < 0)
 		return ret;
 	f->acpi = true;
-	if (m->gic_version == 2) {
-		madt_free(m);
-		return -GK_ERR_NOTFOUND;
-	}
-	ret = gic_layout_from_madt(m, lay, e);
+	f->madt_no_gic = !m->gicd;
+	if (m->gicd && (m->gic_version == 1 || m->gic_version == 2))
+		f->gic = 2;
+	ret = gic_layout_from_madt(m, lay, &why);
 	madt_free(m);
+	if (ret == -GK_ERR_NOTFOUND)
+		snprintf(f->regs_why, sizeof(f->regs_why), "%s", why.msg);
+	else if (ret < 0 && e)
+		*e = why;
 	return ret;
 }
 
@@ -595,9 +603,11 @@ int gk_gather(const struct sysroot *sr, struct physmem *pm,
 	if (ret == 0)
 		ret = find_layout(sr, &fdt, f, &lay, e);
 	if (ret == -GK_ERR_NOTFOUND) {
-		f->gic = is_gicv2(&fdt) ? 2 : 0;
-		snprintf(f->regs_why, sizeof(f->regs_why),
-			 "no GICv3 in the device tree or the MADT");
+		if (!f->gic)
+			f->gic = is_gicv2(&fdt) ? 2 : 0;
+		if (!f->regs_why[0])
+			snprintf(f->regs_why, sizeof(f->regs_why),
+				 "no GICv3 in the device tree or the MADT");
 		ret = 0;
 	} else if (ret == 0) {
 		f->gic = 3;

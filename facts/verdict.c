@@ -268,9 +268,11 @@ static bool check_gic(struct judge *j)
 {
 	if (j->f->gic >= 3)
 		return true;
-	add(j, F_NOT_GICV3, -1,
+	add(j, F_NOT_GICV3, -1, "%s",
 	    j->f->gic == 2 ?
 		    "the interrupt controller is a GICv2: no LPIs" :
+	    j->f->madt_no_gic ?
+		    "the MADT has no GICD structure: no Arm GIC (an x86 machine), no LPIs" :
 		    "no GICv3 found in the device tree, the MADT or the kernel log");
 	return false;
 }

@@ -426,10 +426,24 @@ int render_text(FILE *out, const struct gk_facts *f, const struct gk_report *r,
 	return 0;
 }
 
+/* What made a target NOT-AFFECTED: the gate that stopped the checks. */
+static const struct gk_finding *why_not_affected(const struct gk_report *r)
+{
+	for (size_t i = 0; i < r->nfindings; i++) {
+		enum gk_code c = r->findings[i].id;
+
+		if (c == GK_CODE_NOT_GICV3 || c == GK_CODE_NO_LPIS ||
+		    c == GK_CODE_LPIS_DISABLED)
+			return &r->findings[i];
+	}
+	return NULL;
+}
+
 /*
  * One line per target, for journals and consoles: the verdict, then the
  * first of the worst findings with its code (the one an operator acts
- * on), and how many more there are at that severity.
+ * on), and how many more there are at that severity. NOT-AFFECTED says
+ * why (no GICv3, no LPIs): the reason is all there is to act on.
  */
 int render_oneline(FILE *out, const struct gk_report *r,
 		   const struct render_opts *o)
@@ -454,6 +468,8 @@ int render_oneline(FILE *out, const struct gk_report *r,
 		}
 		fprintf(out, "%s: %s", gk_target_name((enum gk_target)t),
 			gk_verdict_name(r->verdict[t]));
+		if (!worst && r->verdict[t] == GK_NOT_AFFECTED)
+			worst = why_not_affected(r);
 		if (worst)
 			fprintf(out, ": %s: %s", worst->code, worst->msg);
 		if (more)

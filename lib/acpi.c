@@ -204,9 +204,6 @@ static int count_structs(const uint8_t *buf, size_t len, const char *name,
 			break;
 		}
 	}
-	if (!c->gicd)
-		return gk_fail(e, -GK_ERR_FORMAT, "%s: no GICD structure",
-			       name);
 	return 0;
 }
 
@@ -254,6 +251,7 @@ static int decode_structs(struct madt *m, const uint8_t *buf, size_t len,
 			decode_gicc(m, p, off);
 			break;
 		case MADT_TYPE_GICD:
+			m->gicd = true;
 			m->gicd_base = gk_le64(p + GICD_BASE);
 			m->gic_version = p[GICD_VERSION];
 			break;
@@ -409,6 +407,11 @@ int gic_layout_from_madt(const struct madt *m, struct gic_layout *lay,
 	int ret;
 
 	memset(lay, 0, sizeof(*lay));
+	if (!m->gicd)
+		return gk_fail(
+			e, -GK_ERR_NOTFOUND,
+			"%s: no GICD structure: the MADT describes no Arm GIC",
+			m->name);
 	/* 1 and 2 are GICv1/v2 (no redistributors); 5 and up are unknown */
 	if (m->gic_version && m->gic_version != 3 && m->gic_version != 4)
 		return gk_fail(

@@ -7,6 +7,7 @@
 #ifndef GK_ACPI_H
 #define GK_ACPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,7 @@ struct madt_its {
 struct madt {
 	char name[4096]; /* file it came from, for messages */
 	uint8_t revision;
+	bool gicd; /* a GICD structure: an Arm GIC (an x86 MADT has none) */
 	uint64_t gicd_base;
 	unsigned int gic_version; /* GICD's: 0 when not stated */
 	struct madt_gicc *gicc;
@@ -62,7 +64,8 @@ struct madt {
  *
  * The header (signature, length, checksum) and every structure's length
  * are checked; arm GIC structures are decoded, the others skipped. There
- * must be exactly one GICD structure.
+ * is at most one GICD structure; none (an x86 MADT: local APICs) is no
+ * error here, it is no GIC to lay out (gic_layout_from_madt()).
  *
  * returns: 0, -GK_ERR_FORMAT (with the byte offset at fault),
  * -GK_ERR_TOOBIG or -GK_ERR_NOMEM; *@out is set only on success
@@ -98,8 +101,8 @@ void madt_free(struct madt *m);
  * 256 KiB when the GICD says GICv4. Disabled GICCs and those without a
  * GICR base give no region.
  *
- * returns: 0, -GK_ERR_NOTFOUND when the GIC is not a GICv3/v4 or has no
- * redistributors, -GK_ERR_RANGE or -GK_ERR_NOMEM
+ * returns: 0, -GK_ERR_NOTFOUND when the MADT has no GICD (no Arm GIC), the
+ * GIC is not a GICv3/v4 or has no redistributors, -GK_ERR_RANGE or -GK_ERR_NOMEM
  */
 int gic_layout_from_madt(const struct madt *m, struct gic_layout *lay,
 			 struct gk_err *e);

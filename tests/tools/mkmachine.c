@@ -56,12 +56,17 @@
  *                                  (reg), NAME defaults to "reserved";
  *                                  cpu and idbits: gic-kexec's properties
  *                                  on the LPI table nodes its kexec writes
- *   gic [version 3|4] dist ADDR [redist ADDR SIZE]... [stride N] [no-dt]
- *       [madt] [gicc-rd] [regs captured|hidden]
+ *   gic [version 2|3|4] dist ADDR [redist ADDR SIZE]... [stride N] [no-dt]
+ *       [madt] [gicc-rd] [regs captured|hidden] [compatible STR]
  *                                  a GICv3/v4 (default 3): its DT node
  *                                  unless no-dt, an ACPI MADT with madt
  *                                  (gicc-rd: each GICC names its RD_base,
- *                                  no GICR structure), its register frames
+ *                                  no GICR structure), its register frames;
+ *                                  version 2: a GICv2 (DT compatible
+ *                                  arm,gic-400 unless compatible, MADT GICD
+ *                                  version 2), no redistributor, no ITS
+ *   madt-x86 CPUS                  an x86 MADT: a local APIC per CPU and an
+ *                                  I/O APIC, no GIC structure at all
  *   rds COUNT [lpis on|off] [prop ADDR] [idbits N] [pend BASE [STEP]]
  *       [log allocated|reserved|none] [preallocated]
  *                                  COUNT redistributors, CPU i's pending
@@ -346,6 +351,7 @@ struct gic {
 	bool madt;
 	bool gicc_rd;
 	bool hidden;
+	const char *compat; /* the DT node's compatible, NULL: by version */
 	ARRAY(struct its) its;
 	unsigned int rds_line; /* 0: no redistributor laid out */
 	u64 count;
@@ -392,6 +398,8 @@ struct machine {
 	char *version;
 	unsigned int version_line;
 	struct kexec kexec;
+	unsigned int x86_line; /* madt-x86 */
+	u64 x86_cpus;
 	const char *lockdown;
 	unsigned int lockdown_line;
 	ARRAY(struct rsvmem) rsvmem;
@@ -848,6 +856,15 @@ static void parse_fdt_memreserve(struct machine *m, struct lexer *lx)
 	expect_end(lx);
 }
 
+static void parse_madt_x86(struct machine *m, struct lexer *lx)
+{
+	once(lx, &m->x86_line);
+	m->x86_cpus = get_num(lx, "CPUS");
+	if (!m->x86_cpus || m->x86_cpus > 255)
+		FAIL(lx, "CPUS must be 1 to 255");
+	expect_end(lx);
+}
+
 static void parse_no_fdt(struct machine *m, struct lexer *lx)
 {
 	expect_end(lx);
@@ -1293,8 +1310,8 @@ static void parse_gic_option(struct gic *g, struct lexer *lx, const char *opt)
 
 	if (!strcmp(opt, "version")) {
 		v = option_value(lx, opt);
-		if (strcmp(v, "3") && strcmp(v, "4"))
-			FAIL(lx, "version must be 3 or 4, not '%s'", v);
+		if (strcmp(v, "2") && strcmp(v, "3") && strcmp(v, "4"))
+			FAIL(lx, "version must be 2, 3 or 4, not '%s'", v);
 		g->version = (unsigned int)(v[0] - '0');
 	} else if (!strcmp(opt, "dist")) {
 		g->dist = get_aligned(lx, "dist ADDR", GIC_FRAME);
@@ -1315,6 +1332,8 @@ static void parse_gic_option(struct gic *g, struct lexer *lx, const char *opt)
 		g->no_dt = true;
 	} else if (!strcmp(opt, "madt")) {
 		g->madt = true;
+	} else if (!strcmp(opt, "compatible")) {
+		g->compat = xstrdup(option_value(lx, opt));
 	} else if (!strcmp(opt, "gicc-rd")) {
 		g->gicc_rd = true;
 	} else if (!strcmp(opt, "regs")) {
@@ -1345,6 +1364,8 @@ static void parse_gic(struct machine *m, struct lexer *lx)
 		FAIL(lx, "missing dist ADDR");
 	if (g->gicc_rd && !g->madt)
 		FAIL(lx, "gicc-rd needs madt");
+	if (g->version == 2 && (g->gicc_rd || g->regions.n || g->stride_set))
+		FAIL(lx, "a GICv2 has no redistributors");
 	if (g->stride_set && g->stride < gic_frame_size(g))
 		FAIL(lx,
 		     "stride 0x%llx is below the 0x%llx bytes of a GICv%u "
@@ -1503,6 +1524,7 @@ static const struct keyword {
 	{ "file", parse_file_stmt },
 	{ "fdt-memreserve", parse_fdt_memreserve },
 	{ "no-fdt", parse_no_fdt },
+	{ "madt-x86", parse_madt_x86 },
 	{ "systab", parse_systab },
 	{ "config", parse_config },
 	{ "mmap", parse_mmap },
@@ -1780,6 +1802,13 @@ static void check_gic(struct machine *m)
 		need_gic(m, g->its.v[0].line, "its");
 	if (!g->line)
 		return;
+	if (g->version == 2 && (g->rds_line || g->its.n))
+		die_at(m->desc, g->rds_line ? g->rds_line : g->its.v[0].line,
+		       "a GICv2 has no redistributors and no ITS");
+	if (g->madt && m->x86_line)
+		die_at(m->desc, m->x86_line, "one MADT: madt-x86 or gic madt");
+	if (g->version == 2)
+		return;
 	place_rds(m);
 	configure_rds(m);
 	place_cmdqs(m);
@@ -2001,7 +2030,7 @@ static void emit_frame(const struct machine *m, struct image *img,
 {
 	u8 *pidr2 = xcalloc(4);
 
-	put_le32(pidr2, m->gic.version == 4 ? 0x4b : 0x3b);
+	put_le32(pidr2, m->gic.version << 4 | 0xb); /* ArchRev */
 	emit(m, img, line, base, NULL, span)->hidden = hidden;
 	emit(m, img, line, base, regs, len)->hidden = hidden;
 	emit(m, img, line, base + GIC_PIDR2, pidr2, 4)->hidden = hidden;
@@ -2526,7 +2555,10 @@ static int fdt_gic(void *fdt, const struct machine *m)
 	snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)g->dist);
 	err = fdt_begin_node(fdt, name);
 	if (!err)
-		err = fdt_property_string(fdt, "compatible", "arm,gic-v3");
+		err = fdt_property_string(fdt, "compatible",
+					  g->compat	  ? g->compat :
+					  g->version == 2 ? "arm,gic-400" :
+							    "arm,gic-v3");
 	if (!err)
 		err = fdt_property_u32(fdt, "#interrupt-cells", 3);
 	if (!err)
@@ -2824,6 +2856,37 @@ static void write_madt(const char *out, const struct machine *m)
 	free(b);
 }
 
+/*
+ * An x86 MADT (revision 5): the local APIC address, PCAT_COMPAT, a
+ * processor local APIC per CPU and one I/O APIC, as a PC's firmware lays
+ * it out. No GIC structure at all.
+ */
+static void write_madt_x86(const char *out, const struct machine *m)
+{
+	size_t len = MADT_HEADER + 8 * m->x86_cpus + 12;
+	u8 *b = xcalloc(len);
+	u8 *p = b + MADT_HEADER;
+	u64 i;
+
+	put_acpi_header(b, "APIC", len, MADT_REVISION);
+	put_le32(b + 36, 0xfee00000); /* LocalInterruptControllerAddress */
+	put_le32(b + 40, 1);	      /* PCAT_COMPAT */
+	for (i = 0; i < m->x86_cpus; i++, p += 8) {
+		p[0] = 0x00; /* processor local APIC */
+		p[1] = 8;
+		p[2] = (u8)i;	    /* ACPI processor UID */
+		p[3] = (u8)i;	    /* APIC ID */
+		put_le32(p + 4, 1); /* Enabled */
+	}
+	p[0] = 0x01; /* I/O APIC */
+	p[1] = 12;
+	p[2] = (u8)m->x86_cpus; /* its ID */
+	put_le32(p + 4, 0xfec00000);
+	put_acpi_checksum(b, len);
+	write_file(out, "sys/firmware/acpi/tables/APIC", b, len);
+	free(b);
+}
+
 static void write_number(const char *out, const char *rel, u64 v)
 {
 	char text[24];
@@ -2924,6 +2987,8 @@ static void write_outputs(const char *out, bool memdir, const struct machine *m,
 		write_text(out, "sys/firmware/efi/fw_platform_size", "64");
 	if (m->gic.madt)
 		write_madt(out, m);
+	if (m->x86_line)
+		write_madt_x86(out, m);
 	if (m->version)
 		write_text(out, "proc/version", m->version);
 	if (m->kexec.line)
@@ -2960,6 +3025,7 @@ static void free_machine(struct machine *m)
 	free(m->model);
 	free(m->st.vendor);
 	free(m->version);
+	free((char *)m->gic.compat);
 	for (i = 0; i < m->rsvmem.n; i++)
 		free(m->rsvmem.v[i].name);
 	free(m->rsvmem.v);
