@@ -128,6 +128,58 @@ ts_ok "the helper can block a kexec preflight; the systemd-kexec drop-in asks it
 unset GIC_KEXEC_SYSROOT
 ts_cmd usage-preflight "$HELPER" preflight reboot
 
+# ---- /etc/gic-kexec.conf by systemd's EnvironmentFile= rules, tricky files:
+# what systemd would read is read; a line it cannot is named and ignored
+conf_case() {	# NAME, the file on stdin: the kdump preflight of crash-overlap
+	cat >"$CONF"
+	GIC_KEXEC_SYSROOT=$X ts_cmd "conf-$1" "$HELPER" preflight kdump
+}
+# a quoted value over three lines holds the line that looks like a setting
+conf_case quoted-lines <<'EOF'
+KDUMP_PREFLIGHT=off
+NOTE="blocking was tried:
+KDUMP_PREFLIGHT=block
+and undone"
+EOF
+# a backslash continues a line; blanks around the key and the value go
+conf_case continued <<'EOF'
+  ; kdump, by systemd's rules
+  KDUMP_PREFLIGHT	=   bl\
+ock   
+EOF
+# quoted parts join: "bl"'o'ck is block
+conf_case joined <<'EOF'
+# block it
+KDUMP_PREFLIGHT="bl"'o'ck
+EOF
+# lines that are no assignment are named, file:line, and ignored: the
+# last good one wins
+conf_case unreadable <<'EOF'
+KDUMP_PREFLIGHT=block
+KDUMP_PREFLIGHT
+export KDUMP_PREFLIGHT=off
+KDUMP-PREFLIGHT=off
+=off
+EOF
+# a quote left open swallows the rest of the file: named, none of it taken
+conf_case open-quote <<'EOF'
+KDUMP_PREFLIGHT=block
+COREDIR="/var/crash
+KDUMP_PREFLIGHT=off
+EOF
+# a comment is a whole line; a # after a value is part of it
+conf_case hash-in-value <<'EOF'
+KDUMP_PREFLIGHT=block # not off
+EOF
+# a path with a space, an escaped quote and a $ reaches the metrics timer
+cat >"$CONF" <<EOF
+PROMETHEUS_TEXTFILE="$T/prom dir/g\\"k\\\$.prom"
+EOF
+rm -rf "$T/prom dir"
+GIC_KEXEC_SYSROOT=$S "$HELPER" metrics >"$TS_OUT/conf-metrics" 2>&1
+[ -s "$T/prom dir/g\"k\$.prom" ]
+ts_ok "conf: a quoted path with a space, \\\" and \\\$ is the metrics file's" $? "$TS_OUT/conf-metrics"
+
 # ---- gic-kexec-confirm.service: its ExecStart on each kind of boot
 # unit_result UNIT RC: success when RC is 0 or in SuccessExitStatus=
 unit_result() {
