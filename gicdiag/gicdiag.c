@@ -283,6 +283,12 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			NULL);
 	if (o->json && o->oneline)
 		return usage_error("--json does not go with --oneline", NULL);
+	/* map draws no redistributor table: say so rather than ignore */
+	if (o->cmd == CMD_MAP && (o->output || o->output_all || o->oneline ||
+				  o->r.raw || o->r.noheadings))
+		return usage_error(
+			"map takes --json; --output, --output-all, --oneline, --raw and --noheadings choose what check prints",
+			NULL);
 	return set_columns(o);
 }
 
@@ -333,7 +339,8 @@ static int render(const struct opts *o, const struct sysroot *sr,
 	if (!mem)
 		return -1;
 	if (o->cmd == CMD_MAP)
-		ret = gk_map_text(mem, f, o->r.loader);
+		ret = o->json ? gk_map_json(mem, f, o->r.loader) :
+				gk_map_text(mem, f, o->r.loader);
 	else
 		ret = o->json	 ? render_json(mem, f, r, &o->r) :
 		      o->oneline ? render_oneline(mem, r, &o->r) :

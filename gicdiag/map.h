@@ -11,4 +11,7 @@
 
 int gk_map_text(FILE *out, const struct gk_facts *f, enum gk_loader loader);
 
+/* The same as JSON (gicdiag(8), map): the cells of each RAM range, the tables. */
+int gk_map_json(FILE *out, const struct gk_facts *f, enum gk_loader loader);
+
 #endif
