@@ -73,6 +73,10 @@ const char *kx_format_name(enum kx_format f)
 		return "EFI zboot";
 	case KX_FMT_ELF:
 		return "vmlinux ELF";
+	case KX_FMT_UKI:
+		return "UKI";
+	case KX_FMT_ZSTD:
+		return "Image.zst";
 	}
 	return "unknown";
 }
@@ -82,6 +86,7 @@ void kx_image_free(struct kx_image *img)
 	if (!img)
 		return;
 	free(img->data);
+	free(img->initrd);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -556,6 +561,23 @@ static int load_gzip(const struct kx_src *src, const uint8_t *buf, size_t len,
 	return take_image(src, label, data, size, img, e);
 }
 
+static int load_zstd(const struct kx_src *src, const uint8_t *buf, size_t len,
+		     struct kx_image *img, struct gk_err *e)
+{
+	char label[GK_ERR_MSG_MAX / 2];
+	uint8_t *data = NULL;
+	size_t size = 0;
+	int ret;
+
+	ret = unzstd(src, src->name, buf, len, 0, &data, &size, e);
+	if (ret < 0)
+		return ret;
+	snprintf(label, sizeof(label), "%s: zstd payload", src->name);
+	img->format = KX_FMT_ZSTD;
+	strcpy(img->compression, "zstd");
+	return take_image(src, label, data, size, img, e);
+}
+
 /* ---- EFI zboot ---- */
 
 /* The compression type, printable whatever the file holds. */
@@ -921,6 +943,279 @@ static int load_elf(const struct kx_src *src, const uint8_t *buf, size_t len,
 
 /* ---- the entry point ---- */
 
+static int load_uki(const struct kx_src *src, const uint8_t *buf, size_t len,
+		    struct kx_image *img, struct gk_err *e);
+
+/*
+ * What a file or a UKI's .linux may be. The Image magic first: an Image
+ * with an EFI stub starts with "MZ" too, but a zboot image has
+ * LINUX_PE_MAGIC where the Image has "ARM\x64". A bare zstd Image is
+ * only taken inside a UKI (@in_uki), where systemd's ukify puts one.
+ */
+static int load_any(const struct kx_src *src, const uint8_t *buf, size_t len,
+		    bool in_uki, struct kx_image *img, struct gk_err *e)
+{
+	if (has(buf, len, 56, "ARM\x64", 4))
+		return load_image(src, buf, len, img, e);
+	if (has(buf, len, 0, "\x1f\x8b", 2))
+		return load_gzip(src, buf, len, img, e);
+	if (in_uki && has(buf, len, 0, "\x28\xb5\x2f\xfd", 4))
+		return load_zstd(src, buf, len, img, e);
+	if (has(buf, len, 0, "MZ", 2) &&
+	    has(buf, len, ZBOOT_TYPE_OFF, "zimg", 4))
+		return load_zboot(src, buf, len, img, e);
+	if (!in_uki && has(buf, len, 0, "MZ", 2))
+		return load_uki(src, buf, len, img, e);
+	if (!in_uki && has(buf, len, 0, ELFMAG, SELFMAG))
+		return load_elf(src, buf, len, img, e);
+	return not_a_kernel(e, src->name, buf, len);
+}
+
+/* ---- unified kernel images ---- */
+
+/*
+ * A UKI (systemd's Unified Kernel Image specification) is an EFI stub
+ * with the kernel in ".linux", the initrd in ".initrd", and ".cmdline",
+ * ".dtb", ".osrel", ... beside them. kexec takes .linux and .initrd, as
+ * kexec-tools does; .cmdline and .dtb are ignored as there (kexec(8)).
+ * A section's bytes are its VirtualSize from PointerToRawData, as the
+ * stub and kexec-tools read them; kbuild's SizeOfRawData is that rounded
+ * up to the file alignment.
+ */
+#define PE_COFF_SIZE 24	   /* "PE\0\0" and the COFF header */
+#define PE_SECTION_SIZE 40 /* one section header */
+#define PE_MAX_SECTIONS 96 /* the PE format's own limit */
+
+struct pe_sect {
+	char name[9];
+	uint32_t vsize; /* VirtualSize: the section's bytes */
+	uint32_t rsize; /* SizeOfRawData: its room in the file */
+	uint32_t ptr;	/* PointerToRawData */
+};
+
+struct pe_file {
+	unsigned int machine;
+	size_t nsect; /* as the COFF header says */
+	size_t table; /* file offset of the section table */
+};
+
+/* The COFF header of an "MZ" file, or false when it has none. */
+static bool pe_header(const uint8_t *buf, size_t len, struct pe_file *pe)
+{
+	uint32_t off = len >= PE_OFFSET_OFF + 4 ? gk_le32(buf + PE_OFFSET_OFF) :
+						  0;
+
+	if (!off || !has(buf, len, off, "PE\0\0", 4) ||
+	    len - off < PE_COFF_SIZE)
+		return false;
+	pe->machine = gk_le16(buf + off + 4);
+	pe->nsect = gk_le16(buf + off + 6);
+	pe->table = (size_t)off + PE_COFF_SIZE + gk_le16(buf + off + 20);
+	return true;
+}
+
+/* Section @i, when its header is inside the file. */
+static bool pe_sect_at(const uint8_t *buf, size_t len, const struct pe_file *pe,
+		       size_t i, struct pe_sect *s)
+{
+	size_t at = pe->table + i * PE_SECTION_SIZE;
+
+	if (pe->table > len || at > len || len - at < PE_SECTION_SIZE)
+		return false;
+	memcpy(s->name, buf + at, 8);
+	s->name[8] = '\0';
+	s->vsize = gk_le32(buf + at + 8);
+	s->rsize = gk_le32(buf + at + 16);
+	s->ptr = gk_le32(buf + at + 20);
+	return true;
+}
+
+/* A UKI is a PE with a .linux section among the headers the file has. */
+static bool is_uki(const uint8_t *buf, size_t len, const struct pe_file *pe)
+{
+	struct pe_sect s;
+
+	for (size_t i = 0; i < pe->nsect && pe_sect_at(buf, len, pe, i, &s);
+	     i++)
+		if (!strcmp(s.name, ".linux"))
+			return true;
+	return false;
+}
+
+static int uki_table(const struct kx_src *src, size_t len,
+		     const struct pe_file *pe, struct gk_err *e)
+{
+	if (pe->machine != PE_MACHINE_ARM64)
+		return gk_fail(e, -GK_ERR_FORMAT,
+			       "%s: UKI for %s (PE machine 0x%x), not arm64",
+			       src->name,
+			       pe_machine_name(pe->machine) ?
+				       pe_machine_name(pe->machine) :
+				       "another machine",
+			       pe->machine);
+	if (pe->nsect > PE_MAX_SECTIONS ||
+	    pe->table + pe->nsect * PE_SECTION_SIZE > len)
+		return gk_fail(e, -GK_ERR_FORMAT,
+			       "%s: UKI section table (%zu sections at 0x%zx) "
+			       "is not inside the 0x%zx-byte file or has more "
+			       "than %d sections",
+			       src->name, pe->nsect, pe->table, len,
+			       PE_MAX_SECTIONS);
+	return 0;
+}
+
+/* Every section inside the file, none overlapping another. */
+static int uki_sections(const struct kx_src *src, const uint8_t *buf,
+			size_t len, const struct pe_file *pe, struct pe_sect *s,
+			struct gk_err *e)
+{
+	for (size_t i = 0; i < pe->nsect; i++) {
+		pe_sect_at(buf, len, pe, i, &s[i]);
+		if (s[i].ptr > len || s[i].rsize > len - s[i].ptr)
+			return gk_fail(e, -GK_ERR_FORMAT,
+				       "%s: UKI section %s (0x%x bytes at "
+				       "0x%x) is not inside the 0x%zx-byte "
+				       "file",
+				       src->name, s[i].name, s[i].rsize,
+				       s[i].ptr, len);
+		for (size_t j = 0; j < i && s[i].rsize; j++)
+			if (s[j].rsize &&
+			    s[i].ptr < (uint64_t)s[j].ptr + s[j].rsize &&
+			    s[j].ptr < (uint64_t)s[i].ptr + s[i].rsize)
+				return gk_fail(e, -GK_ERR_FORMAT,
+					       "%s: UKI sections %s and %s "
+					       "overlap in the file",
+					       src->name, s[j].name, s[i].name);
+	}
+	return 0;
+}
+
+/* The one section called @name, or NULL; a second one is refused. */
+static int uki_find(const struct kx_src *src, const struct pe_sect *s, size_t n,
+		    const char *name, const struct pe_sect **out,
+		    struct gk_err *e)
+{
+	*out = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s[i].name, name))
+			continue;
+		if (*out)
+			return gk_fail(e, -GK_ERR_FORMAT,
+				       "%s: UKI has more than one %s section",
+				       src->name, name);
+		*out = &s[i];
+	}
+	if (!*out)
+		return 0;
+	if (!(*out)->vsize)
+		return gk_fail(e, -GK_ERR_FORMAT, "%s: UKI section %s is empty",
+			       src->name, name);
+	if ((*out)->vsize > (*out)->rsize)
+		return gk_fail(e, -GK_ERR_FORMAT,
+			       "%s: UKI section %s has 0x%x bytes but only "
+			       "0x%x in the file",
+			       src->name, name, (*out)->vsize, (*out)->rsize);
+	return 0;
+}
+
+/* The .linux section decoded as any kernel file but a UKI or an ELF. */
+static int uki_linux(const struct kx_src *src, const uint8_t *buf,
+		     const struct pe_sect *lx, struct kx_image *img,
+		     struct gk_err *e)
+{
+	char label[GK_ERR_MSG_MAX / 2];
+	struct kx_src inner = { label, src->max };
+	int ret;
+
+	snprintf(label, sizeof(label), "%s: UKI .linux", src->name);
+	ret = load_any(&inner, buf + lx->ptr, lx->vsize, true, img, e);
+	if (ret < 0)
+		return ret;
+	img->payload = img->format;
+	img->format = KX_FMT_UKI;
+	return 0;
+}
+
+static int uki_initrd(const struct kx_src *src, const uint8_t *buf,
+		      const struct pe_sect *rd, struct kx_image *img,
+		      struct gk_err *e)
+{
+	img->initrd = malloc(rd->vsize);
+	if (!img->initrd)
+		return gk_fail(e, -GK_ERR_NOMEM,
+			       "%s: no memory for the UKI's 0x%x-byte .initrd",
+			       src->name, rd->vsize);
+	memcpy(img->initrd, buf + rd->ptr, rd->vsize);
+	img->initrd_size = rd->vsize;
+	return 0;
+}
+
+/**
+ * load_uki - take the kernel and initrd of a UKI, or name what else an
+ * "MZ" file without "zimg" is
+ * @src: name and limit
+ * @buf: the file
+ * @len: its bytes
+ * @img: the Image of .linux (format KX_FMT_UKI, payload what .linux held)
+ *	 and a copy of .initrd
+ * @e: failure detail
+ *
+ * returns: 0 or a negative GK_ERR_* code
+ */
+static int load_uki(const struct kx_src *src, const uint8_t *buf, size_t len,
+		    struct kx_image *img, struct gk_err *e)
+{
+	struct pe_sect s[PE_MAX_SECTIONS];
+	const struct pe_sect *lx, *rd;
+	struct pe_file pe;
+	int ret;
+
+	if (!pe_header(buf, len, &pe) || !is_uki(buf, len, &pe))
+		return not_a_kernel(e, src->name, buf, len);
+	ret = uki_table(src, len, &pe, e);
+	if (!ret)
+		ret = uki_sections(src, buf, len, &pe, s, e);
+	if (!ret)
+		ret = uki_find(src, s, pe.nsect, ".linux", &lx, e);
+	if (!ret)
+		ret = uki_find(src, s, pe.nsect, ".initrd", &rd, e);
+	if (!ret)
+		ret = uki_linux(src, buf, lx, img, e);
+	if (!ret && rd)
+		ret = uki_initrd(src, buf, rd, img, e);
+	return ret;
+}
+
+/* ---- the Image as a file ---- */
+
+#define PE32PLUS_MAGIC 0x20b
+#define PE_OPT_NDIRS 108    /* NumberOfRvaAndSizes in a PE32+ header */
+#define PE_OPT_SECURITY 144 /* the security directory (index 4) */
+
+size_t kx_image_file_size(const struct kx_image *img)
+{
+	const uint8_t *b = img->data;
+	size_t len = img->size, opt;
+	uint32_t off, at, size;
+
+	if (len < PE_OFFSET_OFF + 4 || !has(b, len, 0, "MZ", 2))
+		return len;
+	off = gk_le32(b + PE_OFFSET_OFF);
+	opt = (size_t)off + PE_COFF_SIZE;
+	if (!has(b, len, off, "PE\0\0", 4) || opt > len ||
+	    len - opt < PE_OPT_SECURITY + 8 ||
+	    gk_le16(b + off + 20) < PE_OPT_SECURITY + 8 ||
+	    gk_le16(b + opt) != PE32PLUS_MAGIC ||
+	    gk_le32(b + opt + PE_OPT_NDIRS) <= 4)
+		return len;
+	/* the security directory's "address" is a file offset */
+	at = gk_le32(b + opt + PE_OPT_SECURITY);
+	size = gk_le32(b + opt + PE_OPT_SECURITY + 4);
+	if (!at || !size || (uint64_t)at + size > len)
+		return len;
+	return (size_t)at + size;
+}
+
 int kx_image_load_max(const uint8_t *buf, size_t len, const char *name,
 		      size_t max, struct kx_image *img, struct gk_err *e)
 {
@@ -930,24 +1225,9 @@ int kx_image_load_max(const uint8_t *buf, size_t len, const char *name,
 	memset(img, 0, sizeof(*img));
 	if (!buf && len)
 		return gk_fail(e, -GK_ERR_INVAL, "%s: no buffer", src.name);
-	/*
-	 * The Image magic first: an Image with an EFI stub starts with "MZ"
-	 * too, but a zboot image has LINUX_PE_MAGIC where the Image has
-	 * "ARM\x64".
-	 */
-	if (has(buf, len, 56, "ARM\x64", 4))
-		ret = load_image(&src, buf, len, img, e);
-	else if (has(buf, len, 0, "\x1f\x8b", 2))
-		ret = load_gzip(&src, buf, len, img, e);
-	else if (has(buf, len, 0, "MZ", 2) &&
-		 has(buf, len, ZBOOT_TYPE_OFF, "zimg", 4))
-		ret = load_zboot(&src, buf, len, img, e);
-	else if (has(buf, len, 0, ELFMAG, SELFMAG))
-		ret = load_elf(&src, buf, len, img, e);
-	else
-		ret = not_a_kernel(e, src.name, buf, len);
+	ret = load_any(&src, buf, len, false, img, e);
 	if (ret < 0)
-		memset(img, 0, sizeof(*img));
+		kx_image_free(img);
 	return ret;
 }
 

@@ -3,7 +3,9 @@
  * Kernel images kexec loads on arm64: the flat Image (its 64-byte header:
  * code0/1, text_offset, image_size, flags, magic "ARM\x64"), a gzip'd
  * Image, an EFI zboot image (vmlinuz.efi: a PE whose "zimg" header names a
- * gzip or zstd payload holding an Image), and a vmlinux ELF. Every
+ * gzip or zstd payload holding an Image), a vmlinux ELF, and a unified
+ * kernel image (UKI: a PE whose ".linux" section holds an Image, raw,
+ * gzip'd, zstd'd or zboot, and whose ".initrd" section an initrd). Every
  * format ends as an Image in memory plus what placement needs.
  */
 #ifndef GK_KEXEC_IMAGE_H
@@ -19,6 +21,8 @@ enum kx_format {
 	KX_FMT_IMAGE_GZ,
 	KX_FMT_ZBOOT,
 	KX_FMT_ELF,
+	KX_FMT_UKI,
+	KX_FMT_ZSTD, /* a zstd'd Image: only inside a UKI's .linux */
 };
 
 #define KX_IMAGE_MAX (512u << 20) /* a decompressed kernel, at most */
@@ -31,7 +35,10 @@ struct kx_image {
 				 * starts its lowest PT_LOAD) */
 	uint64_t image_size; /* memory the kernel needs from its load address */
 	uint64_t flags; /* header flags: endianness, page size, placement */
-	char compression[8]; /* "", "gzip", "zstd" */
+	char compression[8];	/* "", "gzip", "zstd" */
+	enum kx_format payload; /* a UKI's .linux: what it held */
+	uint8_t *initrd;	/* a UKI's .initrd, or NULL; owned */
+	size_t initrd_size;
 };
 
 /* Image header flags (Documentation/arch/arm64/booting.rst) */
@@ -77,6 +84,19 @@ int kx_image_load_max(const uint8_t *buf, size_t len, const char *name,
 		      size_t max, struct kx_image *img, struct gk_err *e);
 
 void kx_image_free(struct kx_image *img);
+
+/**
+ * kx_image_file_size - the Image's bytes as a file for kexec_file_load
+ * @img: a loaded image
+ *
+ * kbuild pads a zboot payload with zeros to image_size; a signed Image's
+ * certificate table is the end of its file, and the kernel's PE signature
+ * check hashes whatever follows it. So an Image with a certificate table
+ * (its PE security directory) inside @img->size ends there.
+ *
+ * returns: the size, at most @img->size
+ */
+size_t kx_image_file_size(const struct kx_image *img);
 
 const char *kx_format_name(enum kx_format f);
 

@@ -293,6 +293,18 @@ static int place_kernel(struct ctx *c)
 	return add_seg(c->p, "kernel", buf, c->img.size, at, size);
 }
 
+/* --initrd's file, else a UKI's .initrd (taken from the image: no copy) */
+static int initrd_bytes(struct ctx *c, uint8_t **buf, size_t *len)
+{
+	if (c->o->initrd)
+		return read_host_file(c->o->initrd, KX_INITRD_MAX, buf, len,
+				      c->e);
+	*buf = c->img.initrd;
+	*len = c->img.initrd_size;
+	c->img.initrd = NULL;
+	return 0;
+}
+
 static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
 {
 	uint8_t *buf;
@@ -300,7 +312,7 @@ static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
 	uint64_t at;
 	int ret;
 
-	ret = read_host_file(c->o->initrd, KX_INITRD_MAX, &buf, &len, c->e);
+	ret = initrd_bytes(c, &buf, &len);
 	if (ret < 0)
 		return ret;
 	/* above the kernel, within the 32 GiB the kernel maps (§B2) */
@@ -310,8 +322,9 @@ static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
 		free(buf);
 		return gk_fail(
 			c->e, -GK_ERR_NOTFOUND,
-			"%s: no room for the initrd (%zu bytes) within 32 GiB of the kernel",
-			c->o->initrd, len);
+			"%s%s: no room for the initrd (%zu bytes) within 32 GiB of the kernel",
+			c->o->initrd ? c->o->initrd : c->o->kernel,
+			c->o->initrd ? "" : ": UKI .initrd", len);
 	}
 	*start = at;
 	*size = len;
@@ -452,7 +465,7 @@ static int plan(struct ctx *c)
 			   c->p->keep, c->p->nkeep, &c->fr, c->e);
 	if (!ret)
 		ret = place_kernel(c);
-	if (!ret && c->o->initrd) {
+	if (!ret && (c->o->initrd || c->img.initrd)) {
 		a.has_initrd = true;
 		ret = place_initrd(c, &a.initrd_start, &a.initrd_size);
 	}

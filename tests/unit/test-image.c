@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Kernel image readers: Images, gzip'd Images, EFI zboot wrappers and
- * vmlinux ELFs built byte by byte here, with every malformed case and
- * the "looks like" names of what is not an arm64 kernel.
+ * Kernel image readers: Images, gzip'd Images, EFI zboot wrappers,
+ * vmlinux ELFs and UKIs built byte by byte here, with every malformed
+ * case and the "looks like" names of what is not an arm64 kernel; and
+ * the descriptors kexec_file_load is given for each (kexec/filefd.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,11 +11,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zstd.h>
 
+#include "filefd.h"
 #include "image.h"
 #include "testutil.h"
 
@@ -670,6 +676,433 @@ static void test_elf_bad(void **state)
 	free(b);
 }
 
+/* ---- unified kernel images ---- */
+
+struct usec {
+	const char *name;
+	const void *data;
+	size_t len;
+};
+
+#define UKI_PE 0x40u  /* "PE\0\0" */
+#define UKI_OPT 0xf0u /* SizeOfOptionalHeader of a PE32+ */
+#define UKI_TABLE (UKI_PE + 24 + UKI_OPT)
+#define UKI_ALIGN 0x200u /* FileAlignment */
+
+static size_t align_up(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/*
+ * A UKI as ukify or objcopy writes one: an EFI stub's headers, then each
+ * section's bytes at a FileAlignment boundary, VirtualSize its length and
+ * SizeOfRawData that rounded up. The stub's own code is left out: the
+ * reader never looks at it.
+ */
+static uint8_t *make_uki(const struct usec *s, size_t n, uint16_t machine,
+			 size_t *outlen)
+{
+	size_t len = align_up(UKI_TABLE + 40 * n, UKI_ALIGN), at;
+	uint8_t *b;
+
+	for (size_t i = 0; i < n; i++)
+		len += align_up(s[i].len, UKI_ALIGN);
+	b = calloc(1, len);
+	assert_non_null(b);
+	memcpy(b, "MZ", 2);
+	tu_put32(b + 0x3c, UKI_PE);
+	memcpy(b + UKI_PE, "PE\0\0", 4);
+	put16(b + UKI_PE + 4, machine);
+	put16(b + UKI_PE + 6, (uint16_t)n);
+	put16(b + UKI_PE + 20, UKI_OPT);
+	put16(b + UKI_PE + 24, 0x20b);
+	at = align_up(UKI_TABLE + 40 * n, UKI_ALIGN);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *h = b + UKI_TABLE + 40 * i;
+
+		memcpy(h, s[i].name, strlen(s[i].name));
+		tu_put32(h + 8, (uint32_t)s[i].len);
+		tu_put32(h + 16, (uint32_t)align_up(s[i].len, UKI_ALIGN));
+		tu_put32(h + 20, (uint32_t)at);
+		memcpy(b + at, s[i].data, s[i].len);
+		at += align_up(s[i].len, UKI_ALIGN);
+	}
+	*outlen = len;
+	return b;
+}
+
+static uint8_t *uki_hdr(uint8_t *b, size_t i)
+{
+	return b + UKI_TABLE + 40 * i;
+}
+
+static const char initrd[] = "070701 an initrd, as the UKI carries it";
+static const char cmdline[] = "root=/dev/vda2 ro";
+
+/* A UKI whose .linux holds @linux: .osrel, .cmdline, .linux, .initrd */
+static uint8_t *uki_of(const void *linux_, size_t len, size_t *outlen)
+{
+	const struct usec s[] = {
+		{ ".osrel", "ID=debian\n", 10 },
+		{ ".cmdline", cmdline, sizeof(cmdline) },
+		{ ".linux", linux_, len },
+		{ ".initrd", initrd, sizeof(initrd) },
+	};
+
+	return make_uki(s, 4, 0xaa64, outlen);
+}
+
+static void expect_uki(const uint8_t *u, size_t ulen, enum kx_format payload,
+		       const char *comp, const uint8_t *image, size_t size)
+{
+	struct kx_image img;
+	struct gk_err e = { 0 };
+
+	assert_int_equal(kx_image_load(u, ulen, "uki.efi", &img, &e), 0);
+	assert_int_equal(img.format, KX_FMT_UKI);
+	assert_string_equal(kx_format_name(img.format), "UKI");
+	assert_int_equal(img.payload, payload);
+	assert_string_equal(img.compression, comp);
+	assert_int_equal(img.size, size);
+	assert_memory_equal(img.data, image, size);
+	assert_int_equal(img.initrd_size, sizeof(initrd));
+	assert_memory_equal(img.initrd, initrd, sizeof(initrd));
+	kx_image_free(&img);
+}
+
+static void test_uki(void **state)
+{
+	uint8_t *b = make_image(IMG_SIZE, 0, IMG_SIZE, 0xa), *p, *u, *zb;
+	size_t plen, ulen, zlen;
+
+	(void)state;
+	u = uki_of(b, IMG_LEN, &ulen);
+	expect_uki(u, ulen, KX_FMT_IMAGE, "", b, IMG_LEN);
+	free(u);
+
+	p = gz(b, IMG_LEN, &plen);
+	u = uki_of(p, plen, &ulen);
+	expect_uki(u, ulen, KX_FMT_IMAGE_GZ, "gzip", b, IMG_LEN);
+	free(u);
+	free(p);
+
+	p = zst(b, IMG_LEN, &plen);
+	u = uki_of(p, plen, &ulen);
+	expect_uki(u, ulen, KX_FMT_ZSTD, "zstd", b, IMG_LEN);
+	free(u);
+	free(p);
+
+	p = zst(b, IMG_SIZE, &plen);
+	zb = make_zboot("zstd", p, plen, IMG_SIZE, 0xaa64, &zlen);
+	u = uki_of(zb, zlen, &ulen);
+	expect_uki(u, ulen, KX_FMT_ZBOOT, "zstd", b, IMG_SIZE);
+	free(u);
+	free(zb);
+	free(p);
+	free(b);
+}
+
+/* No .initrd: none; a bare zstd Image outside a UKI stays refused. */
+static void test_uki_no_initrd(void **state)
+{
+	uint8_t *b = make_image(IMG_LEN, 0, IMG_SIZE, 0xa), *u, *p;
+	const struct usec s[] = { { ".linux", b, IMG_LEN } };
+	struct kx_image img;
+	struct gk_err e = { 0 };
+	size_t ulen, plen;
+
+	(void)state;
+	u = make_uki(s, 1, 0xaa64, &ulen);
+	assert_int_equal(kx_image_load(u, ulen, "uki.efi", &img, &e), 0);
+	assert_null(img.initrd);
+	assert_int_equal(img.initrd_size, 0);
+	kx_image_free(&img);
+	free(u);
+	p = zst(b, IMG_LEN, &plen);
+	expect_fail(p, plen, -GK_ERR_FORMAT,
+		    "k: not an arm64 kernel image (looks like zstd data)");
+	free(p);
+	free(b);
+}
+
+static void test_uki_bad(void **state)
+{
+	uint8_t *b = make_image(IMG_LEN, 0, IMG_SIZE, 0xa), *u, *inner;
+	struct usec s[] = { { ".linux", b, IMG_LEN },
+			    { ".initrd", initrd, sizeof(initrd) } };
+	size_t ulen, ilen;
+
+	(void)state;
+	u = make_uki(s, 2, 0x8664, &ulen);
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: UKI for x86-64 (PE machine 0x8664), not arm64");
+	free(u);
+
+	u = make_uki(s, 2, 0xaa64, &ulen);
+	/* .initrd past the end of the file */
+	expect_fail(u, ulen - 0x200, -GK_ERR_FORMAT,
+		    "k: UKI section .initrd (0x200 bytes at 0x3200) is not "
+		    "inside the 0x3200-byte file");
+	/* .initrd over .linux */
+	tu_put32(uki_hdr(u, 1) + 20, 0x2000);
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: UKI sections .linux and .initrd overlap in the file");
+	tu_put32(uki_hdr(u, 1) + 20, 0x3200);
+	/* an empty .linux */
+	tu_put32(uki_hdr(u, 0) + 8, 0);
+	expect_fail(u, ulen, -GK_ERR_FORMAT, "k: UKI section .linux is empty");
+	/* more bytes than the file holds for it */
+	tu_put32(uki_hdr(u, 0) + 8, IMG_LEN + 1);
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: UKI section .linux has 0x3001 bytes but only 0x3000 "
+		    "in the file");
+	tu_put32(uki_hdr(u, 0) + 8, IMG_LEN);
+	/* absurd section counts */
+	put16(u + UKI_PE + 6, 0xffff);
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: UKI section table (65535 sections at 0x148) is not "
+		    "inside the 0x3400-byte file or has more than 96 "
+		    "sections");
+	put16(u + UKI_PE + 6, 97);
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: UKI section table (97 sections at 0x148) is not inside "
+		    "the 0x3400-byte file or has more than 96 sections");
+	put16(u + UKI_PE + 6, 2);
+	/* two kernels */
+	memcpy(uki_hdr(u, 1), ".linux\0", 8);
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: UKI has more than one .linux section");
+	memcpy(uki_hdr(u, 1), ".initrd", 8);
+	/* .linux holds no kernel */
+	u[0x200 + 59] = 'X';
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: UKI .linux: not an arm64 kernel image (looks like a "
+		    "DOS MZ executable)");
+	free(u);
+
+	/* a UKI inside a UKI: not a kernel */
+	inner = make_uki(s, 2, 0xaa64, &ilen);
+	s[0] = (struct usec){ ".linux", inner, ilen };
+	u = make_uki(s, 2, 0xaa64, &ulen);
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: UKI .linux: not an arm64 kernel image (looks like a "
+		    "PE/EFI executable for arm64)");
+	free(u);
+	free(inner);
+
+	/* a PE without .linux is what it was before: no kernel */
+	s[0] = (struct usec){ ".text", b, IMG_LEN };
+	u = make_uki(s, 2, 0xaa64, &ulen);
+	expect_fail(u, ulen, -GK_ERR_FORMAT,
+		    "k: not an arm64 kernel image (looks like a PE/EFI "
+		    "executable for arm64)");
+	free(u);
+	free(b);
+}
+
+/*
+ * A signed Image: the PE security directory (optional header + 144 in a
+ * PE32+) names the certificate table, the end of the signed file.
+ */
+static void sign(uint8_t *b, uint32_t at, uint32_t size)
+{
+	memcpy(b + 0x40, "PE\0\0", 4);
+	put16(b + 0x40 + 20, 0xf0);
+	put16(b + 0x40 + 24, 0x20b);
+	tu_put32(b + 0x40 + 24 + 108, 16);
+	tu_put32(b + 0x40 + 24 + 144, at);
+	tu_put32(b + 0x40 + 24 + 148, size);
+}
+
+static void test_file_size(void **state)
+{
+	uint8_t *b = make_image(IMG_SIZE, 0, IMG_SIZE, 0xa);
+	struct kx_image img = { .data = b, .size = IMG_SIZE };
+
+	(void)state;
+	assert_int_equal(kx_image_file_size(&img), IMG_SIZE);
+	sign(b, IMG_LEN - 0x100, 0x100);
+	assert_int_equal(kx_image_file_size(&img), IMG_LEN);
+	/* a table that is not inside the Image cuts nothing */
+	sign(b, IMG_SIZE - 0x100, 0x101);
+	assert_int_equal(kx_image_file_size(&img), IMG_SIZE);
+	sign(b, 0, 0x100);
+	assert_int_equal(kx_image_file_size(&img), IMG_SIZE);
+	/* nor one in a PE32 header or past NumberOfRvaAndSizes */
+	sign(b, IMG_LEN - 0x100, 0x100);
+	tu_put32(b + 0x40 + 24 + 108, 4);
+	assert_int_equal(kx_image_file_size(&img), IMG_SIZE);
+	tu_put32(b + 0x40 + 24 + 108, 16);
+	put16(b + 0x40 + 24, 0x10b);
+	assert_int_equal(kx_image_file_size(&img), IMG_SIZE);
+	free(b);
+}
+
+/* ---- kexec_file_load's descriptors ---- */
+
+#define ALL_SEALS (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+struct fdt_ctx {
+	char *dir;
+	char kernel[4096], initrd[4096];
+};
+
+static void put_file(struct fdt_ctx *c, char *path, const char *name,
+		     const void *buf, size_t len)
+{
+	assert_int_equal(tu_pwrite(c->dir, name, buf, len, 0), 0);
+	snprintf(path, 4096, "%s/%s", c->dir, name);
+}
+
+/* @fd is the file at @path itself, not a copy */
+static void same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(stat(path, &b), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_int_equal(a.st_dev, b.st_dev);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+}
+
+/* @fd is a sealed memfd holding exactly @len bytes of @want */
+static void sealed_with(int fd, const void *want, size_t len)
+{
+	uint8_t *got = malloc(len + 1);
+	struct stat st;
+
+	assert_non_null(got);
+	assert_int_equal(fcntl(fd, F_GET_SEALS), ALL_SEALS);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, len);
+	assert_int_equal(pread(fd, got, len + 1, 0), len);
+	assert_memory_equal(got, want, len);
+	/* nothing can change it any more */
+	assert_int_equal(pwrite(fd, "x", 1, 0), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(ftruncate(fd, 0), -1);
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, 0), -1);
+	free(got);
+}
+
+static void fds_of(struct fdt_ctx *c, const char *initrd_path, int *kfd,
+		   int *ifd)
+{
+	struct kx_opts o = { .kernel = c->kernel, .initrd = initrd_path };
+	struct gk_err e = { 0 };
+
+	assert_int_equal(kx_file_fds(&o, kfd, ifd, &e), 0);
+	assert_true(*kfd >= 0);
+}
+
+static void test_filefd(void **state)
+{
+	uint8_t *b = make_image(IMG_SIZE, 0, IMG_SIZE, 0xa), *p, *u, *zb;
+	struct fdt_ctx c = { .dir = tu_mkdtemp() };
+	size_t plen, ulen, zlen;
+	int kfd, ifd;
+
+	(void)state;
+	assert_non_null(c.dir);
+	/* a raw Image: its own file, no initrd */
+	put_file(&c, c.kernel, "Image", b, IMG_LEN);
+	fds_of(&c, NULL, &kfd, &ifd);
+	same_file(kfd, c.kernel);
+	assert_int_equal(ifd, -1);
+	close(kfd);
+
+	/* Image.gz: the Image in a sealed memfd; --initrd: its own file */
+	p = gz(b, IMG_LEN, &plen);
+	put_file(&c, c.kernel, "Image.gz", p, plen);
+	put_file(&c, c.initrd, "initrd.img", "an initrd", 9);
+	fds_of(&c, c.initrd, &kfd, &ifd);
+	sealed_with(kfd, b, IMG_LEN);
+	same_file(ifd, c.initrd);
+	close(kfd);
+	close(ifd);
+	free(p);
+
+	/* a zboot of a signed Image, padded: cut at its certificate table */
+	sign(b, IMG_LEN - 0x100, 0x100);
+	p = gz(b, IMG_SIZE, &plen);
+	zb = make_zboot("gzip", p, plen, 0, 0xaa64, &zlen);
+	put_file(&c, c.kernel, "vmlinuz.efi", zb, zlen);
+	fds_of(&c, NULL, &kfd, &ifd);
+	sealed_with(kfd, b, IMG_LEN);
+	assert_int_equal(ifd, -1);
+	close(kfd);
+	free(p);
+
+	/* a UKI: .linux (a zboot) and .initrd in memfds; --initrd wins */
+	u = uki_of(zb, zlen, &ulen);
+	put_file(&c, c.kernel, "uki.efi", u, ulen);
+	fds_of(&c, NULL, &kfd, &ifd);
+	sealed_with(kfd, b, IMG_LEN);
+	sealed_with(ifd, initrd, sizeof(initrd));
+	close(kfd);
+	close(ifd);
+	fds_of(&c, c.initrd, &kfd, &ifd);
+	sealed_with(kfd, b, IMG_LEN);
+	same_file(ifd, c.initrd);
+	close(kfd);
+	close(ifd);
+	free(u);
+	free(zb);
+	free(b);
+	tu_rmtree(c.dir);
+}
+
+static void fds_fail(const char *kernel, const char *initrd_path,
+		     const char *msg)
+{
+	struct kx_opts o = { .kernel = kernel, .initrd = initrd_path };
+	struct gk_err e = { 0 };
+	int kfd = 7, ifd = 7, open0 = tu_open_fds();
+
+	assert_true(kx_file_fds(&o, &kfd, &ifd, &e) < 0);
+	assert_string_equal(e.msg, msg);
+	assert_int_equal(kfd, -1);
+	assert_int_equal(ifd, -1);
+	assert_int_equal(tu_open_fds(), open0); /* nothing left open */
+}
+
+static void test_filefd_bad(void **state)
+{
+	uint8_t *b = make_image(IMG_LEN, 0, IMG_SIZE, 0xa), *u;
+	struct fdt_ctx c = { .dir = tu_mkdtemp() };
+	char msg[8192 + 128];
+	size_t ulen;
+
+	(void)state;
+	assert_non_null(c.dir);
+	put_file(&c, c.kernel, "Image", b, IMG_LEN);
+	snprintf(c.initrd, sizeof(c.initrd), "%s/none", c.dir);
+	snprintf(msg, sizeof(msg), "%s: No such file or directory", c.initrd);
+	fds_fail(c.kernel, c.initrd, msg);
+	snprintf(msg, sizeof(msg), "%s: No such file or directory", c.initrd);
+	fds_fail(c.initrd, NULL, msg);
+
+	u = uki_of(b, IMG_LEN, &ulen);
+	tu_put32(uki_hdr(u, 3) + 20, 0x200); /* .initrd over .osrel */
+	put_file(&c, c.kernel, "uki.efi", u, ulen);
+	snprintf(msg, sizeof(msg),
+		 "%s: UKI sections .osrel and .initrd overlap in the file",
+		 c.kernel);
+	fds_fail(c.kernel, NULL, msg);
+	/* the UKI's .initrd memfd is closed when --initrd fails */
+	tu_put32(uki_hdr(u, 3) + 20, (uint32_t)ulen - 0x200);
+	put_file(&c, c.kernel, "uki2.efi", u, ulen);
+	snprintf(c.initrd, sizeof(c.initrd), "%s/none", c.dir);
+	snprintf(msg, sizeof(msg), "%s: No such file or directory", c.initrd);
+	fds_fail(c.kernel, c.initrd, msg);
+	free(u);
+	free(b);
+	tu_rmtree(c.dir);
+}
+
 static void looks_like(const void *buf, size_t len, const char *what)
 {
 	char msg[256];
@@ -724,6 +1157,12 @@ int main(void)
 		cmocka_unit_test(test_zboot_bad),
 		cmocka_unit_test(test_elf),
 		cmocka_unit_test(test_elf_bad),
+		cmocka_unit_test(test_uki),
+		cmocka_unit_test(test_uki_no_initrd),
+		cmocka_unit_test(test_uki_bad),
+		cmocka_unit_test(test_file_size),
+		cmocka_unit_test(test_filefd),
+		cmocka_unit_test(test_filefd_bad),
 		cmocka_unit_test(test_looks_like),
 	};
 
