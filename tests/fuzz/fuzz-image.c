@@ -6,7 +6,9 @@
  * it, and zboot images whose "compressed" payload is the raw input, so
  * that libdeflate's and libzstd's callers see arbitrary bytes too. A
  * wrapped input must load exactly when the input loads as an Image, and
- * to the same Image.
+ * to the same Image. The input is also a UKI's .linux, beside an
+ * .initrd: what loads alone but a UKI or an ELF loads there too, to the
+ * same Image with the same initrd, and a UKI or an ELF there does not.
  */
 #include <stdlib.h>
 #include <zlib.h>
@@ -31,7 +33,9 @@ static bool image_ok(const struct kx_image *img)
 	return img->data && img->size >= 64 && img->size <= img->image_size &&
 	       img->image_size <= FUZZ_MAX && img->text_offset < 0x200000 &&
 	       !(img->text_offset & 0xfff) && !(img->flags & KX_FLAG_BE) &&
-	       !memcmp(img->data + 56, "ARM\x64", 4);
+	       !memcmp(img->data + 56, "ARM\x64", 4) &&
+	       !img->initrd == !img->initrd_size &&
+	       (!img->initrd || img->format == KX_FMT_UKI);
 }
 
 /* Load @d; a failure must be well formed and leave nothing behind. */
@@ -133,6 +137,57 @@ static uint8_t *zboot_of(const char *comp, const uint8_t *p, size_t plen,
 	return b;
 }
 
+/* A PE with the input as .linux and "rd" as .initrd, no optional header */
+static uint8_t *uki_of(const uint8_t *p, size_t plen, size_t *outlen)
+{
+	uint8_t *b = plen < UINT32_MAX - 0x400 ? calloc(1, 0x200 + plen + 2) :
+						 NULL;
+	uint8_t *h;
+
+	if (!b)
+		return NULL;
+	memcpy(b, "MZ", 2);
+	put32(b + 0x3c, 0x40);
+	memcpy(b + 0x40, "PE\0\0\x64\xaa\x02", 7);
+	h = b + 0x58; /* the section table */
+	memcpy(h, ".linux", 6);
+	put32(h + 8, (uint32_t)plen);
+	put32(h + 16, (uint32_t)plen);
+	put32(h + 20, 0x200);
+	memcpy(h + 40, ".initrd", 7);
+	put32(h + 48, 2);
+	put32(h + 56, 2);
+	put32(h + 60, 0x200 + (uint32_t)plen);
+	memcpy(b + 0x200, p, plen);
+	memcpy(b + 0x200 + plen, "rd", 2);
+	*outlen = 0x200 + plen + 2;
+	return b;
+}
+
+static bool uki_wrapping(const uint8_t *d, size_t n, const struct kx_image *raw,
+			 int raw_ret)
+{
+	struct kx_image img;
+	size_t ul = 0;
+	uint8_t *u = uki_of(d, n, &ul);
+	bool ok, nested;
+	int ret;
+
+	if (!u)
+		return true;
+	nested = raw->format == KX_FMT_ELF || raw->format == KX_FMT_UKI;
+	ok = load(u, ul, &img, &ret);
+	if (ok && raw_ret == 0 && !nested)
+		ok = ret == 0 && img.format == KX_FMT_UKI &&
+		     img.payload == raw->format && same_image(&img, raw) &&
+		     img.initrd_size == 2 && !memcmp(img.initrd, "rd", 2);
+	else if (ok && raw_ret == 0)
+		ok = ret < 0;
+	kx_image_free(&img);
+	free(u);
+	return ok;
+}
+
 /* Wrap the input's gzip and zstd streams, and the input as a payload. */
 static bool all_wrappings(const uint8_t *data, size_t size,
 			  const struct kx_image *raw, bool raw_ok)
@@ -184,7 +239,7 @@ bool gk_fuzz_one(const uint8_t *data, size_t size)
 	ok = load(data, size, &raw, &ret);
 	raw_ok = ok && ret == 0 && raw.format == KX_FMT_IMAGE;
 	ok = ok && all_wrappings(data, size, &raw, raw_ok) &&
-	     raw_payloads(data, size);
+	     raw_payloads(data, size) && uki_wrapping(data, size, &raw, ret);
 	kx_image_free(&raw);
 	return ok;
 }
