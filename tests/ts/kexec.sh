@@ -31,6 +31,47 @@ mkimage() {
 mkimage "$S/Image"
 mkdir -p "$S/Image.d/etc"	# a directory that is no system root
 printf '070701%.0s' $(seq 1000) >"$S/initrd"
+printf 'another initrd' >"$S/initrd2"
+gzip -c -n "$S/Image" >"$S/Image.gz"
+
+# mkuki OUT [NAME=FILE | NAME=@HEX:BYTES]...: a UKI as ukify lays one out
+# (an arm64 PE, each section at a 512-byte boundary, VirtualSize its
+# length); patches (-HDR:FIELD=VALUE) break it for the refusals
+mkuki() {
+	python3 - "$@" <<'PY'
+import struct, sys
+out, args = sys.argv[1], sys.argv[2:]
+secs = [a.split("=", 1) for a in args if not a.startswith("-")]
+secs = [(n, open(f, "rb").read() if not f.startswith("@") else f[1:].encode())
+        for n, f in secs]
+al = lambda v: (v + 511) // 512 * 512
+table = 0x40 + 24 + 0xf0
+at = al(table + 40 * len(secs))
+b = bytearray(at + sum(al(len(d)) for _, d in secs))
+b[0:2] = b"MZ"
+struct.pack_into("<I", b, 0x3c, 0x40)
+b[0x40:0x44] = b"PE\0\0"
+struct.pack_into("<HHIIIHH", b, 0x44, 0xaa64, len(secs), 0, 0, 0, 0xf0, 0x22)
+struct.pack_into("<H", b, 0x58, 0x20b)
+for i, (name, d) in enumerate(secs):
+    struct.pack_into("<8sIIII", b, table + 40 * i, name.encode(), len(d), 0,
+                     al(len(d)), at)
+    b[at:at + len(d)] = d
+    at += al(len(d))
+for a in args:
+    if a.startswith("-"):	# -SECTION:FIELD_OFFSET=VALUE
+        i, v = a[1:].split("=")
+        sec, off = map(int, i.split(":"))
+        struct.pack_into("<I", b, table + 40 * sec + off, int(v, 0))
+open(out, "wb").write(b)
+PY
+}
+mkuki "$S/uki.efi" .osrel=@ID=debian .cmdline=@root=/dev/sda9 \
+	.linux="$S/Image" .initrd="$S/initrd"
+mkuki "$S/uki-gz.efi" .linux="$S/Image.gz" .initrd="$S/initrd"
+# .initrd (section 3) starts inside .linux (section 2)
+mkuki "$S/uki-overlap.efi" .osrel=@ID=debian .cmdline=@root=/dev/sda9 \
+	.linux="$S/Image" .initrd="$S/initrd" -3:20=0x1000
 for m in gic-dt-noefi gic-dt-efi gic-prop-mismatch gic-rotated-whole \
 	gic-rotated-middle gic-bootrec gic-inherited gic-sources-disagree; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
@@ -327,6 +368,24 @@ done
 	[ "$(grep -c 'exit 0$' "$TS_OUT/nokexec.log")" = 24 ]
 ts_ok "no dry run makes a kexec_load, kexec_file_load or reboot call" $? "$TS_OUT/nokexec.log"
 rm -rf "$S"/nk[0-9]*
+
+# 5c. a UKI through kexec_load: .linux (raw or gzip) is the kernel,
+# .initrd the initrd unless --initrd is given, .cmdline is ignored
+dry uki gic-dt-noefi -l "$S/uki.efi" --append "console=ttyAMA0"
+ts_ok "dry run of a UKI" $? "$TS_OUT/uki.err"
+cmp -s "$S"/uki/*-kernel-*.bin "$S/Image" &&
+	cmp -s "$S"/uki/*-initrd-*.bin "$S/initrd" &&
+	grep -q '"format": "UKI"' "$S/uki/manifest.json"
+ts_ok "a UKI's .linux and .initrd are the segments" $? "$S/uki/manifest.json"
+dts "$S/uki" >"$TS_OUT/uki.dts"
+grep -q 'bootargs = "console=ttyAMA0";' "$TS_OUT/uki.dts" &&
+	grep -q 'linux,initrd-end' "$TS_OUT/uki.dts"
+ts_ok "a UKI's initrd in /chosen, its .cmdline ignored" $? "$TS_OUT/uki.dts"
+dry uki-gz gic-dt-noefi -l "$S/uki-gz.efi" --initrd "$S/initrd2"
+ts_ok "dry run of a UKI with a gzip'd .linux" $? "$TS_OUT/uki-gz.err"
+cmp -s "$S"/uki-gz/*-kernel-*.bin "$S/Image" &&
+	cmp -s "$S"/uki-gz/*-initrd-*.bin "$S/initrd2"
+ts_ok "--initrd wins over a UKI's .initrd" $?
 
 # 6. every option of kexec-tools 2.0.32 (tests/data/, written from its
 # source) is accepted or refused by name with its reason, never the
