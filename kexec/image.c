@@ -9,6 +9,9 @@
  * by the caller's limit (KX_IMAGE_MAX) before it is made, so a truncated
  * file, a lying header or a decompression bomb ends in a one-line error.
  *
+ * lzma (a zboot payload of a CONFIG_KERNEL_LZMA kernel: the .lzma
+ * "alone" format, as kbuild's lzma -9 writes it) is decoded with liblzma.
+ *
  * gzip is decoded with libdeflate rather than zlib: on the Debian arm64
  * kernel (32 MiB Image, gzip -9) it is 2.4 times faster, and the gzip
  * trailer gives the exact output size its whole-buffer API wants.
@@ -16,6 +19,7 @@
 #include <gelf.h>
 #include <libdeflate.h>
 #include <libelf.h>
+#include <lzma.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -544,6 +548,86 @@ static int unzstd(const struct kx_src *src, const char *label,
 		       ZSTD_getErrorName(ret));
 }
 
+/* lzma_code() into a buffer grown by doubling, never past the limit. */
+static lzma_ret lzma_fill(lzma_stream *s, const struct kx_src *src, size_t room,
+			  uint8_t **buf, size_t *have)
+{
+	lzma_ret r;
+	uint8_t *p;
+
+	for (;;) {
+		p = realloc(*buf, room);
+		if (!p)
+			return LZMA_MEM_ERROR;
+		*buf = p;
+		*have = room;
+		s->next_out = p + s->total_out;
+		s->avail_out = room - (size_t)s->total_out;
+		r = lzma_code(s, LZMA_FINISH);
+		if (r != LZMA_OK || s->avail_out || room == src->max)
+			return r;
+		room = room < src->max / 2 ? room * 2 : src->max;
+	}
+}
+
+/**
+ * unlzma - decode the .lzma stream that fills @in
+ * @src: name and output limit
+ * @label: what to call the stream in messages
+ * @in: the stream (13-byte header: properties, dictionary size, size)
+ * @inlen: its bytes
+ * @hint: the expected output size, 0 if unknown (zboot appends it)
+ * @out: the decoded bytes, malloc'd
+ * @outlen: how many
+ * @e: failure detail
+ *
+ * The decoder may use no more memory than the output could need (a
+ * dictionary larger than the Image is no kernel's), so a lying header
+ * costs nothing.
+ *
+ * returns: 0 or a negative GK_ERR_* code
+ */
+static int unlzma(const struct kx_src *src, const char *label,
+		  const uint8_t *in, size_t inlen, size_t hint, uint8_t **out,
+		  size_t *outlen, struct gk_err *e)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	size_t room = hint ? hint : inlen * 4, have = 0;
+	uint8_t *buf = NULL;
+	lzma_ret r;
+
+	room = room && room < src->max ? room : src->max;
+	if (lzma_alone_decoder(&s, (uint64_t)src->max + (1u << 20)) != LZMA_OK)
+		return gk_fail(e, -GK_ERR_NOMEM, "%s: no memory for lzma",
+			       label);
+	s.next_in = in;
+	s.avail_in = inlen;
+	r = lzma_fill(&s, src, room ? room : 1, &buf, &have);
+	*outlen = (size_t)s.total_out;
+	lzma_end(&s);
+	if (r == LZMA_STREAM_END) {
+		*out = buf;
+		return 0;
+	}
+	free(buf);
+	if (r == LZMA_MEM_ERROR)
+		return gk_fail(e, -GK_ERR_NOMEM,
+			       "%s: no memory to decompress 0x%zx bytes", label,
+			       have);
+	if (r == LZMA_OK && !s.avail_out)
+		return gk_fail(e, -GK_ERR_TOOBIG,
+			       "%s: lzma data decodes to more than the limit "
+			       "of 0x%zx bytes",
+			       label, src->max);
+	if (r == LZMA_MEMLIMIT_ERROR)
+		return gk_fail(e, -GK_ERR_TOOBIG,
+			       "%s: lzma dictionary larger than the limit of "
+			       "0x%zx bytes",
+			       label, src->max);
+	return gk_fail(e, -GK_ERR_FORMAT, "%s: corrupt or truncated lzma data",
+		       label);
+}
+
 static int load_gzip(const struct kx_src *src, const uint8_t *buf, size_t len,
 		     struct kx_image *img, struct gk_err *e)
 {
@@ -631,8 +715,8 @@ static int zboot_machine(const struct kx_src *src, const uint8_t *buf,
  * @e: failure detail
  *
  * The payload is the Image padded to its image_size, compressed. For
- * zstd, kbuild appends the decoded size (le32) past the payload size the
- * header gives; it only sizes the first buffer.
+ * zstd and lzma, kbuild appends the decoded size (le32) past the payload
+ * size the header gives; it only sizes the first buffer.
  *
  * returns: 0 or a negative GK_ERR_* code
  */
@@ -670,10 +754,15 @@ static int load_zboot(const struct kx_src *src, const uint8_t *buf, size_t len,
 			hint = gk_le32(buf + off + size);
 		ret = unzstd(src, label, buf + off, size, hint, &data, &dsize,
 			     e);
+	} else if (!strcmp(comp, "lzma")) {
+		if (len - off - size >= 4)
+			hint = gk_le32(buf + off + size);
+		ret = unlzma(src, label, buf + off, size, hint, &data, &dsize,
+			     e);
 	} else {
 		return gk_fail(e, -GK_ERR_FORMAT,
 			       "%s: EFI zboot payload compressed with \"%s\": "
-			       "only gzip and zstd are supported",
+			       "only gzip, lzma and zstd are supported",
 			       src->name, comp);
 	}
 	if (ret < 0)

@@ -27,9 +27,9 @@ HOST_PKGS=(qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu
 # fetched alone: its own dependencies are initramfs-tools, udev, ...).
 ARM64_PKGS=(busybox-static kexec-tools makedumpfile
 	libfdt-dev libefivar-dev libsmartcols-dev libelf-dev zlib1g-dev
-	nettle-dev libdeflate-dev libzstd-dev libjson-c-dev libbpf-dev libbpf1
+	nettle-dev libdeflate-dev libzstd-dev liblzma-dev libjson-c-dev libbpf-dev libbpf1
 	libc6 libfdt1 libefivar1 libsmartcols1 libelf1 zlib1g
-	libnettle8 libdeflate0 libzstd1 libjson-c5 libsystemd-dev libsystemd0)
+	libnettle8 libdeflate0 libzstd1 liblzma5 libjson-c5 libsystemd-dev libsystemd0)
 
 log() { printf 'fetch: %s\n' "$*"; }
 die() {

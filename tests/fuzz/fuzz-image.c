@@ -211,13 +211,13 @@ static bool all_wrappings(const uint8_t *data, size_t size,
 
 static bool raw_payloads(const uint8_t *data, size_t size)
 {
-	const char *const comp[] = { "gzip", "zstd" };
+	const char *const comp[] = { "gzip", "zstd", "lzma" };
 	struct kx_image img;
 	size_t wl;
 	bool ok = true;
 	int ret;
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		uint8_t *w = zboot_of(comp[i], data, size, &wl);
 
 		if (!w)

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <lzma.h>
 #include <zlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -85,6 +86,29 @@ static uint8_t *zst(const uint8_t *in, size_t len, size_t *outlen)
 	*outlen = ZSTD_compress2(c, out, room, in, len);
 	assert_false(ZSTD_isError(*outlen));
 	ZSTD_freeCCtx(c);
+	return out;
+}
+
+/* .lzma ("alone") with an unknown size and an end marker, as lzma -9
+ * writes from a pipe */
+static uint8_t *lz(const uint8_t *in, size_t len, uint32_t dict, size_t *outlen)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_options_lzma opt;
+	size_t room = len + len / 2 + 1024;
+	uint8_t *out = malloc(room);
+
+	assert_non_null(out);
+	assert_false(lzma_lzma_preset(&opt, 1));
+	opt.dict_size = dict;
+	assert_int_equal(lzma_alone_encoder(&s, &opt), LZMA_OK);
+	s.next_in = in;
+	s.avail_in = len;
+	s.next_out = out;
+	s.avail_out = room;
+	assert_int_equal(lzma_code(&s, LZMA_FINISH), LZMA_STREAM_END);
+	*outlen = (size_t)s.total_out;
+	lzma_end(&s);
 	return out;
 }
 
@@ -435,6 +459,41 @@ static void test_zboot(void **state)
 	kx_image_free(&img);
 	free(zb);
 	free(p);
+
+	/* lzma: the size trailer sizes the buffer, or the buffer grows */
+	p = lz(b, IMG_SIZE, 4096, &plen);
+	zb = make_zboot("lzma", p, plen, IMG_SIZE, 0xaa64, &zlen);
+	assert_int_equal(kx_image_load(zb, zlen, "vmlinuz.efi", &img, &e), 0);
+	assert_string_equal(img.compression, "lzma");
+	assert_int_equal(img.size, IMG_SIZE);
+	assert_memory_equal(img.data, b, IMG_SIZE);
+	kx_image_free(&img);
+	free(zb);
+	zb = make_zboot("lzma", p, plen, 0x100, 0xaa64, &zlen);
+	assert_int_equal(kx_image_load(zb, zlen, "vmlinuz.efi", &img, &e), 0);
+	assert_int_equal(img.size, IMG_SIZE);
+	assert_memory_equal(img.data, b, IMG_SIZE);
+	kx_image_free(&img);
+	free(zb);
+	/* truncated, and a bomb past the limit */
+	zb = make_zboot("lzma", p, plen - 8, 0, 0xaa64, &zlen);
+	expect_fail(zb, zlen, -GK_ERR_FORMAT,
+		    "k: zboot lzma payload: corrupt or truncated lzma data");
+	free(zb);
+	zb = make_zboot("lzma", p, plen, 0, 0xaa64, &zlen);
+	expect_fail_max(zb, zlen, IMG_SIZE / 2, -GK_ERR_TOOBIG,
+			"k: zboot lzma payload: lzma data decodes to more than "
+			"the limit of 0x8000 bytes");
+	free(zb);
+	free(p);
+	/* a dictionary that needs more memory than the Image may have */
+	p = lz(b, IMG_SIZE, 4 * MiB, &plen);
+	zb = make_zboot("lzma", p, plen, 0, 0xaa64, &zlen);
+	expect_fail_max(zb, zlen, IMG_SIZE, -GK_ERR_TOOBIG,
+			"k: zboot lzma payload: lzma dictionary larger than "
+			"the limit of 0x10000 bytes");
+	free(zb);
+	free(p);
 	free(b);
 }
 
@@ -448,12 +507,13 @@ static void test_zboot_bad(void **state)
 	p = gz(b, IMG_LEN, &plen);
 	zb = make_zboot("lz4", p, plen, 0, 0xaa64, &zlen);
 	expect_fail(zb, zlen, -GK_ERR_FORMAT,
-		    "k: EFI zboot payload compressed with \"lz4\": only gzip "
-		    "and zstd are supported");
+		    "k: EFI zboot payload compressed with \"lz4\": only gzip, "
+		    "lzma and zstd are supported");
 	memcpy(zb + 24, "\x01gz\"\n", 6);
 	expect_fail(zb, zlen, -GK_ERR_FORMAT,
 		    "k: EFI zboot payload compressed with "
-		    "\"\\x01gz\"\\x0a\": only gzip and zstd are supported");
+		    "\"\\x01gz\"\\x0a\": only gzip, lzma and zstd are "
+		    "supported");
 	memcpy(zb + 24, "gzip\0\0", 6);
 	expect_fail(zb, 0x30, -GK_ERR_FORMAT,
 		    "k: EFI zboot header truncated at 48 bytes");
