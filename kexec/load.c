@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "filefd.h"
 #include "json.h"
 #include "load.h"
 #include "rundir.h"
@@ -202,30 +203,6 @@ int kx_load(const struct kx_sys *sys, const struct sysroot *sr,
 	return gk_fail(e, gk_errno(errno), "kexec_load: %s", strerror(errno));
 }
 
-int kx_file_fds_raw(const struct kx_opts *o, int *kernel_fd, int *initrd_fd,
-		    struct gk_err *e)
-{
-	const char *what;
-	int err;
-
-	*initrd_fd = -1;
-	*kernel_fd = open(o->kernel, O_RDONLY | O_CLOEXEC);
-	if (*kernel_fd < 0)
-		goto fail;
-	if (!o->initrd)
-		return 0;
-	*initrd_fd = open(o->initrd, O_RDONLY | O_CLOEXEC);
-	if (*initrd_fd >= 0)
-		return 0;
-fail:
-	err = errno;
-	what = *kernel_fd >= 0 ? o->initrd : o->kernel;
-	if (*kernel_fd >= 0)
-		close(*kernel_fd);
-	*kernel_fd = -1;
-	return gk_fail(e, gk_errno(err), "%s: %s", what, strerror(err));
-}
-
 /* a signature or policy refusal: what lockdown makes of an unsigned image */
 static bool refused_unsigned(int err)
 {
@@ -243,7 +220,7 @@ int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
 	long r;
 
 	*kerr = 0;
-	ret = kx_file_fds_raw(o, &kfd, &ifd, e);
+	ret = kx_file_fds(o, &kfd, &ifd, e);
 	if (ret < 0)
 		return ret;
 	if (ifd < 0)

@@ -34,13 +34,6 @@ int kx_load(const struct kx_sys *sys, const struct sysroot *sr,
 	    const struct kx_plan *p, int file_err, struct gk_err *e);
 
 /**
- * kx_file_fds_raw - the files as they are on disk, for kexec_file_load:
- * @initrd_fd is -1 without --initrd
- */
-int kx_file_fds_raw(const struct kx_opts *o, int *kernel_fd, int *initrd_fd,
-		    struct gk_err *e);
-
-/**
  * kx_load_file - kexec_file_load(2) through @sys: the kernel builds the
  * DTB itself. @kerr is the kernel's errno on failure (0 when the call was
  * not reached), for kx_file_load_falls_back().

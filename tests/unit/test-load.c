@@ -485,11 +485,14 @@ static void test_load_file(void **state)
 	struct fixture *fx = *state;
 	struct sysroot *sr = NULL;
 	struct gk_err e = { 0 };
+	uint8_t hdr[64] = { 0 };
 	char kernel[4200];
 	int kerr = -1;
 
+	/* a flat Image's header: it goes to the kernel as its own file */
+	memcpy(hdr + 56, "ARM\x64", 4);
 	snprintf(kernel, sizeof(kernel), "%s/Image", fx->root);
-	assert_int_equal(tu_write(fx->root, "Image", "ARMd"), 0);
+	assert_int_equal(tu_pwrite(fx->root, "Image", hdr, sizeof(hdr), 0), 0);
 	assert_int_equal(tu_write(fx->root, "sys/kernel/security/lockdown",
 				  "none [integrity] confidentiality\n"),
 			 0);
