@@ -5,6 +5,7 @@
 
 #include "bootrec.h"
 #include "json.h"
+#include "jsonread.h"
 #include "strutils.h"
 
 #define BOOTREC_MAX_CPUS 65536
@@ -176,49 +177,23 @@ static int from_json(struct rd_ctx *c, json_object *top, const char *boot_id,
 	return ret;
 }
 
-static bool trailing_space(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\n' && p[i] != '\t' && p[i] != '\r')
-			return false;
-	return true;
-}
-
 int gk_bootrec_parse(const char *buf, size_t len, const char *file,
 		     const char *boot_id, const struct gk_cpuset *online,
 		     struct gk_lpisrc *out, struct gk_err *e)
 {
 	struct rd_ctx c = { .file = file, .e = e };
-	enum json_tokener_error jerr;
-	struct json_tokener *tok;
 	json_object *top = NULL;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	out->src = GK_SRC_BOOTREC;
-	if (len > GK_BOOTREC_MAX || memchr(buf, '\0', len))
-		return gk_fail(e, -GK_ERR_FORMAT, "%s: %s", file,
-			       len > GK_BOOTREC_MAX ? "too large" :
-						      "a NUL byte");
-	tok = json_tokener_new();
-	if (!tok)
-		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
-	top = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	/* a record cut short leaves the tokener waiting for more */
-	if (jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof;
-	if (!top || jerr != json_tokener_success)
-		ret = gk_fail(e, -GK_ERR_FORMAT, "%s: not JSON (%s)", file,
-			      json_tokener_error_desc(jerr));
-	else if (!trailing_space(buf + json_tokener_get_parse_end(tok),
-				 len - json_tokener_get_parse_end(tok)))
-		ret = gk_fail(e, -GK_ERR_FORMAT,
-			      "%s: more after the JSON object", file);
-	else
-		ret = from_json(&c, top, boot_id, online, out);
+	if (len > GK_BOOTREC_MAX)
+		return gk_fail(e, -GK_ERR_FORMAT, "%s: too large", file);
+	ret = gk_json_parse_whole(buf, len, file, &top, e);
+	if (ret < 0)
+		return ret;
+	ret = from_json(&c, top, boot_id, online, out);
 	json_object_put(top);
-	json_tokener_free(tok);
 	if (ret < 0)
 		gk_lpisrc_free(out);
 	out->src = GK_SRC_BOOTREC;

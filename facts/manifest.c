@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonread.h"
 #include "manifest.h"
 #include "strutils.h"
 
@@ -74,22 +75,11 @@ static int from_json(json_object *top, const char *file, struct gk_range **r,
 	return 0;
 }
 
-static bool only_space(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\n' && p[i] != '\t' && p[i] != '\r')
-			return false;
-	return true;
-}
-
 int gk_manifest_parse(const char *buf, size_t len, const char *file,
 		      struct gk_range **r, size_t *n, bool *passed,
 		      struct gk_err *e)
 {
-	enum json_tokener_error jerr;
-	struct json_tokener *tok;
 	json_object *top;
-	size_t end;
 	int ret;
 
 	*r = NULL;
@@ -98,26 +88,11 @@ int gk_manifest_parse(const char *buf, size_t len, const char *file,
 	if (len > GK_MANIFEST_MAX)
 		return gk_fail(e, -GK_ERR_TOOBIG, "%s: over %u bytes", file,
 			       GK_MANIFEST_MAX);
-	if (memchr(buf, '\0', len))
-		return bad(e, file, "a NUL byte");
-	tok = json_tokener_new();
-	if (!tok)
-		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
-	top = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	/* a manifest cut short leaves the tokener waiting for more */
-	if (jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof;
-	end = json_tokener_get_parse_end(tok);
-	if (!top || jerr != json_tokener_success)
-		ret = gk_fail(e, -GK_ERR_FORMAT, "%s: not JSON (%s)", file,
-			      json_tokener_error_desc(jerr));
-	else if (!only_space(buf + end, len - end))
-		ret = bad(e, file, "more after the JSON object");
-	else
-		ret = from_json(top, file, r, n, passed, e);
+	ret = gk_json_parse_whole(buf, len, file, &top, e);
+	if (ret < 0)
+		return ret;
+	ret = from_json(top, file, r, n, passed, e);
 	json_object_put(top);
-	json_tokener_free(tok);
 	return ret;
 }
 
