@@ -141,6 +141,7 @@ struct gk_facts {
 	bool efi; /* booted through the EFI stub */
 	bool acpi;
 	bool madt_no_gic;  /* the MADT has no GICD: no Arm GIC (x86) */
+	bool madt_gic_v0;  /* its GICD gives no version: decided by the RDs */
 	bool kdump_kernel; /* this kernel is a crash kernel */
 
 	/* persistent reservations the next kernel will see */

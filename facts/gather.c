@@ -36,7 +36,8 @@ static bool is_gicv2(const struct gk_fdt *fdt)
 /*
  * The device tree's GIC node, else the MADT; neither is not an error. A
  * MADT that describes no GICv3 says why in regs_why: no GICD at all (an
- * x86 machine), or a GICv1/v2 (f->gic 2).
+ * x86 machine), or a GICv1/v2 (f->gic 2), stated or, with version 0, one
+ * that names no redistributor (madt_gic_version()).
  */
 static int find_layout(const struct sysroot *sr, const struct gk_fdt *fdt,
 		       struct gk_facts *f, struct gic_layout *lay,
@@ -57,7 +58,8 @@ static int find_layout(const struct sysroot *sr, const struct gk_fdt *fdt,
 		return ret;
 	f->acpi = true;
 	f->madt_no_gic = !m->gicd;
-	if (m->gicd && (m->gic_version == 1 || m->gic_version == 2))
+	f->madt_gic_v0 = m->gicd && !m->gic_version;
+	if (madt_gic_version(m) == 1 || madt_gic_version(m) == 2)
 		f->gic = 2;
 	ret = gic_layout_from_madt(m, lay, &why);
 	madt_free(m);

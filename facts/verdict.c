@@ -269,6 +269,8 @@ static bool check_gic(struct judge *j)
 	if (j->f->gic >= 3)
 		return true;
 	add(j, F_NOT_GICV3, -1, "%s",
+	    j->f->gic == 2 && j->f->madt_gic_v0 ?
+		    "GIC version not given by the MADT; no redistributor in it: GICv2" :
 	    j->f->gic == 2 ?
 		    "the interrupt controller is a GICv2: no LPIs" :
 	    j->f->madt_no_gic ?

@@ -401,9 +401,24 @@ static int layout_its(const struct madt *m, struct gic_layout *lay)
 	return 0;
 }
 
+unsigned int madt_gic_version(const struct madt *m)
+{
+	if (!m->gicd)
+		return 0;
+	if (m->gic_version)
+		return m->gic_version;
+	if (m->ngicr)
+		return 3;
+	for (size_t i = 0; i < m->ngicc; i++)
+		if (m->gicc[i].gicr_base)
+			return 3;
+	return 2;
+}
+
 int gic_layout_from_madt(const struct madt *m, struct gic_layout *lay,
 			 struct gk_err *e)
 {
+	unsigned int version;
 	int ret;
 
 	memset(lay, 0, sizeof(*lay));
@@ -412,12 +427,18 @@ int gic_layout_from_madt(const struct madt *m, struct gic_layout *lay,
 			e, -GK_ERR_NOTFOUND,
 			"%s: no GICD structure: the MADT describes no Arm GIC",
 			m->name);
+	version = madt_gic_version(m);
+	if (!m->gic_version && version == 2)
+		return gk_fail(
+			e, -GK_ERR_NOTFOUND,
+			"%s: GIC version not given by the MADT; no redistributor in it: GICv2",
+			m->name);
 	/* 1 and 2 are GICv1/v2 (no redistributors); 5 and up are unknown */
-	if (m->gic_version && m->gic_version != 3 && m->gic_version != 4)
+	if (version != 3 && version != 4)
 		return gk_fail(
 			e, -GK_ERR_NOTFOUND,
 			"%s: the GICD structure says GIC version %u, not 3 or 4",
-			m->name, m->gic_version);
+			m->name, version);
 	lay->dist = m->gicd_base;
 	if (m->ngicr) {
 		ret = layout_from_gicr(m, lay);

@@ -90,6 +90,20 @@ int madt_load(const struct sysroot *sr, struct madt **out, struct gk_err *e);
 void madt_free(struct madt *m);
 
 /**
+ * madt_gic_version - the GIC version the kernel probes for this MADT
+ * @m: the table
+ *
+ * The GICD structure's version when it gives one. Version 0 ("not
+ * specified", older firmware) lets both drivers try: the GICv3 one
+ * matches only when the MADT names redistributors (GICR structures, or
+ * a GICC with a GICR base: acpi_validate_gic_table()), else the GICv2
+ * one takes it. No hardware to probe here, so that decides.
+ *
+ * returns: 1 to 4 (or more, unknown), 3 or 2 for version 0; 0 with no GICD
+ */
+unsigned int madt_gic_version(const struct madt *m);
+
+/**
  * gic_layout_from_madt - the GIC layout the kernel derives from the MADT
  * @m: the table
  * @lay: output; free with gic_layout_free()
@@ -102,7 +116,7 @@ void madt_free(struct madt *m);
  * GICR base give no region.
  *
  * returns: 0, -GK_ERR_NOTFOUND when the MADT has no GICD (no Arm GIC), the
- * GIC is not a GICv3/v4 or has no redistributors, -GK_ERR_RANGE or -GK_ERR_NOMEM
+ * GIC is not a GICv3/v4 (madt_gic_version()) or has no redistributors, -GK_ERR_RANGE or -GK_ERR_NOMEM
  */
 int gic_layout_from_madt(const struct madt *m, struct gic_layout *lay,
 			 struct gk_err *e);

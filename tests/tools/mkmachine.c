@@ -57,14 +57,17 @@
  *                                  cpu and idbits: gic-kexec's properties
  *                                  on the LPI table nodes its kexec writes
  *   gic [version 2|3|4] dist ADDR [redist ADDR SIZE]... [stride N] [no-dt]
- *       [madt] [gicc-rd] [regs captured|hidden] [compatible STR]
+ *       [madt] [madt-version N] [gicc-rd] [regs captured|hidden]
+ *       [compatible STR]
  *                                  a GICv3/v4 (default 3): its DT node
  *                                  unless no-dt, an ACPI MADT with madt
  *                                  (gicc-rd: each GICC names its RD_base,
  *                                  no GICR structure), its register frames;
  *                                  version 2: a GICv2 (DT compatible
  *                                  arm,gic-400 unless compatible, MADT GICD
- *                                  version 2), no redistributor, no ITS
+ *                                  version 2), no redistributor, no ITS;
+ *                                  madt-version: the GICD structure's
+ *                                  version byte instead (0: not stated)
  *   madt-x86 CPUS                  an x86 MADT: a local APIC per CPU and an
  *                                  I/O APIC, no GIC structure at all
  *   rds COUNT [lpis on|off] [prop ADDR] [idbits N] [pend BASE [STEP]]
@@ -349,6 +352,8 @@ struct gic {
 	u64 stride;
 	bool no_dt;
 	bool madt;
+	bool madt_version_set;
+	u8 madt_version; /* the GICD's byte with madt_version_set */
 	bool gicc_rd;
 	bool hidden;
 	const char *compat; /* the DT node's compatible, NULL: by version */
@@ -1332,6 +1337,12 @@ static void parse_gic_option(struct gic *g, struct lexer *lx, const char *opt)
 		g->no_dt = true;
 	} else if (!strcmp(opt, "madt")) {
 		g->madt = true;
+	} else if (!strcmp(opt, "madt-version")) {
+		v = option_value(lx, opt);
+		if (strlen(v) != 1 || v[0] < '0' || v[0] > '4')
+			FAIL(lx, "madt-version must be 0 to 4, not '%s'", v);
+		g->madt_version = (u8)(v[0] - '0');
+		g->madt_version_set = true;
 	} else if (!strcmp(opt, "compatible")) {
 		g->compat = xstrdup(option_value(lx, opt));
 	} else if (!strcmp(opt, "gicc-rd")) {
@@ -1364,6 +1375,8 @@ static void parse_gic(struct machine *m, struct lexer *lx)
 		FAIL(lx, "missing dist ADDR");
 	if (g->gicc_rd && !g->madt)
 		FAIL(lx, "gicc-rd needs madt");
+	if (g->madt_version_set && !g->madt)
+		FAIL(lx, "madt-version needs madt");
 	if (g->version == 2 && (g->gicc_rd || g->regions.n || g->stride_set))
 		FAIL(lx, "a GICv2 has no redistributors");
 	if (g->stride_set && g->stride < gic_frame_size(g))
@@ -2827,7 +2840,7 @@ static void write_madt(const char *out, const struct machine *m)
 	p[0] = 0x0c; /* GICD */
 	p[1] = MADT_GICD;
 	put_le64(p + 8, g->dist);
-	p[20] = (u8)g->version;
+	p[20] = g->madt_version_set ? g->madt_version : (u8)g->version;
 	p += MADT_GICD;
 	for (i = 0; i < g->count; i++, p += MADT_GICC) {
 		p[0] = 0x0b; /* GICC */

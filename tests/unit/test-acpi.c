@@ -650,6 +650,65 @@ static void test_layout_errors(void **state)
 		NAME ": the GICD structure says GIC version 2, not 3 or 4");
 }
 
+/*
+ * GICD version 0 ("not specified"): the kernel's GICv3 driver takes the
+ * GIC only when the MADT names redistributors, else the GICv2 one does.
+ */
+static void test_version_unstated(void **state)
+{
+	struct madt *m;
+	struct mb b;
+
+	(void)state;
+	/* GICR structures */
+	mb_init(&b);
+	mb_gicd(&b, 0x2f000000, 0);
+	mb_gicc(&b, 80, 0, MADT_GICC_ENABLED, 0, 0);
+	mb_gicr(&b, 0x2f100000, 0x100000);
+	mb_finish(&b);
+	m = parse_ok(&b);
+	assert_int_equal(madt_gic_version(m), 3);
+	madt_free(m);
+
+	/* a GICC with a GICR base, after one without */
+	mb_init(&b);
+	mb_gicd(&b, 0x2f000000, 0);
+	mb_gicc(&b, 80, 0, MADT_GICC_ENABLED, 0, 0);
+	mb_gicc(&b, 80, 1, MADT_GICC_ENABLED, 0x2f120000, 1);
+	mb_finish(&b);
+	m = parse_ok(&b);
+	assert_int_equal(madt_gic_version(m), 3);
+	madt_free(m);
+
+	/* neither: a GICv2, and no layout, with the reason */
+	mb_init(&b);
+	mb_gicd(&b, 0x2c001000, 0);
+	mb_gicc(&b, 80, 0, MADT_GICC_ENABLED, 0, 0);
+	mb_gicc(&b, 80, 1, MADT_GICC_ENABLED, 0, 1);
+	mb_finish(&b);
+	m = parse_ok(&b);
+	assert_int_equal(madt_gic_version(m), 2);
+	madt_free(m);
+	expect_layout_fails(
+		&b, -GK_ERR_NOTFOUND,
+		NAME
+		": GIC version not given by the MADT; no redistributor in it: GICv2");
+
+	/* a stated version is the version; no GICD is no GIC */
+	mb_init(&b);
+	mb_gicd(&b, 0x2f000000, 4);
+	mb_finish(&b);
+	m = parse_ok(&b);
+	assert_int_equal(madt_gic_version(m), 4);
+	madt_free(m);
+	mb_init(&b);
+	mb_gicc(&b, 80, 0, MADT_GICC_ENABLED, 0x2f100000, 0);
+	mb_finish(&b);
+	m = parse_ok(&b);
+	assert_int_equal(madt_gic_version(m), 0);
+	madt_free(m);
+}
+
 static void test_load(void **state)
 {
 	char *dir = tu_mkdtemp();
@@ -708,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_bad_gicd_gicr),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_layout_errors),
+		cmocka_unit_test(test_version_unstated),
 		cmocka_unit_test(test_load),
 	};
 
