@@ -751,6 +751,9 @@ static int load_then(struct args *a, const struct kx_sys *sys, struct gk_err *e)
 		return -1;
 	ret = do_load(a, sys, sr);
 	sysroot_free(sr);
+	/* kexec-tools syncs after a plain -l too (not -p, not with -y) */
+	if (!ret && !a->load_and_exec && !a->o.crash && !a->no_sync)
+		sys->sync();
 	if (ret || !a->load_and_exec)
 		return ret;
 	return kx_after_load(sys, a->force, !a->no_sync, !a->no_ifdown, e) < 0 ?

@@ -312,6 +312,8 @@ PY
 pyrc=$?
 [ $rc = 0 ] && [ $pyrc = 0 ]
 ts_ok "crash load: every segment inside Crash kernel (exit $rc)" $? "$TS_OUT/crash.check"
+! grep -q 'would sync' "$TS_OUT/crash.err"
+ts_ok "a crash load (-p) does not sync, as kexec-tools" $? "$TS_OUT/crash.err"
 h=$(ls "$S"/crash/*-elfcorehdr-*.bin 2>/dev/null)
 readelf -lW "$h" >"$TS_OUT/crash.phdrs" 2>&1 &&
 	[ "$(grep -c '^  NOTE' "$TS_OUT/crash.phdrs")" = 3 ] &&
