@@ -312,7 +312,12 @@ static int edit(struct build *b)
 	if (ch < 0)
 		return ch;
 	err = drop_own_rsv(b, ch);
-	if (!err && b->a->cmdline) {
+	/*
+	 * No command line given: the device tree's bootargs stay, as in
+	 * kexec-tools (arm64 set_bootargs()), so "kexec -l Image" boots with
+	 * the command line this kernel was booted with.
+	 */
+	if (!err && b->a->cmdline && b->a->cmdline[0]) {
 		int r = fdt_setprop_string(b->fdt, ch, "bootargs",
 					   b->a->cmdline);
 

@@ -110,6 +110,12 @@ grep -q 'bootargs = "console=ttyAMA0 root=/dev/vda2";' "$TS_OUT/dt.dts" &&
 	grep -q 'linux,initrd-start = <0x00 0x42010000>;' "$TS_OUT/dt.dts" &&
 	grep -q 'linux,initrd-end = <0x00 0x42011770>;' "$TS_OUT/dt.dts"
 ts_ok "bootargs and the initrd in /chosen" $? "$TS_OUT/dt.dts"
+# no --append, no --reuse-cmdline: the running device tree's bootargs
+# stay, as kexec-tools' (the next kernel would otherwise get none)
+dry keepargs gic-dt-noefi -l "$S/Image"
+dts "$S/keepargs" >"$TS_OUT/keepargs.dts" 2>&1
+grep -q 'bootargs = "root=/dev/vda2 ro console=ttyAMA0";' "$TS_OUT/keepargs.dts"
+ts_ok "no command line given: the device tree's bootargs stay" $? "$TS_OUT/keepargs.dts"
 
 # no segment on a table or on anything /proc/iomem reserves
 python3 - "$S/gic-dt-noefi/proc/iomem" "$S/dt/manifest.json" >"$TS_OUT/overlap" 2>&1 <<'PY'
