@@ -73,7 +73,8 @@ static void usage(void)
 	       "Extensions:\n"
 	       "     --sysroot <dir|tar>   plan for a captured machine (with --dry-run);\n"
 	       "                           with -e, only check its tables at the jump\n"
-	       "     --dry-run <dir>       write the segments, the DTB and manifest.json;\n"
+	       "     --dry-run <dir>       write the segments and DTB (kexec_load) or\n"
+	       "                           plan.txt (kexec_file_load), and manifest.json;\n"
 	       "                           no syscall\n"
 	       "     --lpi-reserve <m>     auto (default), always or never: pass the live\n"
 	       "                           GICv3 LPI tables as /memreserve/ entries\n"
@@ -399,10 +400,6 @@ static int check_args(struct args *a, int argc, char **argv)
 		return fail_usage(
 			"--sysroot and --dry-run plan a load: give both with -l or -p (or --sysroot with -e)",
 			NULL);
-	if (a->sc == SC_FILE && a->dry_run)
-		return fail_usage(
-			"--dry-run plans kexec_load; kexec_file_load is the kernel's own",
-			NULL);
 	return 0;
 }
 
@@ -503,9 +500,18 @@ static bool file_load_ok_for(const struct kx_plan *p, enum gk_target t)
 				  p->nkeep);
 }
 
-static bool file_load_ok(const struct kx_plan *p)
+/*
+ * Whether this load goes to kexec_file_load first (then, in auto mode,
+ * to kexec_load where the kernel cannot take it): with -s; by default
+ * where the tables are safe without our device tree, judged for a
+ * kexec'd kernel even for -p, whose device tree from kexec_load carries
+ * the tables too. A live load and a dry run decide here alike.
+ */
+static bool file_load_first(const struct args *a, const struct kx_plan *p)
 {
-	return file_load_ok_for(p, GK_KEXEC);
+	if (a->sc == SC_AUTO)
+		return file_load_ok_for(p, GK_KEXEC);
+	return a->sc == SC_FILE;
 }
 
 /*
@@ -557,15 +563,19 @@ static int preflight(const struct args *a, const struct kx_plan *p,
 	return refuse ? -1 : 0;
 }
 
-/* kexec_file_load, then kexec_load where auto mode falls back */
+/*
+ * kexec_file_load, then kexec_load where auto mode falls back; @in gets
+ * what kexec_file_load was given, and *@how the call that loaded
+ */
 static int load_file(const struct args *a, const struct kx_sys *sys,
 		     const struct sysroot *sr, const struct kx_plan *p,
-		     const char **how, struct gk_err *e)
+		     struct kx_file_in *in, const char **how, struct gk_err *e)
 {
 	int ret, kerr;
 
 	*how = "kexec_file_load";
-	ret = kx_load_file(sys, sr, &a->o, p->cmdline, &kerr, e);
+	in->fallback = a->sc == SC_AUTO;
+	ret = kx_load_file(sys, sr, &a->o, p->cmdline, in, &kerr, e);
 	if (ret == 0 || a->sc != SC_AUTO || !kx_file_load_falls_back(kerr))
 		return ret;
 	if (a->debug)
@@ -575,10 +585,58 @@ static int load_file(const struct args *a, const struct kx_sys *sys,
 	return kx_load(sys, sr, p, kerr, e);
 }
 
+/*
+ * -s where kexec_file_load would leave a table unreserved: the next
+ * kernel's device tree is the boot one, and nothing in it or in EFI
+ * reserves them (KEXEC-FILE-NONEFI)
+ */
+static int refuse_file_load(void)
+{
+	fprintf(stderr,
+		"kexec: -s: KEXEC-FILE-NONEFI: kexec_file_load passes no LPI table on, and nothing on this boot reserves them (no EFI memreserve entry, /memreserve/ or /reserved-memory of the boot device tree): not loading (-c passes them; --ignore-preflight to override)\n");
+	return 1;
+}
+
+/*
+ * The plan handed to the kernel, or in a dry run (kx_sys_dry: the same
+ * steps, no system call) written out: the kexec_load plan, or what
+ * kexec_file_load would be given
+ */
+static int hand_over(const struct args *a, const struct kx_sys *sys,
+		     const struct sysroot *sr, const struct kx_plan *p,
+		     struct gk_err *e)
+{
+	struct kx_file_in in = { 0 };
+	const char *how = "kexec_load";
+	bool file;
+	int ret;
+
+	if (file_load_first(a, p)) {
+		ret = load_file(a, sys, sr, p, &in, &how, e);
+	} else if (a->dry_run) {
+		ret = 0; /* kx_dry_run writes the segments */
+	} else {
+		if (a->debug && a->sc == SC_AUTO)
+			fprintf(stderr,
+				"kexec: kexec_load: the LPI tables must be passed in our device tree\n");
+		ret = kx_load(sys, sr, p, 0, e);
+	}
+	file = !strcmp(how, "kexec_file_load"); /* not fallen back */
+	if (!ret && a->dry_run)
+		return kx_dry_run(p, &a->o, file ? &in : NULL, a->dry_run, e);
+	if (!ret) {
+		/* for gicdiag and gic-kexec rearm; best effort */
+		kx_record(GK_RUNDIR, p, &a->o, file ? &in : NULL, how, NULL);
+		if (!a->load_and_exec)
+			kx_record_args(GK_RUNDIR, a->o.crash, a->argc, a->argv,
+				       NULL);
+	}
+	return ret;
+}
+
 static int do_load(struct args *a, const struct kx_sys *sys,
 		   const struct sysroot *sr)
 {
-	const char *how = "kexec_load";
 	struct kx_plan p;
 	struct gk_err e;
 	int ret;
@@ -591,32 +649,14 @@ static int do_load(struct args *a, const struct kx_sys *sys,
 	if (a->sc == SC_FILE &&
 	    !file_load_ok_for(&p, a->o.crash ? GK_KDUMP : GK_KEXEC) &&
 	    !a->ignore_preflight) {
-		fprintf(stderr,
-			"kexec: -s: kexec_file_load cannot pass the live LPI tables on, and nothing reserves them on this boot\n");
 		kx_plan_free(&p);
-		return 1;
+		return refuse_file_load();
 	}
 	if (preflight(a, &p, a->sc == SC_FILE) < 0) {
 		kx_plan_free(&p);
 		return 1;
 	}
-	if (a->dry_run) {
-		ret = kx_dry_run(&p, &a->o, a->dry_run, &e);
-	} else if (a->sc == SC_FILE || (a->sc == SC_AUTO && file_load_ok(&p))) {
-		ret = load_file(a, sys, sr, &p, &how, &e);
-	} else {
-		if (a->debug && a->sc == SC_AUTO)
-			fprintf(stderr,
-				"kexec: kexec_load: the LPI tables must be passed in our device tree\n");
-		ret = kx_load(sys, sr, &p, 0, &e);
-	}
-	if (!ret && !a->dry_run) {
-		/* for gicdiag and gic-kexec rearm; best effort */
-		kx_record(GK_RUNDIR, &p, &a->o, how, NULL);
-		if (!a->load_and_exec)
-			kx_record_args(GK_RUNDIR, a->o.crash, a->argc, a->argv,
-				       NULL);
-	}
+	ret = hand_over(a, sys, sr, &p, &e);
 	kx_plan_free(&p);
 	if (ret < 0)
 		goto fail;

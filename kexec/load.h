@@ -4,23 +4,49 @@
 #define GK_KEXEC_LOAD_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "plan.h"
 #include "sys.h"
 
-/**
- * kx_manifest - the plan as JSON (version 1): addresses, sizes, digests,
- * the command line, the LPI tables passed on
- */
-int kx_manifest(FILE *out, const struct kx_plan *p, const struct kx_opts *o,
-		const char *syscall_name);
+/* one descriptor kexec_file_load is given, as the kernel reads it */
+struct kx_file_fd {
+	bool present; /* false: none (the initrd without one) */
+	bool memfd;   /* a sealed memfd of decoded bytes, else the file */
+	uint64_t size;
+	uint8_t sha256[32]; /* of the @size bytes the kernel reads */
+};
+
+/* What a kexec_file_load was given (kx_load_file fills it). */
+struct kx_file_in {
+	struct kx_file_fd kernel, initrd;
+	unsigned long flags; /* KEXEC_FILE_ON_CRASH, _NO_INITRAMFS */
+	bool fallback; /* auto mode: kexec_load on kx_file_load_falls_back */
+};
 
 /**
- * kx_dry_run - write every segment, the DTB and manifest.json into @dir
- * (created; it must not exist), without any syscall
+ * kx_manifest - the plan as JSON (version 1): addresses, sizes, digests,
+ * the command line, the LPI tables passed on, where the initrd came from
+ * @in: NULL for a kexec_load of the plan; for a kexec_file_load, what the
+ *	kernel was given (each descriptor's kind, size and SHA-256, the
+ *	flags) and no segment, entry or DTB: the kernel places its own, and
+ *	passes no table
+ */
+int kx_manifest(FILE *out, const struct kx_plan *p, const struct kx_opts *o,
+		const struct kx_file_in *in, const char *syscall_name);
+
+/**
+ * kx_dry_run - write what a load would give the kernel into @dir
+ * (created; it must not exist), without any syscall: for kexec_load
+ * (@in NULL) every segment, the DTB and manifest.json; for kexec_file_load
+ * (@in from kx_load_file through kx_sys_dry) manifest.json and plan.txt,
+ * the descriptors, command line and flags in words. The files are
+ * written in a directory beside @dir, renamed to @dir once complete: on
+ * failure @dir is left absent.
  */
 int kx_dry_run(const struct kx_plan *p, const struct kx_opts *o,
-	       const char *dir, struct gk_err *e);
+	       const struct kx_file_in *in, const char *dir, struct gk_err *e);
 
 /**
  * kx_load - kexec_load(2) the plan (KEXEC_ON_CRASH for a crash plan)
@@ -36,11 +62,13 @@ int kx_load(const struct kx_sys *sys, const struct sysroot *sr,
 /**
  * kx_load_file - kexec_file_load(2) through @sys: the kernel builds the
  * DTB itself. @kerr is the kernel's errno on failure (0 when the call was
- * not reached), for kx_file_load_falls_back().
+ * not reached), for kx_file_load_falls_back(). @in, unless NULL, gets
+ * what the kernel is given, read back from the descriptors just before
+ * the call (their bytes hashed), for the manifest and a dry run's plan.
  */
 int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
-		 const struct kx_opts *o, const char *cmdline, int *kerr,
-		 struct gk_err *e);
+		 const struct kx_opts *o, const char *cmdline,
+		 struct kx_file_in *in, int *kerr, struct gk_err *e);
 
 /*
  * kexec -u: unload the image (the crash image with @crash): with @file,
@@ -74,8 +102,8 @@ int kx_after_load(const struct kx_sys *sys, bool force, bool sync_first,
  * load's arguments (GK_ARGS_{KEXEC,CRASH}_NAME).
  */
 int kx_record(const char *rundir, const struct kx_plan *p,
-	      const struct kx_opts *o, const char *syscall_name,
-	      struct gk_err *e);
+	      const struct kx_opts *o, const struct kx_file_in *in,
+	      const char *syscall_name, struct gk_err *e);
 int kx_record_args(const char *rundir, bool crash, int argc, char *const argv[],
 		   struct gk_err *e);
 /* remove the manifest and arguments of an unloaded image */

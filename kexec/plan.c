@@ -302,6 +302,7 @@ static int initrd_bytes(struct ctx *c, uint8_t **buf, size_t *len)
 	*buf = c->img.initrd;
 	*len = c->img.initrd_size;
 	c->img.initrd = NULL;
+	c->p->initrd_from_image = true;
 	return 0;
 }
 

@@ -62,7 +62,8 @@ struct kx_plan {
 	char cmdline[KX_CMDLINE_MAX];
 	enum kx_format format;
 	char compression[8];
-	struct gk_range *keep; /* live LPI tables, never overwritten */
+	bool initrd_from_image; /* a UKI's .initrd, not --initrd */
+	struct gk_range *keep;	/* live LPI tables, never overwritten */
 	size_t nkeep;
 	struct kx_table *tables; /* the known ones, each with its CPU */
 	size_t ntables;

@@ -170,9 +170,13 @@ static long dry_kexec_file_load(int kernel_fd, int initrd_fd,
 				unsigned long cmdline_len, const char *cmdline,
 				unsigned long flags)
 {
+	static const char *const what[] = { "kexec_file_load",
+					    "kexec_file_load (unload)",
+					    "kexec_file_load (crash)",
+					    "kexec_file_load (unload, crash)" };
+
 	(void)kernel_fd, (void)initrd_fd, (void)cmdline_len, (void)cmdline;
-	say(flags & KEXEC_FILE_UNLOAD ? "kexec_file_load (unload)" :
-					"kexec_file_load");
+	say(what[flags & (KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH)]);
 	return 0;
 }
 

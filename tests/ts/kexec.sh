@@ -172,8 +172,9 @@ ts_ok "kexec -e --sysroot: a bad manifest is one line, exit 1 (exit $rc)" $? "$T
 rm -r "$S/gic-dt-noefi/run"
 echo 0 >"$S/gic-dt-noefi/sys/kernel/kexec_loaded"
 
-# 3. an EFI machine keeps its /chosen linux,uefi-* properties
-dry efi gic-dt-efi -l "$S/Image" --reuse-cmdline
+# 3. an EFI machine keeps its /chosen linux,uefi-* properties (-c: by
+# default kexec_file_load goes first there, see 5d)
+dry efi gic-dt-efi -c -l "$S/Image" --reuse-cmdline
 ts_ok "dry run on an EFI machine" $? "$TS_OUT/efi.err"
 dts "$S/efi" >"$TS_OUT/efi.dts"
 grep -q 'linux,uefi-system-table' "$TS_OUT/efi.dts" &&
@@ -199,11 +200,11 @@ ts_ok "without nokaslr: a fresh kaslr-seed" $?
 # the next kernel's ACPI boot off)
 A="$top_srcdir/tests/data/qemu-efi-acpi-debian12.tar.gz"
 rm -rf "$S/acpi" "$S/acpi2"
-"$KX" --sysroot "$A" --dry-run "$S/acpi" -l "$S/Image" 2>"$TS_OUT/acpi.err" &&
+"$KX" --sysroot "$A" --dry-run "$S/acpi" -c -l "$S/Image" 2>"$TS_OUT/acpi.err" &&
 	dts "$S/acpi" >"$TS_OUT/acpi.dts" &&
 	! grep -q '/memreserve/' "$TS_OUT/acpi.dts" &&
 	grep -q '"lpi_tables_passed": false' "$S/acpi/manifest.json" &&
-	"$KX" --sysroot "$A" --dry-run "$S/acpi2" -l "$S/Image" --lpi-reserve=always \
+	"$KX" --sysroot "$A" --dry-run "$S/acpi2" -c -l "$S/Image" --lpi-reserve=always \
 		2>>"$TS_OUT/acpi.err" &&
 	dts "$S/acpi2" >>"$TS_OUT/acpi.dts" &&
 	grep -q '/memreserve/	0x00000000401b0000 0x0000000000030000;' "$TS_OUT/acpi.dts" &&
@@ -243,7 +244,7 @@ dts "$S/bootrec" >"$TS_OUT/bootrec.dts" 2>&1
 	grep -A2 'gic-lpi-prop@42590000 {' "$TS_OUT/bootrec.dts" | grep -q 'gic-kexec,idbits = <0x10>;'
 ts_ok "boot record: loaded, each table a named /reserved-memory node (exit $rc)" $? "$TS_OUT/bootrec.dts"
 # a hop later: what the DTB we were given names is carried on
-dry inherited gic-inherited -l "$S/Image" --append "console=ttyAMA0"
+dry inherited gic-inherited -c -l "$S/Image" --append "console=ttyAMA0"
 rc=$?
 dts "$S/inherited" >"$TS_OUT/inherited.dts" 2>&1
 [ $rc = 0 ] && [ "$(grep -c '/memreserve/' "$TS_OUT/inherited.dts")" = 1 ] &&
@@ -277,10 +278,10 @@ done
 
 # 4c. a crash load: every segment in the Crash kernel memory, an ELF core
 # header read back with readelf, the crash properties in the DTB
-C="$S/crash-machine"
-rm -rf "$C"
-cp -a "$S/gic-dt-efi" "$C"
-python3 - "$C" <<'PY'
+# crashify DIR: the crash notes, VMCOREINFO and possible CPUs a crash
+# load reads, added to a generated machine
+crashify() {
+	python3 - "$1" <<'PY'
 import os, struct, sys
 root = sys.argv[1]
 def put(rel, text):
@@ -302,8 +303,21 @@ with open(os.path.join(root, "dev/mem"), "r+b") as f:
 with open(os.path.join(root, "dev/mem.ranges"), "a") as f:
     f.write("%016x-%016x\n" % (0x5dfe0000, 0x5dfe0000 + len(note) - 1))
 PY
+}
+C="$S/crash-machine"
+rm -rf "$C"
+cp -a "$S/gic-dt-efi" "$C"
+crashify "$C"
+# and for kexec_file_load (5d), a device-tree machine with crash kernel memory, and one whose CPU1
+# pending table lies inside it
+sed 's/^ram .*/&\ncrashkernel 0x5e000000 256M/' "$M/gic-dt-noefi.machine" \
+	>"$S/dt-crash.machine"
+rm -rf "$S/dt-crash" "$S/crash-overlap"
+"$MK" "$S/dt-crash.machine" "$S/dt-crash" >/dev/null && crashify "$S/dt-crash"
+"$MK" "$M/gic-kdump-crash-overlap.machine" "$S/crash-overlap" >/dev/null &&
+	crashify "$S/crash-overlap"
 rm -rf "$S/crash"
-"$KX" --sysroot "$C" --dry-run "$S/crash" -p "$S/Image" --initrd "$S/initrd" \
+"$KX" --sysroot "$C" --dry-run "$S/crash" -c -p "$S/Image" --initrd "$S/initrd" \
 	--reuse-cmdline 2>"$TS_OUT/crash.err"
 rc=$?
 python3 - "$S/crash/manifest.json" >"$TS_OUT/crash.check" 2>&1 <<'PY'
@@ -347,23 +361,30 @@ rc=$?
 ts_ok "nokexec: its filter kills a reboot call (exit $rc)" $?
 n=0
 : >"$TS_OUT/nokexec.log"
+# each on a plain device tree and on EFI (where kexec_file_load goes
+# first, or alone with -s), a raw Image and a UKI (memfds)
 for act in "" -l -p -f "-l -f" "-p -f" "-f -x -y" -u "-p -u" -e "-e -f" \
 	-S "-S -l" "-S -p"; do
 	for sc in "" -a -c -s; do
-		n=$((n + 1))
-		case $act in
-		*-[ueS]*) img= ;;
-		*) img="$S/Image" ;;
-		esac
-		case $act in
-		*-p*) m=$C ;; # it has crash kernel memory
-		*) m=$S/gic-dt-noefi ;;
-		esac
-		rm -rf "$S/nk$n"
-		# shellcheck disable=SC2086 # the options are words
-		"$NK" "$KX" --sysroot "$m" --dry-run "$S/nk$n" \
-			$act $sc $img >/dev/null 2>&1
-		echo "$act $sc: exit $?" >>"$TS_OUT/nokexec.log"
+		for boot in dt efi; do
+			n=$((n + 1))
+			case $act in
+			*-[ueS]*) img= ;;
+			*) img="$S/Image" ;;
+			esac
+			[ $boot = efi ] && [ -n "$img" ] && img="$S/uki.efi"
+			case $act/$boot in
+			*-p*/dt) m=$S/dt-crash ;; # crash kernel memory
+			*-p*/efi) m=$C ;;
+			*/dt) m=$S/gic-dt-noefi ;;
+			*) m=$S/gic-dt-efi ;;
+			esac
+			rm -rf "$S/nk$n"
+			# shellcheck disable=SC2086 # the options are words
+			"$NK" "$KX" --sysroot "$m" --dry-run "$S/nk$n" \
+				$act $sc $img >/dev/null 2>&1
+			echo "$act $sc ($boot): exit $?" >>"$TS_OUT/nokexec.log"
+		done
 	done
 done
 # and the check at the jump on a snapshot, which is no dry run
@@ -372,8 +393,10 @@ for sc in "" -s -c; do
 	"$NK" "$KX" -e $sc --sysroot "$S/gic-dt-noefi" >/dev/null 2>&1
 	echo "-e $sc --sysroot: exit $?" >>"$TS_OUT/nokexec.log"
 done
+# 54: the 7 load actions x 4 modes x 2 boots, less -s of a kexec'd kernel
+# on the plain device tree (5, refused: KEXEC-FILE-NONEFI), and the 3 -e
 ! grep -q 'exit 1[2-9][0-9]$' "$TS_OUT/nokexec.log" &&
-	[ "$(grep -c 'exit 0$' "$TS_OUT/nokexec.log")" = 24 ]
+	[ "$(grep -c 'exit 0$' "$TS_OUT/nokexec.log")" = 54 ]
 ts_ok "no dry run makes a kexec_load, kexec_file_load or reboot call" $? "$TS_OUT/nokexec.log"
 rm -rf "$S"/nk[0-9]*
 
@@ -394,6 +417,86 @@ ts_ok "dry run of a UKI with a gzip'd .linux" $? "$TS_OUT/uki-gz.err"
 cmp -s "$S"/uki-gz/*-kernel-*.bin "$S/Image" &&
 	cmp -s "$S"/uki-gz/*-initrd-*.bin "$S/initrd2"
 ts_ok "--initrd wins over a UKI's .initrd" $?
+
+# 5d. kexec_file_load (-s, or by default where the tables need no device
+# tree of ours) in a dry run: every step up to the call, which is said and
+# not made; the directory holds manifest.json and plan.txt, what the
+# kernel would be given (each descriptor's bytes hashed)
+D="$top_srcdir/tests/data"
+# an EFI zboot image as the kernel's zboot-header.S lays it out: "MZ",
+# "zimg", the payload's offset and size, its compression, the PE header
+python3 - "$S/Image.gz" "$S/Image.zboot" <<'PY'
+import struct, sys
+payload = open(sys.argv[1], "rb").read()
+b = bytearray(0x200 + len(payload))
+b[0:2] = b"MZ"
+b[4:8] = b"zimg"
+struct.pack_into("<II", b, 8, 0x200, len(payload))
+b[24:28] = b"gzip"
+struct.pack_into("<II", b, 0x38, 0x818223cd, 0x40)
+b[0x40:0x44] = b"PE\0\0"
+struct.pack_into("<H", b, 0x44, 0xaa64)
+b[0x200:] = payload
+open(sys.argv[2], "wb").write(b)
+PY
+# the manifest of a kexec_file_load, without the redistributors
+fmanifest() {
+	sed '/"redistributors"/,$d' "$1/manifest.json"
+}
+# an EFI boot (the real ACPI snapshot): the raw Image as its own file
+rm -rf "$S/fefi"
+ts_cmd file-efi "$KX" --sysroot "$D/qemu-efi-acpi-debian12.tar.gz" \
+	--dry-run "$S/fefi" -s -l "$S/Image" --append "console=ttyAMA0"
+ts_cmd file-efi-plan cat "$S/fefi/plan.txt"
+ts_cmd file-efi-manifest fmanifest "$S/fefi"
+[ "$(ls "$S/fefi")" = "manifest.json
+plan.txt" ]
+ts_ok "kexec_file_load dry run: manifest.json and plan.txt, no segment" $?
+# the crash kernel on a device-tree boot: allowed, nothing passed
+rm -rf "$S/fcrash"
+ts_cmd file-dt-crash "$KX" --sysroot "$S/dt-crash" --dry-run "$S/fcrash" \
+	-s -p "$S/Image" --initrd "$S/initrd" --append "console=ttyAMA0 nr_cpus=1"
+ts_cmd file-dt-crash-plan cat "$S/fcrash/plan.txt"
+grep -q '"lpi_tables_passed": false' "$S/fcrash/manifest.json" &&
+	grep -q '"syscall": "kexec_file_load"' "$S/fcrash/manifest.json" &&
+	grep -q '"segments": \[\]' "$S/fcrash/manifest.json"
+ts_ok "-s -p on a device tree: kexec_file_load, no table passed, no segment" $? "$S/fcrash/manifest.json"
+# every kind of image: the kernel reads the raw Image's bytes
+img_sha=$(sha256sum <"$S/Image" | cut -d' ' -f1)
+for k in Image.gz:'memfd: decompressed Image from Image.gz (gzip)' \
+	Image.zboot:'memfd: decompressed Image from EFI zboot (gzip)' \
+	uki.efi:'memfd: the Image from UKI .linux' \
+	uki-gz.efi:'memfd: decompressed Image from UKI .linux (gzip)'; do
+	f=${k%%:*}
+	rm -rf "$S/f-$f"
+	dry "f-$f" gic-dt-efi -s -l "$S/$f" &&
+		grep -qx "kernel: ${k#*:}, 1048640 bytes, sha256 $img_sha" "$S/f-$f/plan.txt"
+	ts_ok "-s -l $f: a memfd of the Image, its SHA-256 the raw Image's" $? "$S/f-$f/plan.txt"
+done
+# a UKI's .initrd: a memfd of its bytes, named in the manifest
+ts_cmd file-uki-plan cat "$S/f-uki-gz.efi/plan.txt"
+grep -q '"initrd": "SNAP/uki-gz.efi:.initrd"' <(sed "s|$S|SNAP|" "$S/f-uki-gz.efi/manifest.json")
+ts_ok "manifest: the initrd from the UKI's .initrd (kexec_file_load)" $? "$S/f-uki-gz.efi/manifest.json"
+grep -q '"initrd": "SNAP/uki.efi:.initrd"' <(sed "s|$S|SNAP|" "$S/uki/manifest.json")
+ts_ok "manifest: the initrd from the UKI's .initrd (kexec_load)" $? "$S/uki/manifest.json"
+# auto mode where the tables need no device tree of ours: kexec_file_load
+# first, the fallback named; on a plain device tree kexec_load (1. above)
+dry fauto gic-dt-efi -l "$S/Image.gz" --initrd "$S/initrd" &&
+	grep -q '^fallback: kexec_load, when the kernel answers ENOSYS' "$S/fauto/plan.txt" &&
+	grep -qx 'kexec: dry run: would kexec_file_load' "$TS_OUT/fauto.err" &&
+	[ ! -e "$S/dt/plan.txt" ]
+ts_ok "auto mode on an EFI machine: kexec_file_load first, kexec_load named as the fallback" $? "$TS_OUT/fauto.err"
+# nothing half written: a write that fails leaves no directory behind
+rm -rf "$S/fbig" "$S/fbig.tmp."*
+(
+	trap '' XFSZ
+	ulimit -f 64
+	"$KX" --sysroot "$S/gic-dt-noefi" --dry-run "$S/fbig" -l "$S/Image"
+) 2>"$TS_OUT/fbig.err"
+rc=$?
+set -- "$S"/fbig*
+[ $rc = 1 ] && [ ! -e "$1" ] && grep -q 'kernel-40000000.bin.*: write failed' "$TS_OUT/fbig.err"
+ts_ok "a dry run that cannot write its files leaves nothing (exit $rc)" $? "$TS_OUT/fbig.err"
 
 # 6. every option of kexec-tools 2.0.32 (tests/data/, written from its
 # source) is accepted or refused by name with its reason, never the

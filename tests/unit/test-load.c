@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <nettle/sha2.h>
 
 #include "load.h"
 #include "manifest.h"
@@ -77,8 +78,9 @@ static void test_manifest_read_back(void **state)
 	bool passed = false;
 	size_t n = 0;
 
-	assert_int_equal(
-		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", &e), 0);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, NULL,
+				   "kexec_load", &e),
+			 0);
 	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
 			    GK_MANIFEST_KEXEC_NAME);
 	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
@@ -115,8 +117,9 @@ static void test_manifest_large(void **state)
 					   0x80000000 + i * 0x20000 + 0xffff };
 	fx->p.keep = keep;
 	fx->p.nkeep = N;
-	assert_int_equal(
-		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", &e), 0);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, NULL,
+				   "kexec_load", &e),
+			 0);
 	free(tu_slurp(fx->rundir, GK_MANIFEST_KEXEC_NAME, &len));
 	assert_true(len > 65536);
 	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
@@ -165,8 +168,9 @@ static void test_gathered(void **state)
 	gather_loaded(fx, &present, &ours);
 	assert_false(present);
 	assert_false(ours);
-	assert_int_equal(
-		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", NULL), 0);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, NULL,
+				   "kexec_load", NULL),
+			 0);
 	gather_loaded(fx, &present, &ours);
 	assert_true(present);
 	assert_true(ours);
@@ -186,8 +190,9 @@ static void test_makes_rundir(void **state)
 
 	fx->p.crash = true;
 	assert_int_equal(rmdir(fx->rundir), 0);
-	assert_int_equal(
-		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", NULL), 0);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, NULL,
+				   "kexec_load", NULL),
+			 0);
 	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
 			    GK_MANIFEST_CRASH_NAME);
 }
@@ -213,8 +218,9 @@ static void test_manifest_write_fails(void **state)
 	while (fx->p.nseg < KX_MAX_SEGMENTS)
 		fx->p.seg[fx->p.nseg++] =
 			(struct kx_segment){ .what = "kernel" };
-	assert_int_equal(
-		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", &e), 0);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, NULL,
+				   "kexec_load", &e),
+			 0);
 	before = tu_slurp(fx->rundir, GK_MANIFEST_KEXEC_NAME, &len);
 	assert_non_null(before);
 	assert_true(len > 4096);
@@ -224,8 +230,8 @@ static void test_manifest_write_fails(void **state)
 	 */
 	for (rlim_t max = 0; max < len; max += len / 8) {
 		tu_limit_fsize(max, &old);
-		ret = kx_record(fx->rundir, &fx->p, &fx->o, "kexec_file_load",
-				&e);
+		ret = kx_record(fx->rundir, &fx->p, &fx->o, NULL,
+				"kexec_file_load", &e);
 		tu_unlimit_fsize(&old);
 		assert_true(ret < 0);
 		assert_non_null(strstr(e.msg, GK_MANIFEST_KEXEC_NAME));
@@ -288,12 +294,14 @@ static void test_forget(void **state)
 	char *argv[] = { "kexec", "-l", "/boot/vmlinuz", NULL };
 	char names[1024];
 
-	assert_int_equal(
-		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", NULL), 0);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, NULL,
+				   "kexec_load", NULL),
+			 0);
 	assert_int_equal(kx_record_args(fx->rundir, false, 3, argv, NULL), 0);
 	fx->p.crash = true;
-	assert_int_equal(
-		kx_record(fx->rundir, &fx->p, &fx->o, "kexec_load", NULL), 0);
+	assert_int_equal(kx_record(fx->rundir, &fx->p, &fx->o, NULL,
+				   "kexec_load", NULL),
+			 0);
 	assert_int_equal(kx_record_args(fx->rundir, true, 3, argv, NULL), 0);
 	kx_forget(fx->rundir, false);
 	assert_string_equal(tu_listing(fx->rundir, names, sizeof(names)),
@@ -485,7 +493,9 @@ static void test_load_file(void **state)
 	struct fixture *fx = *state;
 	struct sysroot *sr = NULL;
 	struct gk_err e = { 0 };
-	uint8_t hdr[64] = { 0 };
+	uint8_t hdr[64] = { 0 }, want[32];
+	struct kx_file_in in;
+	struct sha256_ctx ctx;
 	char kernel[4200];
 	int kerr = -1;
 
@@ -500,21 +510,37 @@ static void test_load_file(void **state)
 	fx->o.kernel = kernel;
 	fx->o.crash = true;
 	fake_reset(ENOSYS, 0);
-	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", &kerr, &e),
+	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", NULL, &kerr,
+				      &e),
 			 -GK_ERR_NOTFOUND);
 	assert_int_equal(kerr, ENOSYS);
 	assert_true(kx_file_load_falls_back(kerr));
 	assert_int_equal(fake.file_flags,
 			 KEXEC_FILE_ON_CRASH | KEXEC_FILE_NO_INITRAMFS);
 	fake_reset(EKEYREJECTED, 0);
-	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", &kerr, &e),
+	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", NULL, &kerr,
+				      &e),
 			 -GK_ERR_LOCKDOWN);
 	assert_false(kx_file_load_falls_back(kerr));
 	assert_non_null(strstr(e.msg, "signed with a key"));
 	fake_reset(0, 0);
-	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", &kerr, &e),
-			 0);
+	assert_int_equal(
+		kx_load_file(&fake_sys, sr, &fx->o, "ro", NULL, &kerr, &e), 0);
 	assert_int_equal(kerr, 0);
+	/* what the kernel was given, read back: the Image's own file */
+	fake_reset(0, 0);
+	memset(&in, 0xff, sizeof(in));
+	assert_int_equal(
+		kx_load_file(&fake_sys, sr, &fx->o, "ro", &in, &kerr, &e), 0);
+	assert_true(in.kernel.present);
+	assert_false(in.kernel.memfd);
+	assert_int_equal(in.kernel.size, sizeof(hdr));
+	sha256_init(&ctx);
+	sha256_update(&ctx, sizeof(hdr), hdr);
+	sha256_digest(&ctx, sizeof(want), want);
+	assert_memory_equal(in.kernel.sha256, want, sizeof(want));
+	assert_false(in.initrd.present);
+	assert_int_equal(in.flags, fake.file_flags);
 	sysroot_free(sr);
 	assert_int_equal(tu_open_fds(), fx->fds);
 }
