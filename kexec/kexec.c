@@ -624,6 +624,8 @@ static int hand_over(const struct args *a, const struct kx_sys *sys,
 	file = !strcmp(how, "kexec_file_load"); /* not fallen back */
 	if (!ret && a->dry_run)
 		return kx_dry_run(p, &a->o, file ? &in : NULL, a->dry_run, e);
+	if (!ret && a->debug)
+		fprintf(stderr, "kexec: loaded with %s\n", how);
 	if (!ret) {
 		/* for gicdiag and gic-kexec rearm; best effort */
 		kx_record(GK_RUNDIR, p, &a->o, file ? &in : NULL, how, NULL);
