@@ -392,18 +392,46 @@ int kx_dry_run(const struct kx_plan *p, const struct kx_opts *o,
 	return ret;
 }
 
-static bool locked_down(const struct sysroot *sr)
+enum lockdown { LOCKDOWN_NONE, LOCKDOWN_ON, LOCKDOWN_UNKNOWN };
+
+/*
+ * /sys/kernel/security/lockdown; where securityfs is not mounted (an
+ * initramfs, a container), a lockdown= on the command line still tells.
+ */
+static enum lockdown lockdown_state(const struct sysroot *sr)
+{
+	enum lockdown st = LOCKDOWN_UNKNOWN;
+	size_t len;
+	char *buf;
+
+	if (sysroot_read_file(sr, "/sys/kernel/security/lockdown", 256, &buf,
+			      &len, NULL) == 0) {
+		st = strstr(buf, "[none]") ? LOCKDOWN_NONE : LOCKDOWN_ON;
+		free(buf);
+		return st;
+	}
+	if (sysroot_read_file(sr, "/proc/cmdline", 65536, &buf, &len, NULL) < 0)
+		return st;
+	if (strstr(buf, "lockdown=integrity") ||
+	    strstr(buf, "lockdown=confidentiality"))
+		st = LOCKDOWN_ON;
+	free(buf);
+	return st;
+}
+
+/* kernel.kexec_load_disabled = 1: no load of either kind until reboot */
+static bool load_disabled(const struct sysroot *sr)
 {
 	size_t len;
 	char *buf;
-	bool locked;
+	bool off;
 
-	if (sysroot_read_file(sr, "/sys/kernel/security/lockdown", 256, &buf,
-			      &len, NULL) < 0)
+	if (sysroot_read_file(sr, "/proc/sys/kernel/kexec_load_disabled", 64,
+			      &buf, &len, NULL) < 0)
 		return false;
-	locked = !strstr(buf, "[none]");
+	off = buf[0] == '1';
 	free(buf);
-	return locked;
+	return off;
 }
 
 /*
@@ -432,12 +460,37 @@ static int lockdown_refusal(const struct kx_sys *sys, const char *what,
 		what);
 }
 
+/* kexec_load's EPERM: lockdown, the sysctl, or the capability */
+static int load_eperm(const struct kx_sys *sys, const struct sysroot *sr,
+		      const char *what, int file_err, struct gk_err *e)
+{
+	enum lockdown st = lockdown_state(sr);
+
+	if (st == LOCKDOWN_ON)
+		return lockdown_refusal(sys, what, file_err, e);
+	if (load_disabled(sr))
+		return gk_fail(
+			e, -GK_ERR_ACCESS,
+			"%s: disabled until the next boot (kernel.kexec_load_disabled = 1)",
+			what);
+	if (st == LOCKDOWN_UNKNOWN)
+		return gk_fail(
+			e, -GK_ERR_ACCESS,
+			"%s: permission denied: kernel lockdown (/sys/kernel/security/lockdown cannot be read: securityfs not mounted?) or no CAP_SYS_BOOT",
+			what);
+	return gk_fail(
+		e, -GK_ERR_ACCESS,
+		"%s: permission denied (needs CAP_SYS_BOOT; kernel.kexec_load_disabled?)",
+		what);
+}
+
 int kx_load(const struct kx_sys *sys, const struct sysroot *sr,
 	    const struct kx_plan *p, int file_err, struct gk_err *e)
 {
 	struct kexec_segment segs[KX_MAX_SEGMENTS];
 	unsigned long flags = KEXEC_ARCH_DEFAULT;
 	long r;
+	int err;
 
 	for (size_t i = 0; i < p->nseg; i++)
 		segs[i] = (struct kexec_segment){
@@ -449,15 +502,12 @@ int kx_load(const struct kx_sys *sys, const struct sysroot *sr,
 	if (p->crash)
 		flags |= KEXEC_ON_CRASH;
 	r = sys->kexec_load((unsigned long)p->entry, p->nseg, segs, flags);
+	err = errno; /* before anything else is read */
 	if (r == 0)
 		return 0;
-	if (errno == EPERM && locked_down(sr))
-		return lockdown_refusal(sys, "kexec_load", file_err, e);
-	if (errno == EPERM)
-		return gk_fail(
-			e, -GK_ERR_ACCESS,
-			"kexec_load: permission denied (needs CAP_SYS_BOOT; kernel.kexec_load_disabled?)");
-	return gk_fail(e, gk_errno(errno), "kexec_load: %s", strerror(errno));
+	if (err == EPERM)
+		return load_eperm(sys, sr, "kexec_load", file_err, e);
+	return gk_fail(e, gk_errno(err), "kexec_load: %s", strerror(err));
 }
 
 /* a signature or policy refusal: what lockdown makes of an unsigned image */
@@ -510,6 +560,38 @@ static int describe(int kfd, int ifd, unsigned long flags,
 	return ret;
 }
 
+/*
+ * kexec_file_load refused the image: under lockdown an unsigned one (or one
+ * signed by a key the kernel does not trust); without lockdown, a kernel
+ * with KEXEC_SIG_FORCE does the same; IMA appraisal may say EACCES.
+ */
+static int file_refused(const struct sysroot *sr, int err, struct gk_err *e)
+{
+	switch (lockdown_state(sr)) {
+	case LOCKDOWN_ON:
+		return gk_fail(
+			e, -GK_ERR_LOCKDOWN,
+			"kexec_file_load: %s: under kernel lockdown only an image signed with a key this kernel trusts loads",
+			strerror(err));
+	case LOCKDOWN_UNKNOWN:
+		if (err == EPERM || err == EACCES)
+			return gk_fail(
+				e, -GK_ERR_ACCESS,
+				"kexec_file_load: %s: kernel lockdown refusing an image not signed by a key this kernel trusts? (/sys/kernel/security/lockdown cannot be read: securityfs not mounted?)",
+				strerror(err));
+		break;
+	case LOCKDOWN_NONE:
+		break;
+	}
+	if (err == EPERM || err == EACCES)
+		return gk_fail(e, gk_errno(err), "kexec_file_load: %s",
+			       strerror(err));
+	return gk_fail(
+		e, gk_errno(err),
+		"kexec_file_load: %s: this kernel checks kexec signatures (KEXEC_SIG_FORCE or IMA): the image is not signed by a key it trusts",
+		strerror(err));
+}
+
 int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
 		 const struct kx_opts *o, const char *cmdline,
 		 struct kx_file_in *in, int *kerr, struct gk_err *e)
@@ -535,11 +617,8 @@ int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
 	if (ret < 0 || r == 0)
 		return ret;
 	*kerr = err;
-	if (refused_unsigned(err) && locked_down(sr))
-		return gk_fail(
-			e, -GK_ERR_LOCKDOWN,
-			"kexec_file_load: %s: under kernel lockdown only an image signed with a key this kernel trusts loads",
-			strerror(err));
+	if (refused_unsigned(err))
+		return file_refused(sr, err, e);
 	if (err == ENOSYS)
 		return gk_fail(
 			e, -GK_ERR_NOTFOUND,
@@ -554,7 +633,7 @@ int kx_unload(const struct kx_sys *sys, const struct sysroot *sr, bool crash,
 	unsigned long flags = KEXEC_ARCH_DEFAULT | (crash ? KEXEC_ON_CRASH : 0);
 	unsigned long fflags = KEXEC_FILE_UNLOAD |
 			       (crash ? KEXEC_FILE_ON_CRASH : 0);
-	int file_err = 0;
+	int file_err = 0, err;
 
 	if (file) {
 		if (sys->kexec_file_load(-1, -1, 0, NULL, fflags) == 0)
@@ -571,11 +650,11 @@ int kx_unload(const struct kx_sys *sys, const struct sysroot *sr, bool crash,
 	}
 	if (sys->kexec_load(0UL, 0UL, NULL, flags) == 0)
 		return 0;
-	if (errno == EPERM && locked_down(sr))
-		return lockdown_refusal(sys, "kexec_load (unload)", file_err,
-					e);
-	return gk_fail(e, gk_errno(errno), "kexec_load (unload): %s",
-		       strerror(errno));
+	err = errno; /* before anything else is read */
+	if (err == EPERM)
+		return load_eperm(sys, sr, "kexec_load (unload)", file_err, e);
+	return gk_fail(e, gk_errno(err), "kexec_load (unload): %s",
+		       strerror(err));
 }
 
 int kx_exec(const struct kx_sys *sys, bool sync_first, bool ifdown,

@@ -485,6 +485,77 @@ static void test_lockdown(void **state)
 }
 
 /*
+ * EPERM where /sys/kernel/security/lockdown cannot be read (securityfs not
+ * mounted, as in an initramfs): the error still names the refusal, not
+ * the errno of the read that looked for the reason; lockdown= on the
+ * command line and kernel.kexec_load_disabled are reasons too.
+ */
+static void test_eperm_reasons(void **state)
+{
+	struct fixture *fx = *state;
+	struct sysroot *sr = NULL;
+	struct gk_err e = { 0 };
+	uint8_t hdr[64] = { 0 };
+	char kernel[4200];
+	int kerr = -1;
+
+	memcpy(hdr + 56, "ARM\x64", 4);
+	snprintf(kernel, sizeof(kernel), "%s/Image", fx->root);
+	assert_int_equal(tu_pwrite(fx->root, "Image", hdr, sizeof(hdr), 0), 0);
+	fx->o.kernel = kernel;
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	fake_reset(EINVAL, EPERM);
+	assert_int_equal(kx_load(&fake_sys, sr, &fx->p, 0, &e), -GK_ERR_ACCESS);
+	assert_non_null(strstr(
+		e.msg, "kexec_load: permission denied: kernel lockdown"));
+	assert_non_null(strstr(e.msg, "securityfs not mounted?"));
+	fake_reset(EINVAL, EPERM);
+	assert_int_equal(kx_unload(&fake_sys, sr, false, false, false, &e),
+			 -GK_ERR_ACCESS);
+	assert_non_null(
+		strstr(e.msg, "kexec_load (unload): permission denied"));
+	fake_reset(EPERM, 0);
+	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", NULL, &kerr,
+				      &e),
+			 -GK_ERR_ACCESS);
+	assert_non_null(
+		strstr(e.msg, "Operation not permitted: kernel lockdown"));
+	sysroot_free(sr);
+
+	assert_int_equal(tu_write(fx->root, "proc/cmdline",
+				  "console=ttyAMA0 lockdown=integrity\n"),
+			 0);
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	fake_reset(EINVAL, EPERM);
+	assert_int_equal(kx_load(&fake_sys, sr, &fx->p, 0, &e),
+			 -GK_ERR_LOCKDOWN);
+	assert_non_null(strstr(e.msg, "only signed images"));
+	fake_reset(EPERM, 0);
+	assert_int_equal(kx_load_file(&fake_sys, sr, &fx->o, "ro", NULL, &kerr,
+				      &e),
+			 -GK_ERR_LOCKDOWN);
+	sysroot_free(sr);
+
+	assert_int_equal(tu_write(fx->root, "sys/kernel/security/lockdown",
+				  "[none] integrity confidentiality\n"),
+			 0);
+	assert_int_equal(tu_write(fx->root,
+				  "proc/sys/kernel/kexec_load_disabled", "1\n"),
+			 0);
+	assert_int_equal(sysroot_new(fx->root, 0, &sr, &e), 0);
+	fake_reset(EINVAL, EPERM);
+	assert_int_equal(kx_load(&fake_sys, sr, &fx->p, 0, &e), -GK_ERR_ACCESS);
+	assert_non_null(strstr(e.msg, "kernel.kexec_load_disabled = 1"));
+	/* no lockdown: a signature refusal is KEXEC_SIG_FORCE's (or IMA's) */
+	fake_reset(EKEYREJECTED, 0);
+	assert_int_not_equal(
+		kx_load_file(&fake_sys, sr, &fx->o, "ro", NULL, &kerr, &e), 0);
+	assert_non_null(strstr(e.msg, "KEXEC_SIG_FORCE"));
+	sysroot_free(sr);
+	assert_int_equal(tu_open_fds(), fx->fds);
+}
+
+/*
  * kexec_file_load: the kernel's errno handed back for the fallback
  * decision; a signature refusal under lockdown named as such
  */
@@ -645,6 +716,8 @@ int main(void)
 		cmocka_unit_test(test_falls_back),
 		cmocka_unit_test_setup_teardown(test_unload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eperm_reasons, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_load_file, setup,
 						teardown),
 		cmocka_unit_test(test_exec_order),
