@@ -167,6 +167,7 @@ struct gk_facts {
 		bool present; /* a manifest is there: ours loaded it */
 		bool ours;    /* ... and it reads as ours (version 1) */
 		bool passed;  /* it passed the tables in its DTB */
+		bool file;    /* its manifest's syscall: kexec_file_load */
 		struct gk_range *tables;
 		size_t ntables;
 	} loaded[2]; /* [GK_KEXEC], [GK_KDUMP] */
@@ -179,6 +180,12 @@ struct gk_facts {
 	char kt_version[32]; /* kexec-tools' version, "2.0.25"; "" unknown */
 	char kt_probe[96];   /* what `kexec -v` said */
 	int kt_asked; /* kexec-tools' version asked: 0 no, 1 auto, 2 --loader kexec-tools */
+	/*
+	 * The next load goes through kexec_file_load (gicdiag --loader
+	 * kexec-file, kexec -s): the next kernel gets this boot's device
+	 * tree, with nothing added (KEXEC-FILE-NONEFI).
+	 */
+	bool file_load;
 	char version[192]; /* /proc/version, first line */
 
 	/* derived by gk_derive(): the next kernel's rules, applied once */

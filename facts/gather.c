@@ -523,6 +523,7 @@ static void read_loaded(const struct sysroot *sr, struct gk_facts *f)
 					     &l->ntables, &l->passed, NULL);
 
 		l->ours = ret == 0;
+		l->file = l->ours && gk_manifest_file_load(sr, path[t]);
 		/* a newer version, a huge one: still our kexec's */
 		l->present = l->ours || ret == -GK_ERR_FORMAT ||
 			     ret == -GK_ERR_TOOBIG;

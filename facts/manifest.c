@@ -114,3 +114,22 @@ int gk_manifest_tables(const struct sysroot *sr, const char *path,
 	free(buf);
 	return ret;
 }
+
+bool gk_manifest_file_load(const struct sysroot *sr, const char *path)
+{
+	json_object *top, *v;
+	bool file = false;
+	size_t len;
+	char *buf;
+
+	if (sysroot_read_file(sr, path, GK_MANIFEST_MAX, &buf, &len, NULL) < 0)
+		return false;
+	if (gk_json_parse_whole(buf, len, path, &top, NULL) == 0) {
+		file = json_object_object_get_ex(top, "syscall", &v) &&
+		       json_object_is_type(v, json_type_string) &&
+		       !strcmp(json_object_get_string(v), "kexec_file_load");
+		json_object_put(top);
+	}
+	free(buf);
+	return file;
+}

@@ -48,4 +48,13 @@ int gk_manifest_parse(const char *buf, size_t len, const char *file,
 		      struct gk_range **r, size_t *n, bool *passed,
 		      struct gk_err *e);
 
+/**
+ * gk_manifest_file_load - whether the image the manifest at @path describes
+ * was loaded with kexec_file_load (its "syscall"): then the next kernel
+ * got this boot's device tree as it is (KEXEC-FILE-NONEFI)
+ *
+ * returns: false too when there is no manifest or it cannot be read
+ */
+bool gk_manifest_file_load(const struct sysroot *sr, const char *path);
+
 #endif

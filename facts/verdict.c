@@ -67,6 +67,8 @@ static const struct code_def codes[] = {
 					     "an EFI-booted kernel without a MEMRESERVE table" },
 	[GK_CODE_NON_EFI_BOOT] = { "NON-EFI-BOOT",
 				   "a device-tree boot: the loader must pass the tables" },
+	[GK_CODE_KEXEC_FILE_NONEFI] = { "KEXEC-FILE-NONEFI",
+					"kexec_file_load on a DT boot: tables unreserved" },
 	[GK_CODE_PREVIOUS_LOSS] = { "PREVIOUS-LOSS",
 				    "this boot did not reuse the previous tables" },
 	[GK_CODE_LOADED_STALE] = { "LOADED-STALE",
@@ -117,6 +119,7 @@ enum finding {
 	F_MEMRESERVE_UNREADABLE,
 	F_KERNEL_WITHOUT_SUPPORT,
 	F_NON_EFI_BOOT,
+	F_KEXEC_FILE_NONEFI,
 	F_PREVIOUS_LOSS,
 	F_LOADED_STALE_KEXEC,
 	F_LOADED_STALE_KDUMP,
@@ -193,6 +196,8 @@ static const struct finding_def findings[] = {
 	[F_KERNEL_WITHOUT_SUPPORT] = { GK_CODE_KERNEL_WITHOUT_SUPPORT,
 				       SEV(FATAL, NONE) },
 	[F_NON_EFI_BOOT] = { GK_CODE_NON_EFI_BOOT, SEV(INFO, NONE) },
+	/* a crash kernel needs no table reserved: TABLE-IN-CRASHKERNEL */
+	[F_KEXEC_FILE_NONEFI] = { GK_CODE_KEXEC_FILE_NONEFI, SEV(FATAL, NONE) },
 	[F_PREVIOUS_LOSS] = { GK_CODE_PREVIOUS_LOSS, SEV(WARN, WARN) },
 	/* fatal for the target whose loaded image misses the table */
 	[F_LOADED_STALE_KEXEC] = { GK_CODE_LOADED_STALE, SEV(FATAL, NONE) },
@@ -656,6 +661,39 @@ static bool check_boot_type(struct judge *j)
 	return true;
 }
 
+/*
+ * Does the boot device tree reserve every live table? kexec_file_load
+ * hands the next kernel this boot's DTB, its /memreserve/ map and
+ * /reserved-memory as they are (on a DT boot the only persistent
+ * reservations), and adds nothing: an EFI boot has its memreserve list,
+ * judged by PROP-UNRESERVED and PEND-UNRESERVED.
+ */
+static bool boot_dtb_keeps(const struct judge *j)
+{
+	if (j->f->efi)
+		return true;
+	if (j->prop && coverage(j, j->prop, j->f->prop_size) != 2)
+		return false;
+	for (size_t i = 0; i < j->f->nrds; i++) {
+		const struct gk_rdfact *rd = &j->f->rds[i];
+
+		if (rd->lpis && rd->pend &&
+		    coverage(j, rd->pend, j->f->pend_size) != 2)
+			return false;
+	}
+	return true;
+}
+
+/* The next load goes through kexec_file_load (kexec -s, --loader). */
+static bool check_file_load(struct judge *j)
+{
+	if (!j->f->file_load || boot_dtb_keeps(j))
+		return true;
+	add(j, F_KEXEC_FILE_NONEFI, -1,
+	    "kexec_file_load on a device-tree boot: the next kernel gets this boot's device tree as it is, whose /memreserve/ and /reserved-memory do not cover every live LPI table (kexec_load with gic-kexec's kexec passes them)");
+	return false;
+}
+
 static bool check_previous_loss(struct judge *j)
 {
 	const struct lpilog *l = &j->f->log;
@@ -707,6 +745,12 @@ static bool loaded_stale(struct judge *j, enum gk_target t)
 
 	if (loaded != 1 || !f->loaded[t].ours)
 		return true;
+	/* the same rule as check_file_load(), for the image loaded */
+	if (t == GK_KEXEC && f->loaded[t].file && !boot_dtb_keeps(j)) {
+		add(j, F_KEXEC_FILE_NONEFI, -1,
+		    "the loaded kexec kernel went through kexec_file_load on a device-tree boot: it gets this boot's device tree, whose /memreserve/ and /reserved-memory do not cover every live LPI table: load it again with kexec_load (kexec -c)");
+		return false;
+	}
 	for (size_t i = 0; i < f->nrds; i++) {
 		const struct gk_rdfact *rd = &f->rds[i];
 
@@ -819,6 +863,7 @@ enum check_id {
 	CHK_MEMRESERVE,
 	CHK_KERNEL_SUPPORT,
 	CHK_BOOT_TYPE,
+	CHK_FILE_LOAD,
 	CHK_PROP_RESERVED,
 	CHK_PEND_RESERVED,
 	CHK_CRASHKERNEL,
@@ -876,6 +921,9 @@ static const struct check checks[] = {
 				 PRE(CHK_KERNEL_SUPPORT, CHK_ENABLED) },
 	/* who publishes the tables on this boot */
 	[CHK_BOOT_TYPE] = { check_boot_type, PRE(CHK_BOOT_TYPE, CHK_ENABLED) },
+	/* kexec_file_load: the boot DTB reserves every live table */
+	[CHK_FILE_LOAD] = { check_file_load,
+			    PRE(CHK_FILE_LOAD, CHK_PROP_MISMATCH) },
 	/* the property table is persistently reserved */
 	[CHK_PROP_RESERVED] = { check_prop_reserved,
 				PRE(CHK_PROP_RESERVED, CHK_PROP_MISMATCH) |
@@ -1013,7 +1061,11 @@ int gk_judge_loaded(const struct gk_facts *f, enum gk_target t,
 	if (!f->derived)
 		return -GK_ERR_INVAL;
 	j.boot = f->boot;
+	j.prop = find_prop(f, j.boot);
+	if (collect_rsv(&j) < 0)
+		return -GK_ERR_NOMEM;
 	loaded_stale(&j, t);
+	free(j.rsv);
 	if (j.nomem) {
 		gk_report_free(r);
 		return -GK_ERR_NOMEM;

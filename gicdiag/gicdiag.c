@@ -30,7 +30,12 @@
 #define EXIT_DIAG_FAILED 3
 #define EXIT_USAGE 64
 
-enum loader_opt { LOADER_AUTO, LOADER_OURS, LOADER_KEXEC_TOOLS };
+enum loader_opt {
+	LOADER_AUTO,
+	LOADER_OURS,
+	LOADER_KEXEC_TOOLS,
+	LOADER_KEXEC_FILE, /* kexec -s, either's: kdump-utils on aarch64 */
+};
 enum command { CMD_CHECK, CMD_CONFIRM, CMD_MAP, CMD_RECORD };
 
 struct opts {
@@ -68,7 +73,8 @@ static void usage(void)
 	       " -o, --output <list>      columns, of the table and the JSON (+list adds)\n"
 	       "     --output-all         all columns\n"
 	       " -t, --target <t>         kexec, kdump or both (default)\n"
-	       " -l, --loader <l>         ours, kexec-tools or auto (default)\n"
+	       " -l, --loader <l>         ours, kexec-tools, kexec-file (kexec -s) or\n"
+	       "                          auto (default)\n"
 	       " -s, --sysroot <dir|tar>  diagnose a snapshot instead of this system\n"
 	       " -k, --kmsg <file>        kernel log to read (journalctl -k -b, dmesg)\n"
 	       " -v, --verbose            every register, decoded\n"
@@ -123,11 +129,14 @@ static int parse_loader(struct opts *o, const char *arg)
 		o->loader = LOADER_OURS;
 	else if (!strcmp(arg, "kexec-tools"))
 		o->loader = LOADER_KEXEC_TOOLS;
+	else if (!strcmp(arg, "kexec-file"))
+		o->loader = LOADER_KEXEC_FILE;
 	else if (!strcmp(arg, "auto"))
 		o->loader = LOADER_AUTO;
 	else
-		return usage_error("--loader takes ours, kexec-tools or auto: ",
-				   arg);
+		return usage_error(
+			"--loader takes ours, kexec-tools, kexec-file or auto: ",
+			arg);
 	return 0;
 }
 
@@ -304,6 +313,11 @@ static enum gk_loader pick_loader(const struct opts *o,
 
 	if (o->loader == LOADER_OURS)
 		return GK_LOADER_OURS;
+	if (o->loader == LOADER_KEXEC_FILE) {
+		/* passes nothing, as kexec-tools; no version matters */
+		f->file_load = true;
+		return GK_LOADER_KEXEC_TOOLS;
+	}
 	if (o->loader == LOADER_AUTO &&
 	    (f->loaded[GK_KEXEC].present || f->loaded[GK_KDUMP].present))
 		return GK_LOADER_OURS;

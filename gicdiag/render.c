@@ -23,6 +23,14 @@ static const char *evidence_name(const struct gk_facts *f, char *buf, size_t n)
 	return buf[0] ? buf : "none";
 }
 
+/* As --loader names it: kexec_file_load passes nothing, as kexec-tools */
+static const char *loader_name(enum gk_loader l, const struct gk_facts *f)
+{
+	if (l == GK_LOADER_OURS)
+		return "gic-kexec";
+	return f->file_load ? "kexec-file" : "kexec-tools";
+}
+
 static const char *mr_name(enum gk_mr_state s)
 {
 	static const char *const n[] = { "none", "ok", "no-table", "unreadable",
@@ -374,8 +382,7 @@ static void summary(FILE *out, const struct gk_facts *f,
 	fprintf(out, "Boot:      %s%s, memreserve list: %s\n",
 		f->efi ? "EFI" : "device tree", f->acpi ? " + ACPI" : "",
 		mr_name(f->mr));
-	fprintf(out, "Loader:    %s%s%s\n",
-		o->loader == GK_LOADER_OURS ? "gic-kexec" : "kexec-tools",
+	fprintf(out, "Loader:    %s%s%s\n", loader_name(o->loader, f),
 		o->loader != GK_LOADER_OURS && f->kt_version[0] ? " " : "",
 		o->loader != GK_LOADER_OURS ? f->kt_version : "");
 	for (int t = 0; t < GK_NTARGETS; t++)
@@ -592,8 +599,7 @@ int render_json(FILE *out, const struct gk_facts *f, const struct gk_report *r,
 		gk_json_close(&j, '}');
 	}
 	gk_json_close(&j, '}');
-	gk_json_str(&j, "loader",
-		    o->loader == GK_LOADER_OURS ? "gic-kexec" : "kexec-tools");
+	gk_json_str(&j, "loader", loader_name(o->loader, f));
 	if (o->loader == GK_LOADER_OURS || !f->kt_version[0])
 		gk_json_null(&j, "loader_version");
 	else

@@ -295,6 +295,109 @@ static void test_file_load(void **state)
 	assert_true(gk_file_load_keeps(NULL, GK_KEXEC, live, 0));
 }
 
+/* How many findings of @r name @code. */
+static size_t count(const struct gk_report *r, const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nfindings; i++)
+		n += !strcmp(r->findings[i].code, code);
+	return n;
+}
+
+/*
+ * kexec_file_load on a DT boot: the next kernel gets the boot DTB as it
+ * is. Fatal for kexec unless its /memreserve/ map or /reserved-memory
+ * covers every live table; never for kdump; never on an EFI boot.
+ */
+static void test_file_nonefi(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	dt_machine(&f);
+	f.file_load = true;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_finding(&r, "KEXEC-FILE-NONEFI", GK_SEV_FATAL, GK_SEV_NONE);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 1);
+	assert_non_null(strstr(r.findings[1].msg, "device-tree boot"));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_REUSABLE);
+	gk_report_free(&r);
+	/* not asked: kexec_load by kexec-tools, the other codes say it */
+	f.file_load = false;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 0);
+	gk_report_free(&r);
+	/* the boot DTB reserves them all (a hop by our kexec): reusable */
+	f.file_load = true;
+	dtrsv[0] = (struct gk_range){ PROP, PROP + 0xffff };
+	dtrsv[1] = (struct gk_range){ PEND0, PEND1 + 0xffff };
+	f.dt_memrsv = dtrsv;
+	f.ndt_memrsv = 2;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+	/* one pending table left out */
+	dtrsv[1].end = PEND0 + 0xffff;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 1);
+	gk_report_free(&r);
+	/* /reserved-memory alone covers them as well */
+	dtrsv[1].end = PEND1 + 0xffff;
+	f.ndt_memrsv = 0;
+	f.resmem = dtrsv;
+	f.nresmem = 2;
+	EXPECT(&f, GK_LOADER_KEXEC_TOOLS, GK_REUSABLE, GK_REUSABLE);
+	/* an EFI boot: its memreserve list, not this code, decides */
+	efi_machine(&f);
+	f.file_load = true;
+	f.nmemreserve = 0;
+	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 0);
+	assert_int_equal(count(&r, "PROP-UNRESERVED"), 1);
+	gk_report_free(&r);
+}
+
+/*
+ * An image our kexec -s loaded on a DT boot (its manifest's syscall): the
+ * LOADED rule flags it by the same code, also at the jump.
+ */
+static void test_loaded_file_nonefi(void **state)
+{
+	struct gk_facts f;
+	struct gk_report r;
+
+	(void)state;
+	dt_machine(&f);
+	f.kexec_loaded = 1;
+	f.kexec_crash_loaded = 1;
+	f.loaded[GK_KEXEC] = (struct gk_loaded){ .ours = true, .file = true };
+	f.loaded[GK_KDUMP] = f.loaded[GK_KEXEC];
+	r = judge(&f, GK_LOADER_OURS);
+	assert_finding(&r, "KEXEC-FILE-NONEFI", GK_SEV_FATAL, GK_SEV_NONE);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 1);
+	assert_int_equal(count(&r, "LOADED-STALE"), 0);
+	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_REUSABLE);
+	gk_report_free(&r);
+	assert_int_equal(gk_judge_loaded(&f, GK_KEXEC, &r), 0);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 1);
+	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
+	gk_report_free(&r);
+	/* loaded with kexec_load, passing none: the persistent ones judge */
+	f.loaded[GK_KEXEC].file = false;
+	r = judge(&f, GK_LOADER_OURS);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 0);
+	assert_int_equal(count(&r, "LOADED-STALE"), 2);
+	gk_report_free(&r);
+	/* the boot DTB reserves every table: nothing to say */
+	f.loaded[GK_KEXEC].file = true;
+	dtrsv[0] = (struct gk_range){ PROP, PEND1 + 0xffff };
+	f.dt_memrsv = dtrsv;
+	f.ndt_memrsv = 1;
+	EXPECT(&f, GK_LOADER_OURS, GK_REUSABLE, GK_REUSABLE);
+}
+
 static void test_memreserve_states(void **state)
 {
 	struct gk_facts f;
@@ -772,6 +875,8 @@ int main(void)
 		cmocka_unit_test(test_too_small),
 		cmocka_unit_test(test_crashkernel),
 		cmocka_unit_test(test_file_load),
+		cmocka_unit_test(test_file_nonefi),
+		cmocka_unit_test(test_loaded_file_nonefi),
 		cmocka_unit_test(test_memreserve_states),
 		cmocka_unit_test(test_lpis_disabled),
 		cmocka_unit_test(test_evidence),
