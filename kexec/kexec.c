@@ -586,10 +586,30 @@ static int load_file(const struct args *a, const struct kx_sys *sys,
 }
 
 /*
- * -s where kexec_file_load would leave a table unreserved: the next
- * kernel's device tree is the boot one, and nothing in it or in EFI
- * reserves them (KEXEC-FILE-NONEFI)
+ * -s: the verdict's KEXEC-FILE-NONEFI for this target (the next kernel
+ * gets the boot device tree as it is, which reserves not every live
+ * table); never for -p, a crash kernel needs none reserved. Without facts
+ * the preflight refuses, saying why.
  */
+static bool file_load_nonefi(const struct args *a, struct kx_plan *p)
+{
+	enum gk_target t = a->o.crash ? GK_KDUMP : GK_KEXEC;
+	struct gk_report r;
+	bool nonefi = false;
+
+	if (a->sc != SC_FILE || !p->have_facts)
+		return false;
+	p->facts.file_load = true; /* for the preflight too */
+	if (gk_judge(&p->facts, GK_LOADER_KEXEC_TOOLS, &r) < 0)
+		return false; /* out of memory: the preflight says so */
+	for (size_t i = 0; i < r.nfindings; i++)
+		nonefi |= r.findings[i].id == GK_CODE_KEXEC_FILE_NONEFI &&
+			  r.findings[i].sev[t] == GK_SEV_FATAL;
+	gk_report_free(&r);
+	return nonefi;
+}
+
+/* KEXEC-FILE-NONEFI's refusal, the one line scripts match */
 static int refuse_file_load(void)
 {
 	fprintf(stderr,
@@ -648,9 +668,7 @@ static int do_load(struct args *a, const struct kx_sys *sys,
 		goto fail;
 	if (a->debug)
 		debug_plan(&p);
-	if (a->sc == SC_FILE &&
-	    !file_load_ok_for(&p, a->o.crash ? GK_KDUMP : GK_KEXEC) &&
-	    !a->ignore_preflight) {
+	if (file_load_nonefi(a, &p) && !a->ignore_preflight) {
 		kx_plan_free(&p);
 		return refuse_file_load();
 	}
@@ -675,9 +693,16 @@ static int say_stale(const struct args *a, const struct gk_facts *f,
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct gk_rdfact *rd;
 
-		if (r->findings[i].rd < 0)
-			continue; /* LOADED-STALE names one always */
-		rd = &f->rds[r->findings[i].rd];
+		if (r->findings[i].rd < 0) {
+			/* KEXEC-FILE-NONEFI: the image as a whole */
+			fprintf(stderr, "kexec: %s: %s%s\n",
+				r->findings[i].code, r->findings[i].msg,
+				a->ignore_preflight ?
+					" (ignored)" :
+					" (or --ignore-preflight)");
+			continue;
+		}
+		rd = &f->rds[r->findings[i].rd]; /* LOADED-STALE */
 		fprintf(stderr,
 			"kexec: CPU%d's LPI pending table 0x%llx is live since the load and not reserved for the next kernel: load again%s\n",
 			rd->cpu, (unsigned long long)rd->pend,

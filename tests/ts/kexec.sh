@@ -73,7 +73,8 @@ mkuki "$S/uki-gz.efi" .linux="$S/Image.gz" .initrd="$S/initrd"
 mkuki "$S/uki-overlap.efi" .osrel=@ID=debian .cmdline=@root=/dev/sda9 \
 	.linux="$S/Image" .initrd="$S/initrd" -3:20=0x1000
 for m in gic-dt-noefi gic-dt-efi gic-prop-mismatch gic-rotated-whole \
-	gic-rotated-middle gic-bootrec gic-inherited gic-sources-disagree; do
+	gic-rotated-middle gic-bootrec gic-inherited gic-sources-disagree \
+	gic-dt-noefi-memreserve gic-dt-noefi-file-loaded; do
 	"$MK" "$M/$m.machine" "$S/$m" >/dev/null
 done
 
@@ -461,6 +462,23 @@ grep -q '"lpi_tables_passed": false' "$S/fcrash/manifest.json" &&
 	grep -q '"syscall": "kexec_file_load"' "$S/fcrash/manifest.json" &&
 	grep -q '"segments": \[\]' "$S/fcrash/manifest.json"
 ts_ok "-s -p on a device tree: kexec_file_load, no table passed, no segment" $? "$S/fcrash/manifest.json"
+# -s -l on a device tree whose own DTB reserves every table (after a hop by
+# our kexec): the verdict has no KEXEC-FILE-NONEFI, the load goes ahead
+rm -rf "$S/fdtrsv"
+dry fdtrsv gic-dt-noefi-memreserve -s -l "$S/Image" &&
+	grep -q '"syscall": "kexec_file_load"' "$S/fdtrsv/manifest.json" &&
+	! grep -q KEXEC-FILE-NONEFI "$TS_OUT/fdtrsv.err"
+ts_ok "-s -l where the boot DTB reserves the tables: loaded" $? "$TS_OUT/fdtrsv.err"
+# at the jump: an image -s loaded on a device tree that reserves nothing
+# (its manifest's syscall) is refused by the same code
+"$KX" -e --sysroot "$S/gic-dt-noefi-file-loaded" 2>"$TS_OUT/fjump.err"
+rc=$?
+[ $rc = 1 ] && grep -q '^kexec: KEXEC-FILE-NONEFI: the loaded kexec kernel went through kexec_file_load' "$TS_OUT/fjump.err"
+ts_ok "kexec -e refuses an image kexec_file_load loaded on a bare device tree (exit $rc)" $? "$TS_OUT/fjump.err"
+"$KX" -e --ignore-preflight --sysroot "$S/gic-dt-noefi-file-loaded" 2>"$TS_OUT/fjump.err"
+rc=$?
+[ $rc = 0 ] && grep -q 'KEXEC-FILE-NONEFI.*(ignored)$' "$TS_OUT/fjump.err"
+ts_ok "kexec -e --ignore-preflight: KEXEC-FILE-NONEFI warned, not refused (exit $rc)" $? "$TS_OUT/fjump.err"
 # every kind of image: the kernel reads the raw Image's bytes
 img_sha=$(sha256sum <"$S/Image" | cut -d' ' -f1)
 for k in Image.gz:'memfd: decompressed Image from Image.gz (gzip)' \
