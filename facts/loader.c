@@ -127,3 +127,62 @@ void gk_loader_version(const struct gk_loader_probe *p, struct gk_facts *f)
 		snprintf(f->kt_version, sizeof(f->kt_version), "%.*s", (int)n,
 			 v);
 }
+
+#define KCONFIG_MAX (4u << 20) /* a distribution's config is ~250 KiB */
+
+/* @buf's line starting with @key, into @out; whether there is one */
+static bool find_line(const char *buf, const char *key, char *out, size_t n)
+{
+	const char *l = buf;
+
+	for (; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (!strncmp(l, key, strlen(key))) {
+			snprintf(out, n, "%.*s", (int)strcspn(l, "\n"), l);
+			return true;
+		}
+	return false;
+}
+
+void gk_kexec_file_probe(const struct sysroot *sr, struct gk_kconfig *k)
+{
+	char *buf, rel[65];
+	size_t len;
+
+	memset(k, 0, sizeof(*k));
+	k->kexec_file = -1;
+	if (sysroot_read_file(sr, "/proc/sys/kernel/osrelease", 4096, &buf,
+			      &len, NULL) < 0)
+		return;
+	snprintf(rel, sizeof(rel), "%.*s", (int)strcspn(buf, "\n"), buf);
+	free(buf);
+	if (!rel[0] || strchr(rel, '/'))
+		return;
+	snprintf(k->path, sizeof(k->path), "/boot/config-%s", rel);
+	if (sysroot_read_file(sr, k->path, KCONFIG_MAX, &buf, &len, NULL) < 0)
+		return;
+	/* either line is there in a whole config; neither: unknown */
+	if (find_line(buf, "CONFIG_KEXEC_FILE=", k->line, sizeof(k->line)))
+		k->kexec_file = !strcmp(k->line, "CONFIG_KEXEC_FILE=y");
+	else if (find_line(buf, "# CONFIG_KEXEC_FILE is not set", k->line,
+			   sizeof(k->line)))
+		k->kexec_file = 0;
+	free(buf);
+}
+
+bool gk_kt_file_first(const char *version)
+{
+	static const unsigned long since[] = { 2, 0, 27 };
+	const char *v = version;
+
+	if (!v[0])
+		return false;
+	for (size_t i = 0; i < GK_ARRAY_SIZE(since); i++) {
+		unsigned long x = strtoul(v, (char **)&v, 10);
+
+		if (x != since[i])
+			return x > since[i];
+		if (*v == '.')
+			v++;
+	}
+	return true;
+}

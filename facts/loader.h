@@ -32,4 +32,28 @@ int gk_loader_probe(const struct sysroot *sr, bool kexec_tools,
 /* "2.0.25" from "kexec-tools 2.0.25" into @f->kt_version ("" unknown) */
 void gk_loader_version(const struct gk_loader_probe *p, struct gk_facts *f);
 
+/* What the running kernel's config says of kexec_file_load. */
+struct gk_kconfig {
+	char path[96];	/* "/boot/config-6.1.0-28-arm64", "" no release */
+	char line[64];	/* its CONFIG_KEXEC_FILE line, "" none */
+	int kexec_file; /* 1 built in, 0 not set, -1 unknown */
+};
+
+/**
+ * gk_kexec_file_probe - whether the running kernel has kexec_file_load:
+ * CONFIG_KEXEC_FILE in /boot/config-RELEASE (the release from
+ * /proc/sys/kernel/osrelease), where Debian and Fedora install it. A
+ * snapshot replays it from that one line (gicdiag --dump copies it).
+ */
+void gk_kexec_file_probe(const struct sysroot *sr, struct gk_kconfig *k);
+
+/**
+ * gk_kt_file_first - whether kexec-tools @version tries kexec_file_load
+ * first: -a is its default since 2.0.27 (commit 29fe506, "kexec: make -a
+ * the default"); it falls back to kexec_load where the kernel answers
+ * ENOSYS (no CONFIG_KEXEC_FILE, every Debian arm64 kernel)
+ * @version: "2.0.27"; "" unknown: false
+ */
+bool gk_kt_file_first(const char *version);
+
 #endif

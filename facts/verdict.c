@@ -684,13 +684,27 @@ static bool boot_dtb_keeps(const struct judge *j)
 	return true;
 }
 
-/* The next load goes through kexec_file_load (kexec -s, --loader). */
+/*
+ * The next load goes through kexec_file_load: kexec -s, --loader
+ * kexec-file, or kexec-tools >= 2.0.27 on a kernel that has it.
+ */
 static bool check_file_load(struct judge *j)
 {
+	const char *v = j->f->kt_version;
+	char who[160];
+
 	if (!j->f->file_load || boot_dtb_keeps(j))
 		return true;
+	if (v[0])
+		snprintf(
+			who, sizeof(who),
+			"kexec-tools %s loads with kexec_file_load (its default since 2.0.27, and this kernel has it)",
+			v);
+	else
+		snprintf(who, sizeof(who), "kexec_file_load");
 	add(j, F_KEXEC_FILE_NONEFI, -1,
-	    "kexec_file_load on a device-tree boot: the next kernel gets this boot's device tree as it is, whose /memreserve/ and /reserved-memory do not cover every live LPI table (kexec_load with gic-kexec's kexec passes them)");
+	    "%s on a device-tree boot: the next kernel gets this boot's device tree as it is, whose /memreserve/ and /reserved-memory do not cover every live LPI table (kexec_load with gic-kexec's kexec passes them)",
+	    who);
 	return false;
 }
 

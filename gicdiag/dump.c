@@ -40,6 +40,7 @@ static const char *const files[] = {
 	GK_MANIFEST_CRASH,
 	GK_BOOTREC_PATH,
 	"/proc/sys/kernel/random/boot_id",
+	"/proc/sys/kernel/osrelease",
 	"/sys/devices/system/cpu/present",
 	"/sys/devices/system/cpu/online",
 	"/sys/devices/system/cpu/possible",
@@ -188,6 +189,22 @@ static int copy_loader(struct out *o, const struct sysroot *sr)
 		return 0;
 	snprintf(line, sizeof(line), "%s\n", p.line);
 	return put_file(o, GK_LOADER_FILE + 1, line, strlen(line));
+}
+
+/*
+ * Of the kernel's config (/boot/config-RELEASE, ~250 KiB) the line that
+ * says whether it has kexec_file_load: a replay judges kexec-tools the same.
+ */
+static int copy_kconfig(struct out *o, const struct sysroot *sr)
+{
+	struct gk_kconfig k;
+	char line[80];
+
+	gk_kexec_file_probe(sr, &k);
+	if (!k.line[0])
+		return 0;
+	snprintf(line, sizeof(line), "%s\n", k.line);
+	return put_file(o, k.path + 1, line, strlen(line));
 }
 
 /* This boot's kernel messages in the journal, as export (var/log/journal.export). */
@@ -474,6 +491,8 @@ int gk_dump(const struct sysroot *sr, struct physmem *pm, const char *kmsg,
 		ret = copy_journal(&o, sr, kmsg);
 	if (!ret)
 		ret = copy_loader(&o, sr);
+	if (!ret)
+		ret = copy_kconfig(&o, sr);
 	if (!ret)
 		ret = copy_memory(&o, sr, pm);
 	if (!ret && archive)

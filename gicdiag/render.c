@@ -28,7 +28,8 @@ static const char *loader_name(enum gk_loader l, const struct gk_facts *f)
 {
 	if (l == GK_LOADER_OURS)
 		return "gic-kexec";
-	return f->file_load ? "kexec-file" : "kexec-tools";
+	/* --loader kexec-file asks no version: kexec-tools' file-first does */
+	return f->file_load && !f->kt_asked ? "kexec-file" : "kexec-tools";
 }
 
 static const char *mr_name(enum gk_mr_state s)

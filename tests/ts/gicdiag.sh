@@ -150,6 +150,14 @@ ts_ok "dump: this boot's journal as export, replayed byte for byte" $? "$TS_OUT/
 replay dump-nosyms "$S/gic-rotated-middle" "$S/dump-nosyms"
 [ $? = 0 ] && [ -e "$S/dump-nosyms/proc/kallsyms" ] && [ ! -s "$S/dump-nosyms/proc/kallsyms" ]
 ts_ok "dump: a kallsyms without the symbols replays as such (empty)" $? "$TS_OUT/dump-nosyms.diff"
+# kexec-tools >= 2.0.27 on a kernel with kexec_file_load: of the kernel's
+# config the one line that says so, and the replay judges it the same
+printf 'CONFIG_KEXEC=y\nCONFIG_KEXEC_FILE=y\nCONFIG_KEXEC_SIG=y\n' \
+	>>"$S/gic-kexec-tools-2.0.32-kexec-file/boot/config-6.1.0-28-arm64"
+replay dump-kconfig "$S/gic-kexec-tools-2.0.32-kexec-file" "$S/dump-kconfig"
+[ $? = 0 ] && grep -q KEXEC-FILE-NONEFI <("$GD" -s "$S/dump-kconfig") &&
+	[ "$(cat "$S/dump-kconfig/boot/config-6.1.0-28-arm64")" = CONFIG_KEXEC_FILE=y ]
+ts_ok "dump: the kernel config's CONFIG_KEXEC_FILE line, replayed as KEXEC-FILE-NONEFI" $? "$TS_OUT/dump-kconfig.diff"
 
 # The GIC driver's state in kernel memory (kallsyms, BTF, VMCOREINFO and
 # the memory the unit test's generator lays out), on an aged machine

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader.h"
 #include "verdict.h"
 
 #define PROP 0x401b0000ull
@@ -396,6 +397,19 @@ static void test_loaded_file_nonefi(void **state)
 	f.dt_memrsv = dtrsv;
 	f.ndt_memrsv = 1;
 	EXPECT(&f, GK_LOADER_OURS, GK_REUSABLE, GK_REUSABLE);
+}
+
+/* kexec-tools tries kexec_file_load first since 2.0.27 (-a the default) */
+static void test_kt_file_first(void **state)
+{
+	(void)state;
+	assert_false(gk_kt_file_first(""));
+	assert_false(gk_kt_file_first("2.0.20"));
+	assert_false(gk_kt_file_first("2.0.26"));
+	assert_true(gk_kt_file_first("2.0.27"));
+	assert_true(gk_kt_file_first("2.0.32"));
+	assert_true(gk_kt_file_first("2.1"));
+	assert_false(gk_kt_file_first("1.101"));
 }
 
 static void test_memreserve_states(void **state)
@@ -877,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_file_load),
 		cmocka_unit_test(test_file_nonefi),
 		cmocka_unit_test(test_loaded_file_nonefi),
+		cmocka_unit_test(test_kt_file_first),
 		cmocka_unit_test(test_memreserve_states),
 		cmocka_unit_test(test_lpis_disabled),
 		cmocka_unit_test(test_evidence),
