@@ -176,7 +176,8 @@ struct gk_facts {
 	int kexec_loaded;
 	int kexec_crash_loaded;
 	int kexec_load_disabled;
-	char lockdown[24];   /* "none", "integrity", "confidentiality", "" */
+	char lockdown[24]; /* "none", "integrity", "confidentiality", "" */
+	int kexec_file; /* CONFIG_KEXEC_FILE here: 1, 0, -1 unknown (loader.h) */
 	char kt_version[32]; /* kexec-tools' version, "2.0.25"; "" unknown */
 	char kt_probe[96];   /* what `kexec -v` said */
 	int kt_asked; /* kexec-tools' version asked: 0 no, 1 auto, 2 --loader kexec-tools */

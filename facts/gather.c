@@ -16,6 +16,7 @@
 #include "gkfdt.h"
 #include "iomem.h"
 #include "klog.h"
+#include "loader.h"
 #include "journal.h"
 #include "kmem.h"
 
@@ -508,6 +509,15 @@ static void read_lockdown(const struct sysroot *sr, struct gk_facts *f)
 			 (int)(close - open - 1), open + 1);
 }
 
+/* whether kexec_file_load exists here: what lockdown leaves a loader */
+static int read_kexec_file(const struct sysroot *sr)
+{
+	struct gk_kconfig k;
+
+	gk_kexec_file_probe(sr, &k);
+	return k.kexec_file;
+}
+
 /*
  * That a manifest is there names the loader (gicdiag's --loader auto); its
  * tables count only when it reads as ours (the LOADED check).
@@ -541,6 +551,7 @@ static void read_state(const struct sysroot *sr, const struct gk_fdt *fdt,
 	f->kexec_load_disabled =
 		read_int(sr, "/proc/sys/kernel/kexec_load_disabled");
 	read_lockdown(sr, f);
+	f->kexec_file = read_kexec_file(sr);
 	read_loaded(sr, f);
 	read_line(sr, "/proc/version", f->version, sizeof(f->version));
 	read_line(sr, "/proc/cmdline", cmdline, sizeof(cmdline));

@@ -207,7 +207,7 @@ static const struct finding_def findings[] = {
 	/* _NONE: auto found no kexec at all, no loader to judge yet */
 	[F_LOADER_UNKNOWN] = { GK_CODE_LOADER_UNKNOWN, SEV(WARN, NONE) },
 	[F_LOADER_NONE] = { GK_CODE_LOADER_UNKNOWN, SEV(INFO, NONE) },
-	/* our loader needs kexec_load; kexec-tools can use kexec_file_load */
+	/* _OURS: our kexec where the kernel has no (known) kexec_file_load */
 	[F_LOCKDOWN] = { GK_CODE_LOCKDOWN, SEV(INFO, INFO) },
 	[F_LOCKDOWN_OURS] = { GK_CODE_LOCKDOWN, SEV(FATAL, INFO) },
 	/* fatal for a target unless its image is loaded already */
@@ -688,14 +688,30 @@ static bool boot_dtb_keeps(const struct judge *j)
  * The next load goes through kexec_file_load: kexec -s, --loader
  * kexec-file, or kexec-tools >= 2.0.27 on a kernel that has it.
  */
+static bool locked_down(const struct gk_facts *f)
+{
+	return f->lockdown[0] && strcmp(f->lockdown, "none");
+}
+
+/* under lockdown our kexec can load only through kexec_file_load (-s) */
+static bool ours_by_file(const struct judge *j)
+{
+	return j->loader == GK_LOADER_OURS && locked_down(j->f) &&
+	       j->f->kexec_file == 1;
+}
+
 static bool check_file_load(struct judge *j)
 {
 	const char *v = j->f->kt_version;
 	char who[160];
 
-	if (!j->f->file_load || boot_dtb_keeps(j))
+	if (!(j->f->file_load || ours_by_file(j)) || boot_dtb_keeps(j))
 		return true;
-	if (v[0])
+	if (ours_by_file(j))
+		snprintf(
+			who, sizeof(who),
+			"under lockdown kexec loads with kexec_file_load (-s)");
+	else if (v[0])
 		snprintf(
 			who, sizeof(who),
 			"kexec-tools %s loads with kexec_file_load (its default since 2.0.27, and this kernel has it)",
@@ -788,6 +804,31 @@ static bool check_loaded(struct judge *j)
 	return ok;
 }
 
+/*
+ * Lockdown refuses kexec_load: kexec-tools and our kexec (-s) load signed
+ * images through kexec_file_load where the kernel has it; without it no
+ * kexec is possible, and where that is not known, neither is a load.
+ */
+static void lockdown_finding(struct judge *j)
+{
+	const struct gk_facts *f = j->f;
+	static const char *const why[] = {
+		"this kernel has no kexec_file_load (CONFIG_KEXEC_FILE not set): no kexec is possible while it is locked down",
+		"kexec loads through kexec_file_load (-s), only images signed with a key this kernel trusts",
+		"only signed images through kexec_file_load, and whether this kernel has it is not known (no /boot/config-RELEASE)",
+	};
+	int k = f->kexec_file == 1 ? 1 : f->kexec_file == 0 ? 0 : 2;
+
+	if (j->loader != GK_LOADER_OURS)
+		add(j, F_LOCKDOWN, -1,
+		    "kernel lockdown (%s) refuses /dev/mem and kexec_load; only signed images through kexec_file_load",
+		    f->lockdown);
+	else
+		add(j, k == 1 ? F_LOCKDOWN : F_LOCKDOWN_OURS, -1,
+		    "kernel lockdown (%s) refuses /dev/mem and kexec_load: %s",
+		    f->lockdown, why[k]);
+}
+
 static bool check_kexec_state(struct judge *j)
 {
 	/* [kexec image loaded][crash image loaded] */
@@ -796,14 +837,9 @@ static bool check_kexec_state(struct judge *j)
 		{ F_KEXEC_DISABLED_KEXEC_LOADED, F_KEXEC_DISABLED_BOTH_LOADED },
 	};
 	const struct gk_facts *f = j->f;
-	bool locked = f->lockdown[0] && strcmp(f->lockdown, "none");
 
-	if (locked)
-		add(j,
-		    j->loader == GK_LOADER_OURS ? F_LOCKDOWN_OURS : F_LOCKDOWN,
-		    -1,
-		    "kernel lockdown (%s) refuses /dev/mem and kexec_load; only signed images through kexec_file_load",
-		    f->lockdown);
+	if (locked_down(f))
+		lockdown_finding(j);
 	if (f->kexec_load_disabled == 1)
 		add(j,
 		    disabled[f->kexec_loaded == 1][f->kexec_crash_loaded == 1],

@@ -326,13 +326,9 @@ static enum gk_loader pick_loader(const struct opts *o,
 		return GK_LOADER_OURS;
 	f->kt_asked = o->loader == LOADER_KEXEC_TOOLS ? 2 : 1;
 	gk_loader_version(&p, f);
-	if (gk_kt_file_first(f->kt_version)) {
-		struct gk_kconfig k;
-
-		/* it falls back to kexec_load only on a kernel without */
-		gk_kexec_file_probe(sr, &k);
-		f->file_load = k.kexec_file == 1;
-	}
+	/* it falls back to kexec_load only on a kernel without */
+	if (gk_kt_file_first(f->kt_version))
+		f->file_load = f->kexec_file == 1;
 	return GK_LOADER_KEXEC_TOOLS;
 }
 

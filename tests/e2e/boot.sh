@@ -9,14 +9,15 @@
 #          efi-acpi  EDK2 with its default, ACPI
 # Options  --gic 3|4  --smp N  --mem MiB  --disk FILE (raw, made 64 MiB sparse
 #          if missing; default WORKDIR/disk-PID.img)  --initrd FILE (default
-#          WORKDIR/initrd.cpio.gz)  --kernel 12|13 (Debian 12's, the
-#          default, or Debian 13's from fetch-trixie.sh)  --print-cmd (print
-#          the argv, one per line, and exit)
+#          WORKDIR/initrd.cpio.gz)  --kernel 12|13|kf (Debian 12's, the
+#          default, Debian 13's from fetch-trixie.sh, or the kexec_file
+#          kernel from build-kernel.sh)  --print-cmd (print the argv, one
+#          per line, and exit)
 set -euo pipefail
 
 FW=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
 usage() {
-	sed -n '3,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '3,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 die() {
@@ -63,7 +64,8 @@ esac
 case $kernel in
 12) K=$W/kernel/Image fetch=fetch.sh ;;
 13) K=$W/kernel13/Image fetch=fetch-trixie.sh ;;
-*) die "--kernel 12 or 13, not '$kernel'" ;;
+kf) K=$W/kernelkf/Image fetch=build-kernel.sh ;;
+*) die "--kernel 12, 13 or kf, not '$kernel'" ;;
 esac
 [[ -f $K ]] || die "no $K: run tests/e2e/$fetch $W"
 [[ -e $disk ]] || truncate -s 64M "$disk"

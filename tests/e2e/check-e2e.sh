@@ -3,7 +3,8 @@
 # check-e2e.sh SRCDIR BUILDDIR [SCENARIO.scn...]
 #
 # The whole lab in one go, as `make check-e2e` runs it: fetch Debian's
-# arm64 kernel and tools (cached), cross-build our tools for the guest,
+# arm64 kernel and tools (cached), build the kexec_file kernel from
+# Debian's linux-source-6.1 (cached), cross-build our tools for the guest,
 # compile the scenarios into the initramfs, boot every scenario. Prints TAP
 # (the runner's), plus "# " lines with the time of each step. A missing
 # host package is installed, never a reason to skip.
@@ -34,6 +35,7 @@ step() {	# NAME CMD...: run a preparation step, log it, time it
 
 step fetch "$E2E/fetch.sh" "$WORK"
 step fetch-trixie "$E2E/fetch-trixie.sh" "$WORK"
+step build-kernel "$E2E/build-kernel.sh" "$WORK"
 step cross-build "$E2E/cross-build.sh" "$SRC" "$WORK"
 rm -rf "$WORK/lab"
 step compile python3 "$E2E/lab.py" compile "$@" "$WORK/lab"

@@ -12,6 +12,8 @@ $bb mount -t proc proc /proc
 $bb mount -t sysfs sysfs /sys
 $bb mount -t devtmpfs devtmpfs /dev
 $bb mount -t tmpfs tmpfs /tmp
+# as systemd does: /sys/kernel/security/lockdown tells kexec why it is refused
+$bb mount -t securityfs securityfs /sys/kernel/security 2>/dev/null || :
 $bb --install -s
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/libexec/gk HOME=/root
 cd /

@@ -21,7 +21,8 @@ Scenario file (scenarios/*.scn):
 
     [scenario]  name, machine (dt | efi-dt | efi-acpi), append (kernel
                 words), smp, mem (MiB), disk (MiB, sparse; default 64),
-                kernel (12 | 13: Debian's),
+                kernel (12 | 13: Debian's; kf: build-kernel.sh's, with
+                KEXEC_FILE, KEXEC_SIG and the lockdown LSM),
                 gic (3 | 4), timeout (s, default 240),
                 silence (s without console output before QEMU is
                 killed; 0 = off), expect_panic (yes | no), loader
@@ -304,8 +305,9 @@ def load_scenario(path):
     if numbers != list(range(1, len(numbers) + 1)) or not numbers:
         raise LabError(f"{path}: stages must be [stage1], [stage2], ...")
     stages = {n: _load_stage(path, parser, n) for n in numbers}
-    if sc.get("kernel", "12") not in ("12", "13"):
-        raise LabError(f"{path}: kernel: 12 (Debian 12's) or 13 (Debian 13's)")
+    if sc.get("kernel", "12") not in ("12", "13", "kf"):
+        raise LabError(f"{path}: kernel: 12 (Debian 12's), 13 (Debian 13's) "
+                       "or kf (build-kernel.sh's kexec_file kernel)")
     if sc.get("loader", "ours") not in LOADERS:
         raise LabError(f"{path}: loader: one of {LOADERS}")
     if sc.get("predict", "kexec") not in TARGETS:

@@ -12,6 +12,11 @@
 #   /lib/modules/VERSION/  virtio_pci, virtio_net, virtio_blk + dependencies,
 #                          /lib/modules/load-order.VERSION lists them in
 #                          insmod order, for each kernel
+#   /boot/Image, /boot/Image-13, /boot/initrd.cpio.gz   the kernels to kexec and
+#                          this image without /boot
+#   /boot/kf/              build-kernel.sh's kernel as Image, Image.gz,
+#                          vmlinuz.efi (zboot), Image.signed, Image.othersigned;
+#                          its /boot/config-VERSION
 #   /lab                   LABDIR
 # Needs fetch.sh and cross-build.sh to have run on WORKDIR.
 set -euo pipefail
@@ -161,6 +166,8 @@ add_modules "$R" "$KVER"
 if [[ -f $W/kernel13/version ]]; then
 	add_modules "$W/arm64root13" "$(cat "$W/kernel13/version")"
 fi
+# build-kernel.sh's kernel has everything built in: nothing to load.
+[[ ! -f $W/kernelkf/version ]] || : >"$ST/lib/modules/load-order.$(cat "$W/kernelkf/version")"
 
 cp -a "$LABDIR" "$ST/lab"
 
@@ -175,6 +182,14 @@ pack "$OUT.next.tmp"
 install -D -m 0644 "$W/kernel/Image" "$ST/boot/Image"
 # and Debian 13's, for the upgrade by kexec
 [[ ! -f $W/kernel13/Image ]] || install -m 0644 "$W/kernel13/Image" "$ST/boot/Image-13"
+# and build-kernel.sh's, in every form kexec -s reads (/boot/kf/)
+if [[ -f $W/kernelkf/Image ]]; then
+	for f in Image Image.gz vmlinuz.efi Image.signed Image.othersigned; do
+		install -D -m 0644 "$W/kernelkf/$f" "$ST/boot/kf/$f"
+	done
+	# where Debian and Fedora put it: gicdiag reads CONFIG_KEXEC_FILE there
+	install -m 0644 "$W/kernelkf/config" "$ST/boot/config-$(cat "$W/kernelkf/version")"
+fi
 install -m 0644 "$OUT.next.tmp" "$ST/boot/initrd.cpio.gz"
 rm -f "$OUT.next.tmp"
 pack "$OUT.tmp"

@@ -730,7 +730,11 @@ static void test_previous_loss(void **state)
 	gk_report_free(&r);
 }
 
-/* Kernel lockdown: fatal only for our loader, which needs kexec_load. */
+/*
+ * Kernel lockdown: fatal only for our loader where the kernel has no
+ * kexec_file_load (or it is not known); with it, our kexec -s loads
+ * signed images, and on a device-tree boot that is KEXEC-FILE-NONEFI.
+ */
 static void test_lockdown(void **state)
 {
 	struct gk_facts f;
@@ -739,6 +743,7 @@ static void test_lockdown(void **state)
 	(void)state;
 	efi_machine(&f);
 	strcpy(f.lockdown, "integrity");
+	f.kexec_file = -1;
 	r = judge(&f, GK_LOADER_KEXEC_TOOLS);
 	assert_finding(&r, "LOCKDOWN", GK_SEV_INFO, GK_SEV_INFO);
 	assert_non_null(strstr(r.findings[0].msg, "lockdown (integrity)"));
@@ -746,9 +751,31 @@ static void test_lockdown(void **state)
 	gk_report_free(&r);
 	r = judge(&f, GK_LOADER_OURS);
 	assert_finding(&r, "LOCKDOWN", GK_SEV_FATAL, GK_SEV_INFO);
+	assert_non_null(strstr(r.findings[0].msg, "not known"));
 	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
 	assert_int_equal(r.verdict[GK_KDUMP], GK_REUSABLE);
 	gk_report_free(&r);
+	f.kexec_file = 0; /* every Debian arm64 kernel */
+	r = judge(&f, GK_LOADER_OURS);
+	assert_finding(&r, "LOCKDOWN", GK_SEV_FATAL, GK_SEV_INFO);
+	assert_non_null(strstr(r.findings[0].msg, "no kexec is possible"));
+	gk_report_free(&r);
+	f.kexec_file = 1; /* Fedora's, RHEL's: kexec -s with a signed image */
+	r = judge(&f, GK_LOADER_OURS);
+	assert_finding(&r, "LOCKDOWN", GK_SEV_INFO, GK_SEV_INFO);
+	assert_non_null(strstr(r.findings[0].msg, "kexec_file_load (-s)"));
+	assert_int_equal(r.verdict[GK_KEXEC], GK_REUSABLE);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 0);
+	gk_report_free(&r);
+	dt_machine(&f); /* there -s passes no table */
+	strcpy(f.lockdown, "integrity");
+	f.kexec_file = 1;
+	r = judge(&f, GK_LOADER_OURS);
+	assert_int_equal(count(&r, "KEXEC-FILE-NONEFI"), 1);
+	assert_int_equal(r.verdict[GK_KEXEC], GK_WILL_FAIL);
+	assert_int_equal(r.verdict[GK_KDUMP], GK_REUSABLE);
+	gk_report_free(&r);
+	efi_machine(&f);
 	strcpy(f.lockdown, "none");
 	r = judge(&f, GK_LOADER_OURS);
 	assert_int_equal(r.nfindings, 0);
