@@ -91,7 +91,10 @@ tar -xf "$TARBALL" -C "$T"
 S=$T/$SRCPKG
 O=$T/out
 mkdir -p "$O"
-K=(make -s -C "$S" O="$O" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+# Run from `make check-e2e`, the outer make's MAKEFLAGS (-w, its jobserver)
+# would reach the kernel's: "Entering directory" lines in `kernelrelease`.
+K=(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL
+	make -s --no-print-directory -C "$S" O="$O" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 	KBUILD_BUILD_USER=gic-kexec KBUILD_BUILD_HOST=lab
 	KBUILD_BUILD_TIMESTAMP="$(date -u -r "$TARBALL")")
 
@@ -128,6 +131,8 @@ sbsign --key "$T/key.pem" --cert "$T/cert.pem" --output "$T/Image.signed" "$T/Im
 sbsign --key "$T/other-key.pem" --cert "$T/other-cert.pem" \
 	--output "$T/Image.othersigned" "$T/Image" 2>/dev/null
 "${K[@]}" kernelrelease >"$T/version"
+[[ $(cat "$T/version") =~ ^[0-9][0-9A-Za-z.+_-]*$ ]] ||
+	die "kernelrelease printed '$(head -c 200 "$T/version")', not a release"
 cp "$O/.config" "$T/config"
 echo $((SECONDS - t0)) >"$T/build-time"
 rm -rf "$S" "$O" "$T/frag" "$T"/other-*.pem
