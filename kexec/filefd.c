@@ -119,15 +119,20 @@ static int decoded_fds(const struct kx_opts *o, int fd, int *kfd, int *ifd,
 		       struct gk_err *e)
 {
 	struct kx_image img;
+	struct kx_span s;
 	uint8_t *raw = NULL;
 	size_t len = 0;
 	int ret;
 
+	kx_span_begin(o->timing, &s);
 	ret = read_all(fd, o->kernel, KX_IMAGE_MAX, &raw, &len, e);
+	kx_span_end(o->timing, &s, KX_T_OPEN);
 	if (ret < 0)
 		return ret;
+	kx_span_begin(o->timing, &s);
 	ret = kx_image_load(raw, len, o->kernel, &img, e);
 	free(raw);
+	kx_span_end(o->timing, &s, KX_T_DECOMPRESS);
 	if (ret < 0)
 		return ret;
 	ret = kx_sealed_memfd("kexec-kernel", img.data,

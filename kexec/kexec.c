@@ -36,6 +36,7 @@ struct args {
 	int argc;
 	char **argv;
 	uint8_t seed[72];
+	struct kx_timing tm; /* a load's, for -d */
 };
 
 static void usage(void)
@@ -656,30 +657,62 @@ static int hand_over(const struct args *a, const struct kx_sys *sys,
 	return ret;
 }
 
+/* the preflight (gather's time): 0 to load, else the exit status */
+static int judged(struct args *a, struct kx_plan *p)
+{
+	struct kx_span s;
+	int ret = 0;
+
+	kx_span_begin(a->o.timing, &s);
+	if (file_load_nonefi(a, p) && !a->ignore_preflight)
+		ret = refuse_file_load();
+	else if (preflight(a, p, a->sc == SC_FILE) < 0)
+		ret = 1;
+	kx_span_end(a->o.timing, &s, KX_T_GATHER);
+	return ret;
+}
+
+/* kexec -d: where the load's time went, one line (kexec(8)) */
+static void debug_timing(const struct kx_timing *tm)
+{
+	char line[256];
+
+	if (kx_timing_line(tm, line, sizeof(line)) > 0)
+		fprintf(stderr, "kexec: time: %s\n", line);
+}
+
 static int do_load(struct args *a, const struct kx_sys *sys,
 		   const struct sysroot *sr)
 {
+	struct kx_timing *tm = &a->tm;
+	struct kx_span s;
 	struct kx_plan p;
 	struct gk_err e;
 	int ret;
 
+	kx_timing_begin(tm);
+	a->o.timing = tm;
+	kx_span_begin(tm, &s);
 	ret = kx_plan_build(sr, &a->o, &p, &e);
+	kx_span_end(tm, &s, KX_T_PLAN);
 	if (ret < 0)
 		goto fail;
 	if (a->debug)
 		debug_plan(&p);
-	if (file_load_nonefi(a, &p) && !a->ignore_preflight) {
+	ret = judged(a, &p);
+	if (ret) {
 		kx_plan_free(&p);
-		return refuse_file_load();
+		return ret;
 	}
-	if (preflight(a, &p, a->sc == SC_FILE) < 0) {
-		kx_plan_free(&p);
-		return 1;
-	}
+	kx_span_begin(tm, &s);
 	ret = hand_over(a, sys, sr, &p, &e);
+	kx_span_end(tm, &s, KX_T_SYSCALL);
 	kx_plan_free(&p);
 	if (ret < 0)
 		goto fail;
+	kx_timing_end(tm);
+	if (a->debug)
+		debug_timing(tm);
 	return 0;
 fail:
 	fprintf(stderr, "kexec: %s\n", e.msg);

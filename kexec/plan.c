@@ -296,9 +296,16 @@ static int place_kernel(struct ctx *c)
 /* --initrd's file, else a UKI's .initrd (taken from the image: no copy) */
 static int initrd_bytes(struct ctx *c, uint8_t **buf, size_t *len)
 {
-	if (c->o->initrd)
-		return read_host_file(c->o->initrd, KX_INITRD_MAX, buf, len,
-				      c->e);
+	struct kx_span s;
+	int ret;
+
+	if (c->o->initrd) {
+		kx_span_begin(c->o->timing, &s);
+		ret = read_host_file(c->o->initrd, KX_INITRD_MAX, buf, len,
+				     c->e);
+		kx_span_end(c->o->timing, &s, KX_T_OPEN);
+		return ret;
+	}
 	*buf = c->img.initrd;
 	*len = c->img.initrd_size;
 	c->img.initrd = NULL;
@@ -366,10 +373,13 @@ static int place_dtb(struct ctx *c, struct kx_dtb_args *a)
 	int ret;
 
 	if (c->o->dtb) {
+		struct kx_span s;
 		uint8_t *raw;
 
+		kx_span_begin(c->o->timing, &s);
 		ret = read_host_file(c->o->dtb, KX_DTB_MAX * 4ull, &raw, &len,
 				     c->e);
+		kx_span_end(c->o->timing, &s, KX_T_OPEN);
 		if (!ret)
 			ret = gk_fdt_from_buf(raw, len, c->o->dtb, &src, c->e);
 	} else {
@@ -431,15 +441,20 @@ static int place_purgatory(struct ctx *c)
 
 static int read_kernel(struct ctx *c)
 {
+	struct kx_span s;
 	uint8_t *raw;
 	size_t len;
 	int ret;
 
+	kx_span_begin(c->o->timing, &s);
 	ret = read_host_file(c->o->kernel, KX_IMAGE_MAX, &raw, &len, c->e);
+	kx_span_end(c->o->timing, &s, KX_T_OPEN);
 	if (ret < 0)
 		return ret;
+	kx_span_begin(c->o->timing, &s);
 	ret = kx_image_load(raw, len, c->o->kernel, &c->img, c->e);
 	free(raw);
+	kx_span_end(c->o->timing, &s, KX_T_DECOMPRESS);
 	if (ret == 0) {
 		c->p->format = c->img.format;
 		snprintf(c->p->compression, sizeof(c->p->compression), "%s",
@@ -448,11 +463,21 @@ static int read_kernel(struct ctx *c)
 	return ret;
 }
 
+static void timed_hash(struct ctx *c, size_t from)
+{
+	struct kx_span s;
+
+	kx_span_begin(c->o->timing, &s);
+	hash_segments(c->p, from);
+	kx_span_end(c->o->timing, &s, KX_T_DIGEST);
+}
+
 static int plan(struct ctx *c)
 {
 	struct kx_dtb_args a = { .cmdline = c->p->cmdline,
 				 .seed = c->o->seed,
 				 .crash = c->o->crash };
+	struct kx_span s;
 	int ret;
 
 	ret = read_kernel(c);
@@ -460,7 +485,9 @@ static int plan(struct ctx *c)
 		ret = iomem_load(c->sr, &c->io, c->e);
 	if (ret < 0)
 		return ret;
+	kx_span_begin(c->o->timing, &s);
 	lpi_tables(c->sr, c->o, c->p);
+	kx_span_end(c->o->timing, &s, KX_T_GATHER);
 	ret = kx_free_init(c->io, c->o->crash, c->o->mem_min,
 			   c->o->mem_max ? c->o->mem_max : UINT64_MAX,
 			   c->p->keep, c->p->nkeep, &c->fr, c->e);
@@ -484,11 +511,11 @@ static int plan(struct ctx *c)
 		ret = place_dtb(c, &a);
 	free((void *)a.usable);
 	if (!ret) {
-		hash_segments(c->p, 0);
+		timed_hash(c, 0);
 		ret = place_purgatory(c);
 	}
 	if (!ret)
-		hash_segments(c->p, c->p->nseg - 1); /* the purgatory */
+		timed_hash(c, c->p->nseg - 1); /* the purgatory */
 	return ret;
 }
 

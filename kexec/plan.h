@@ -18,6 +18,7 @@
 #include "image.h"
 #include "range.h"
 #include "sysroot.h"
+#include "timing.h"
 
 #define KX_MAX_SEGMENTS 8
 #define KX_SEG_ALIGN 0x10000ull /* any arm64 page size: 4K, 16K, 64K */
@@ -41,6 +42,7 @@ struct kx_opts {
 	uint64_t mem_min, mem_max;
 	const uint8_t *seed; /* 72 random bytes, or NULL */
 	enum kx_lpi_mode lpi;
+	struct kx_timing *timing; /* kexec -d's breakdown, or NULL */
 };
 
 struct kx_segment {

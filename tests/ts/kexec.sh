@@ -570,6 +570,29 @@ manopts=$(sed -n '/^\.SH OPTIONS/,/^\.SH PREFLIGHT/p' "$top_srcdir/man/kexec.8" 
 [ -n "$longopts" ] && [ -n "$manopts" ] && [ ! -s "$TS_OUT/man-parser" ]
 ts_ok "kexec(8), --help and the parser list the same options ($(wc -w <<<"$longopts") long options)" $? "$TS_OUT/man-parser"
 
+# 6b. -d: after a load, one line with where its time went (kexec(8)),
+# every phase named, none counted twice: their sum is within the total.
+# The figures vary: only the shape and the sum are checked.
+timeline() {	# NAME: the time line of $TS_OUT/NAME.err, checked
+	local re='[0-9]+\.[0-9] ms'
+	[ "$(grep -c '^kexec: time: ' "$TS_OUT/$1.err")" = 1 ] &&
+		grep -qE "^kexec: time: open $re, decompress $re, gather $re, plan $re, digest $re, syscall $re, total $re\$" "$TS_OUT/$1.err" &&
+		grep '^kexec: time: ' "$TS_OUT/$1.err" | tr -d , |
+		awk '{ for (i = 3; i < NF - 3; i += 3) sum += $(i + 1)
+			exit !($(NF - 1) >= sum && $(NF - 1) > 0) }'
+}
+dry timed gic-dt-noefi -d -c -l "$S/Image.gz" --initrd "$S/initrd"
+rc=$?
+[ $rc = 0 ] && timeline timed && grep -q '^kexec: segment 0 kernel ' "$TS_OUT/timed.err"
+ts_ok "-d: the time line, every phase, their sum within the total (exit $rc)" $? "$TS_OUT/timed.err"
+dry timed-file gic-dt-efi -d -s -l "$S/uki-gz.efi"
+rc=$?
+[ $rc = 0 ] && timeline timed-file && grep -q 'would kexec_file_load' "$TS_OUT/timed-file.err"
+ts_ok "-d -s: the time line of a kexec_file_load (exit $rc)" $? "$TS_OUT/timed-file.err"
+dry untimed gic-dt-noefi -l "$S/Image.gz"
+! grep -q '^kexec: time: ' "$TS_OUT/untimed.err"
+ts_ok "without -d: no time line" $? "$TS_OUT/untimed.err"
+
 # 7. tests/cases/kexec/: one command line each, with $KX (the tool) and
 # $S (the machines and images above): bad input (one line, exit 1) and
 # the preflight's refusals. None may create its dry run, $S/x<N>.
