@@ -33,11 +33,26 @@ const char *gk_strerror(int err)
 	return gk_errstr[err];
 }
 
+/*
+ * A message is one line whatever it quotes: names taken from the input
+ * (a PE section's, a compression's, a path) may hold any byte, and a
+ * newline or an escape sequence in an operator's error line would forge
+ * a second line or drive the terminal. Control bytes become '?', as ls -q
+ * shows them.
+ */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int gk_vfail(struct gk_err *e, int code, const char *fmt, va_list ap)
 {
 	if (e) {
 		e->code = code;
 		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		one_line(e->msg);
 	}
 	return code;
 }
@@ -65,6 +80,7 @@ void gk_err_prefix(struct gk_err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
+	one_line(prefix);
 	/* "PREFIX: OLD"; an overlong line loses its end, not its start */
 	plen = strlen(prefix);
 	olen = strlen(old);

@@ -253,6 +253,22 @@ static void test_strerror(void **state)
 		assert_string_not_equal(gk_strerror(-i), "unknown error");
 }
 
+/* Input bytes quoted in a message never make it two lines (fuzz-image). */
+static void test_err_one_line(void **state)
+{
+	struct gk_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(gk_fail(&e, -GK_ERR_FORMAT, "section %s is bad",
+				 "a\nb\x1b[2J\x7f"),
+			 -GK_ERR_FORMAT);
+	assert_string_equal(e.msg, "section a?b?[2J? is bad");
+	gk_err_prefix(&e, "file\r%s", "x\ty");
+	assert_string_equal(e.msg, "file?x?y: section a?b?[2J? is bad");
+	gk_fail(&e, -GK_ERR_FORMAT, "caf\xc3\xa9"); /* UTF-8 kept */
+	assert_string_equal(e.msg, "caf\xc3\xa9");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_cols_cells),
 		cmocka_unit_test(test_cols_json),
 		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_err_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
