@@ -4,7 +4,8 @@
  * what it is given must already be what arm64's image_probe accepts: the
  * flat Image. A raw Image goes as its own file, as kexec-tools' git does
  * after 2.0.32 (IMA appraises the file, with its xattrs); every other
- * format is decoded by kx_image_load() and handed over in a memfd,
+ * format is decoded by kx_image_load() (once: the plan's Image is used
+ * when there is a plan) and handed over in a memfd,
  * sealed so that nothing can change it between our check and the
  * kernel's read. kexec-tools 2.0.27-2.0.32 wrote temporary files under
  * /tmp instead; a memfd leaves nothing behind and needs no writable /tmp.
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "filefd.h"
+#include "fmap.h"
 #include "image.h"
 
 #define IMAGE_MAGIC_OFF 56
@@ -66,42 +68,6 @@ int kx_sealed_memfd(const char *name, const void *buf, size_t len, int *fd,
 	return 0;
 }
 
-/* The whole of @fd (a regular file of at most @max bytes) in memory. */
-static int read_all(int fd, const char *name, size_t max, uint8_t **out,
-		    size_t *len, struct gk_err *e)
-{
-	struct stat st;
-	size_t n = 0;
-	uint8_t *b;
-
-	if (fstat(fd, &st) < 0)
-		return sys_fail(e, "stat", name);
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max)
-		return gk_fail(e, -GK_ERR_TOOBIG, "%s: %s", name,
-			       S_ISREG(st.st_mode) ? "too large" :
-						     "not a regular file");
-	b = malloc((size_t)st.st_size + 1);
-	if (!b)
-		return gk_fail(e, -GK_ERR_NOMEM, "%s: no memory", name);
-	while (n < (size_t)st.st_size) {
-		ssize_t r = pread(fd, b + n, (size_t)st.st_size - n, (off_t)n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			free(b);
-			return r < 0 ? sys_fail(e, "read", name) :
-				       gk_fail(e, -GK_ERR_IO,
-					       "%s: shorter than its size",
-					       name);
-		}
-		n += (size_t)r;
-	}
-	*out = b;
-	*len = n;
-	return 0;
-}
-
 /* A flat Image has its magic at 56: the kernel takes the file itself. */
 static bool is_raw_image(int fd)
 {
@@ -114,49 +80,83 @@ static bool is_raw_image(int fd)
 /*
  * Any other kernel file: its Image into a memfd, and a UKI's .initrd
  * into another one unless --initrd was given (it wins, as in kexec-tools).
+ * Only without a plan: a plan has decoded the file already.
  */
 static int decoded_fds(const struct kx_opts *o, int fd, int *kfd, int *ifd,
 		       struct gk_err *e)
 {
+	struct kx_fmap m;
 	struct kx_image img;
 	struct kx_span s;
-	uint8_t *raw = NULL;
-	size_t len = 0;
 	int ret;
 
 	kx_span_begin(o->timing, &s);
-	ret = read_all(fd, o->kernel, KX_IMAGE_MAX, &raw, &len, e);
+	ret = kx_fmap_fd(fd, o->kernel, KX_IMAGE_MAX, &m, e);
 	kx_span_end(o->timing, &s, KX_T_OPEN);
 	if (ret < 0)
 		return ret;
 	kx_span_begin(o->timing, &s);
-	ret = kx_image_load(raw, len, o->kernel, &img, e);
-	free(raw);
+	ret = kx_image_load(m.data, m.len, o->kernel, &img, e);
 	kx_span_end(o->timing, &s, KX_T_DECOMPRESS);
-	if (ret < 0)
-		return ret;
-	ret = kx_sealed_memfd("kexec-kernel", img.data,
-			      kx_image_file_size(&img), kfd, e);
+	if (!ret)
+		ret = kx_sealed_memfd("kexec-kernel", img.data,
+				      kx_image_file_size(&img), kfd, e);
 	if (!ret && !o->initrd && img.initrd)
 		ret = kx_sealed_memfd("kexec-initrd", img.initrd,
 				      img.initrd_size, ifd, e);
 	kx_image_free(&img);
+	kx_fmap_close(&m); /* after the image: it may point into @m */
 	return ret;
 }
 
-static int kernel_fds(const struct kx_opts *o, int *kfd, int *ifd,
-		      struct gk_err *e)
+static const struct kx_segment *plan_seg(const struct kx_plan *p,
+					 const char *what)
 {
+	for (size_t i = 0; p && i < p->nseg; i++)
+		if (p->seg[i].what && !strcmp(p->seg[i].what, what))
+			return &p->seg[i];
+	return NULL;
+}
+
+/*
+ * The plan's kernel segment is the Image kx_image_load() made of this
+ * file, byte for byte: written to the memfd as it is, so that -s decodes
+ * once. A UKI's .initrd likewise from the plan's initrd segment.
+ */
+static int planned_fds(const struct kx_opts *o, const struct kx_plan *p,
+		       const struct kx_segment *k, int *kfd, int *ifd,
+		       struct gk_err *e)
+{
+	const struct kx_segment *rd = plan_seg(p, "initrd");
+	const struct kx_image img = { .data = k->buf, .size = k->bufsz };
+	int ret;
+
+	ret = kx_sealed_memfd("kexec-kernel", k->buf, kx_image_file_size(&img),
+			      kfd, e);
+	if (!ret && !o->initrd && p->initrd_from_image && rd)
+		ret = kx_sealed_memfd("kexec-initrd", rd->buf, rd->bufsz, ifd,
+				      e);
+	return ret;
+}
+
+static int kernel_fds(const struct kx_opts *o, const struct kx_plan *p,
+		      int *kfd, int *ifd, struct gk_err *e)
+{
+	const struct kx_segment *k = plan_seg(p, "kernel");
 	int fd = open(o->kernel, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return gk_fail(e, gk_errno(errno), "%s: %s", o->kernel,
 			       strerror(errno));
+	/* a pipe has no pread: its raw Image goes in a memfd too */
 	if (is_raw_image(fd)) {
 		*kfd = fd;
 		return 0;
 	}
-	ret = decoded_fds(o, fd, kfd, ifd, e);
+	if (k)
+		ret = planned_fds(o, p, k, kfd, ifd, e);
+	else
+		ret = decoded_fds(o, fd, kfd, ifd, e);
 	close(fd);
 	return ret;
 }
@@ -164,10 +164,16 @@ static int kernel_fds(const struct kx_opts *o, int *kfd, int *ifd,
 int kx_file_fds(const struct kx_opts *o, int *kernel_fd, int *initrd_fd,
 		struct gk_err *e)
 {
+	return kx_file_fds_plan(o, NULL, kernel_fd, initrd_fd, e);
+}
+
+int kx_file_fds_plan(const struct kx_opts *o, const struct kx_plan *p,
+		     int *kernel_fd, int *initrd_fd, struct gk_err *e)
+{
 	int ret;
 
 	*kernel_fd = *initrd_fd = -1;
-	ret = kernel_fds(o, kernel_fd, initrd_fd, e);
+	ret = kernel_fds(o, p, kernel_fd, initrd_fd, e);
 	if (!ret && o->initrd) {
 		*initrd_fd = open(o->initrd, O_RDONLY | O_CLOEXEC);
 		if (*initrd_fd < 0)

@@ -34,6 +34,17 @@ int kx_file_fds(const struct kx_opts *o, int *kernel_fd, int *initrd_fd,
 		struct gk_err *e);
 
 /**
+ * kx_file_fds_plan - kx_file_fds() for a load already planned from @o
+ * @p: the kexec_load plan built from @o, or NULL: a kernel that had to be
+ *     decoded is taken from @p's kernel segment (and a UKI's .initrd from
+ *     its initrd segment) rather than decoded again
+ *
+ * returns: as kx_file_fds()
+ */
+int kx_file_fds_plan(const struct kx_opts *o, const struct kx_plan *p,
+		     int *kernel_fd, int *initrd_fd, struct gk_err *e);
+
+/**
  * kx_sealed_memfd - a memfd holding @len bytes of @buf, sealed
  * @name: the memfd's name (shown in /proc/PID/fd)
  * @fd: output

@@ -89,8 +89,10 @@ void kx_image_free(struct kx_image *img)
 {
 	if (!img)
 		return;
-	free(img->data);
-	free(img->initrd);
+	if (!img->data_borrowed)
+		free(img->data);
+	if (!img->initrd_borrowed)
+		free(img->initrd);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -371,24 +373,19 @@ static int take_image(const struct kx_src *src, const char *label,
 	return 0;
 }
 
+/* A raw Image is used where it is, in the caller's buffer: no copy. */
 static int load_image(const struct kx_src *src, const uint8_t *buf, size_t len,
 		      struct kx_image *img, struct gk_err *e)
 {
-	uint8_t *data;
-	int ret;
+	int ret = image_header(src, src->name, buf, len, img, e);
 
-	/* the header first, so that a bad file costs no copy */
-	ret = image_header(src, src->name, buf, len, img, e);
 	if (ret < 0)
 		return ret;
-	data = malloc(len);
-	if (!data)
-		return gk_fail(e, -GK_ERR_NOMEM,
-			       "%s: no memory for 0x%zx bytes", src->name, len);
-	memcpy(data, buf, len);
 	img->format = KX_FMT_IMAGE;
-	img->data = data;
+	/* never written through: the plan's segments only read their bytes */
+	img->data = (uint8_t *)buf;
 	img->size = len;
+	img->data_borrowed = true;
 	return 0;
 }
 
@@ -1225,18 +1222,13 @@ static int uki_linux(const struct kx_src *src, const uint8_t *buf,
 	return 0;
 }
 
-static int uki_initrd(const struct kx_src *src, const uint8_t *buf,
-		      const struct pe_sect *rd, struct kx_image *img,
-		      struct gk_err *e)
+/* The .initrd where it is in the file: no copy. */
+static void uki_initrd(const uint8_t *buf, const struct pe_sect *rd,
+		       struct kx_image *img)
 {
-	img->initrd = malloc(rd->vsize);
-	if (!img->initrd)
-		return gk_fail(e, -GK_ERR_NOMEM,
-			       "%s: no memory for the UKI's 0x%x-byte .initrd",
-			       src->name, rd->vsize);
-	memcpy(img->initrd, buf + rd->ptr, rd->vsize);
+	img->initrd = (uint8_t *)(buf + rd->ptr);
 	img->initrd_size = rd->vsize;
-	return 0;
+	img->initrd_borrowed = true;
 }
 
 /**
@@ -1246,7 +1238,7 @@ static int uki_initrd(const struct kx_src *src, const uint8_t *buf,
  * @buf: the file
  * @len: its bytes
  * @img: the Image of .linux (format KX_FMT_UKI, payload what .linux held)
- *	 and a copy of .initrd
+ *	 and .initrd, in @buf
  * @e: failure detail
  *
  * returns: 0 or a negative GK_ERR_* code
@@ -1271,7 +1263,7 @@ static int load_uki(const struct kx_src *src, const uint8_t *buf, size_t len,
 	if (!ret)
 		ret = uki_linux(src, buf, lx, img, e);
 	if (!ret && rd)
-		ret = uki_initrd(src, buf, rd, img, e);
+		uki_initrd(buf, rd, img);
 	return ret;
 }
 

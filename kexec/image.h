@@ -11,6 +11,7 @@
 #ifndef GK_KEXEC_IMAGE_H
 #define GK_KEXEC_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,7 +30,7 @@ enum kx_format {
 
 struct kx_image {
 	enum kx_format format;
-	uint8_t *data;	      /* the Image, decompressed; owned */
+	uint8_t *data;	      /* the Image, decompressed */
 	size_t size;	      /* bytes of @data */
 	uint64_t text_offset; /* from the header (ELF: the header that
 				 * starts its lowest PT_LOAD) */
@@ -37,8 +38,14 @@ struct kx_image {
 	uint64_t flags; /* header flags: endianness, page size, placement */
 	char compression[8];	/* "", "gzip", "zstd" */
 	enum kx_format payload; /* a UKI's .linux: what it held */
-	uint8_t *initrd;	/* a UKI's .initrd, or NULL; owned */
+	uint8_t *initrd;	/* a UKI's .initrd, or NULL */
 	size_t initrd_size;
+	/*
+	 * What points into the caller's buffer rather than being ours: a raw
+	 * Image (or a UKI's raw .linux) and a UKI's .initrd are used where
+	 * they are, never copied; kx_image_free() frees neither.
+	 */
+	bool data_borrowed, initrd_borrowed;
 };
 
 /* Image header flags (Documentation/arch/arm64/booting.rst) */
@@ -55,7 +62,11 @@ struct kx_image {
  * @buf: the file's contents
  * @len: its size
  * @name: file name for messages
- * @img: output; free with kx_image_free()
+ * @img: output; free with kx_image_free(). A raw Image's @img->data and
+ *	 a UKI's @img->initrd point into @buf (data_borrowed,
+ *	 initrd_borrowed): @buf must outlive @img. Only what had to be
+ *	 decoded (gzip, zstd, lzma, an ELF's segments laid out) is
+ *	 allocated, once, at its final size when the stream says it
  * @e: failure detail: "NAME: what was seen and what is wrong"
  *
  * The format is told by the contents, never by the file name. On success

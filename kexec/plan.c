@@ -31,7 +31,7 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-/* A whole host file, bounded. */
+/* A whole host file, bounded, malloc'd: for --dtb, which gkfdt takes over. */
 static int read_host_file(const char *path, uint64_t max, uint8_t **buf,
 			  size_t *len, struct gk_err *e)
 {
@@ -119,6 +119,15 @@ static int add_seg(struct kx_plan *p, const char *what, uint8_t *buf,
 				     .bufsz = bufsz,
 				     .mem = mem,
 				     .memsz = align_up(memsz, KX_SEG_ALIGN) };
+	return 0;
+}
+
+/* A segment that is one of the plan's mapped files: never freed. */
+static int add_borrowed(struct kx_plan *p, const char *what, uint8_t *buf,
+			size_t bufsz, uint64_t mem, uint64_t memsz)
+{
+	add_seg(p, what, buf, bufsz, mem, memsz);
+	p->seg[p->nseg - 1].borrowed = true;
 	return 0;
 }
 
@@ -273,16 +282,19 @@ struct ctx {
 	struct gk_err *e;
 };
 
+/* The Image becomes the segment as it is: decoded, or the file's mapping. */
 static int place_kernel(struct ctx *c)
 {
 	uint64_t at;
 	uint64_t size = align_up(c->img.image_size, KX_SEG_ALIGN);
 	uint8_t *buf = c->img.data; /* the segment takes it: no copy */
+	bool borrowed = c->img.data_borrowed;
 
 	c->img.data = NULL;
 	if (kx_alloc(&c->fr, size, SZ_2M, c->img.text_offset, 0, 0, false,
 		     &at) < 0) {
-		free(buf);
+		if (!borrowed)
+			free(buf);
 		return gk_fail(
 			c->e, -GK_ERR_NOTFOUND,
 			"no room for the kernel (%llu bytes at %llu from a 2 MiB boundary)",
@@ -290,24 +302,35 @@ static int place_kernel(struct ctx *c)
 			(unsigned long long)c->img.text_offset);
 	}
 	c->p->kernel = at;
+	if (borrowed)
+		return add_borrowed(c->p, "kernel", buf, c->img.size, at, size);
 	return add_seg(c->p, "kernel", buf, c->img.size, at, size);
 }
 
-/* --initrd's file, else a UKI's .initrd (taken from the image: no copy) */
-static int initrd_bytes(struct ctx *c, uint8_t **buf, size_t *len)
+/*
+ * --initrd's file, mapped, else a UKI's .initrd (in the kernel file's
+ * mapping when the image borrowed it): never a copy. *@borrowed says
+ * whether the plan's files own the bytes.
+ */
+static int initrd_bytes(struct ctx *c, uint8_t **buf, size_t *len,
+			bool *borrowed)
 {
+	struct kx_fmap *m = &c->p->files[KX_FILE_INITRD];
 	struct kx_span s;
 	int ret;
 
 	if (c->o->initrd) {
 		kx_span_begin(c->o->timing, &s);
-		ret = read_host_file(c->o->initrd, KX_INITRD_MAX, buf, len,
-				     c->e);
+		ret = kx_fmap_open(c->o->initrd, KX_INITRD_MAX, m, c->e);
 		kx_span_end(c->o->timing, &s, KX_T_OPEN);
+		*buf = m->data;
+		*len = m->len;
+		*borrowed = true;
 		return ret;
 	}
 	*buf = c->img.initrd;
 	*len = c->img.initrd_size;
+	*borrowed = c->img.initrd_borrowed;
 	c->img.initrd = NULL;
 	c->p->initrd_from_image = true;
 	return 0;
@@ -315,19 +338,21 @@ static int initrd_bytes(struct ctx *c, uint8_t **buf, size_t *len)
 
 static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
 {
+	bool borrowed;
 	uint8_t *buf;
 	size_t len;
 	uint64_t at;
 	int ret;
 
-	ret = initrd_bytes(c, &buf, &len);
+	ret = initrd_bytes(c, &buf, &len, &borrowed);
 	if (ret < 0)
 		return ret;
 	/* above the kernel, within the 32 GiB the kernel maps (§B2) */
 	if (kx_alloc(&c->fr, align_up(len ? len : 1, KX_SEG_ALIGN),
 		     KX_SEG_ALIGN, 0, 0, c->p->kernel, false, &at) < 0 ||
 	    at + len > c->p->kernel + (32ull << 30)) {
-		free(buf);
+		if (!borrowed)
+			free(buf);
 		return gk_fail(
 			c->e, -GK_ERR_NOTFOUND,
 			"%s%s: no room for the initrd (%zu bytes) within 32 GiB of the kernel",
@@ -336,6 +361,9 @@ static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
 	}
 	*start = at;
 	*size = len;
+	if (borrowed)
+		return add_borrowed(c->p, "initrd", buf, len, at,
+				    len ? len : 1);
 	return add_seg(c->p, "initrd", buf, len, at, len ? len : 1);
 }
 
@@ -374,7 +402,7 @@ static int place_dtb(struct ctx *c, struct kx_dtb_args *a)
 
 	if (c->o->dtb) {
 		struct kx_span s;
-		uint8_t *raw;
+		uint8_t *raw = NULL; /* gcc cannot see read_host_file set it */
 
 		kx_span_begin(c->o->timing, &s);
 		ret = read_host_file(c->o->dtb, KX_DTB_MAX * 4ull, &raw, &len,
@@ -439,22 +467,27 @@ static int place_purgatory(struct ctx *c)
 	return add_seg(c->p, "purgatory", buf, blob, at, size);
 }
 
+/*
+ * The kernel file mapped ("open"), then decoded ("decompress": nothing
+ * for a raw Image, whose segment is the mapping itself). A file that was
+ * decoded whole is unmapped at once: its pages are not needed any more.
+ */
 static int read_kernel(struct ctx *c)
 {
+	struct kx_fmap *m = &c->p->files[KX_FILE_KERNEL];
 	struct kx_span s;
-	uint8_t *raw;
-	size_t len;
 	int ret;
 
 	kx_span_begin(c->o->timing, &s);
-	ret = read_host_file(c->o->kernel, KX_IMAGE_MAX, &raw, &len, c->e);
+	ret = kx_fmap_open(c->o->kernel, KX_IMAGE_MAX, m, c->e);
 	kx_span_end(c->o->timing, &s, KX_T_OPEN);
 	if (ret < 0)
 		return ret;
 	kx_span_begin(c->o->timing, &s);
-	ret = kx_image_load(raw, len, c->o->kernel, &c->img, c->e);
-	free(raw);
+	ret = kx_image_load(m->data, m->len, c->o->kernel, &c->img, c->e);
 	kx_span_end(c->o->timing, &s, KX_T_DECOMPRESS);
+	if (!c->img.data_borrowed && !c->img.initrd_borrowed)
+		kx_fmap_close(m);
 	if (ret == 0) {
 		c->p->format = c->img.format;
 		snprintf(c->p->compression, sizeof(c->p->compression), "%s",
@@ -541,7 +574,10 @@ int kx_plan_build(const struct sysroot *sr, const struct kx_opts *o,
 void kx_plan_free(struct kx_plan *p)
 {
 	for (size_t i = 0; i < p->nseg; i++)
-		free(p->seg[i].buf);
+		if (!p->seg[i].borrowed)
+			free(p->seg[i].buf);
+	for (size_t i = 0; i < KX_NFILES; i++)
+		kx_fmap_close(&p->files[i]);
 	free(p->keep);
 	free(p->tables);
 	if (p->have_facts)

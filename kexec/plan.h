@@ -14,6 +14,7 @@
 
 #include "dtb.h"
 #include "facts.h"
+#include "fmap.h"
 #include "gkerr.h"
 #include "image.h"
 #include "range.h"
@@ -47,15 +48,24 @@ struct kx_opts {
 
 struct kx_segment {
 	const char *what; /* "kernel", "initrd", "dtb", ... */
-	uint8_t *buf;	  /* owned */
+	uint8_t *buf;	  /* owned (malloc'd) unless @borrowed */
 	size_t bufsz;
+	bool borrowed; /* @buf is inside one of the plan's @files: not freed */
 	uint64_t mem;
 	uint64_t memsz;
 	uint8_t sha256[32];
 };
 
+/* the input files a plan's segments may point into */
+enum kx_file_slot {
+	KX_FILE_KERNEL, /* the kernel file: a raw Image, a UKI's .initrd */
+	KX_FILE_INITRD, /* --initrd's */
+	KX_NFILES,
+};
+
 struct kx_plan {
 	bool crash;
+	struct kx_fmap files[KX_NFILES]; /* mapped; kx_plan_free unmaps */
 	struct kx_segment seg[KX_MAX_SEGMENTS];
 	size_t nseg;
 	uint64_t entry;	 /* the purgatory's entry */
