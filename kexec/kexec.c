@@ -576,7 +576,7 @@ static int load_file(const struct args *a, const struct kx_sys *sys,
 
 	*how = "kexec_file_load";
 	in->fallback = a->sc == SC_AUTO;
-	ret = kx_load_file(sys, sr, &a->o, p->cmdline, in, &kerr, e);
+	ret = kx_load_file_plan(sys, sr, &a->o, p, in, &kerr, e);
 	if (ret == 0 || a->sc != SC_AUTO || !kx_file_load_falls_back(kerr))
 		return ret;
 	if (a->debug)

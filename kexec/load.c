@@ -592,16 +592,18 @@ static int file_refused(const struct sysroot *sr, int err, struct gk_err *e)
 		strerror(err));
 }
 
-int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
-		 const struct kx_opts *o, const char *cmdline,
-		 struct kx_file_in *in, int *kerr, struct gk_err *e)
+/* @p: the plan whose decoded Image the memfd takes, or NULL: decode */
+static int load_file(const struct kx_sys *sys, const struct sysroot *sr,
+		     const struct kx_opts *o, const struct kx_plan *p,
+		     const char *cmdline, struct kx_file_in *in, int *kerr,
+		     struct gk_err *e)
 {
 	unsigned long flags = o->crash ? KEXEC_FILE_ON_CRASH : 0;
 	int kfd, ifd, ret, err;
 	long r;
 
 	*kerr = 0;
-	ret = kx_file_fds(o, &kfd, &ifd, e);
+	ret = kx_file_fds_plan(o, p, &kfd, &ifd, e);
 	if (ret < 0)
 		return ret;
 	if (ifd < 0)
@@ -624,6 +626,20 @@ int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
 			e, -GK_ERR_NOTFOUND,
 			"kexec_file_load: this kernel has none (no CONFIG_KEXEC_FILE)");
 	return gk_fail(e, gk_errno(err), "kexec_file_load: %s", strerror(err));
+}
+
+int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
+		 const struct kx_opts *o, const char *cmdline,
+		 struct kx_file_in *in, int *kerr, struct gk_err *e)
+{
+	return load_file(sys, sr, o, NULL, cmdline, in, kerr, e);
+}
+
+int kx_load_file_plan(const struct kx_sys *sys, const struct sysroot *sr,
+		      const struct kx_opts *o, const struct kx_plan *p,
+		      struct kx_file_in *in, int *kerr, struct gk_err *e)
+{
+	return load_file(sys, sr, o, p, p->cmdline, in, kerr, e);
 }
 
 /* kexec-tools: KEXEC_FILE_UNLOAD first, kexec_load where it is missing */

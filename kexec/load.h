@@ -70,6 +70,15 @@ int kx_load_file(const struct kx_sys *sys, const struct sysroot *sr,
 		 const struct kx_opts *o, const char *cmdline,
 		 struct kx_file_in *in, int *kerr, struct gk_err *e);
 
+/**
+ * kx_load_file_plan - kx_load_file() of the load @p was planned for (its
+ * command line): an image that had to be decoded goes from @p's kernel
+ * segment into the memfd, not decoded a second time
+ */
+int kx_load_file_plan(const struct kx_sys *sys, const struct sysroot *sr,
+		      const struct kx_opts *o, const struct kx_plan *p,
+		      struct kx_file_in *in, int *kerr, struct gk_err *e);
+
 /*
  * kexec -u: unload the image (the crash image with @crash): with @file,
  * kexec_file_load(KEXEC_FILE_UNLOAD) first, then (with @fallback, on
