@@ -6,7 +6,11 @@
 # keeps its own sources. Only the package linux-image-arm64 depends on is
 # fetched; its vmlinuz (an Image) goes to WORKDIR/kernel13/Image, its
 # version to WORKDIR/kernel13/version, its tree (for the virtio modules)
-# to WORKDIR/arm64root13. Re-runs with the same version take a second.
+# to WORKDIR/arm64root13. Also trixie's kexec-tools (2.0.29, for
+# bench/kexec-lab.sh) with the closure of its Depends, extracted in
+# WORKDIR/kt13root: mkinitrd.sh puts the binary and the libraries it needs
+# under /opt/trixie. Re-runs with the same versions take
+# seconds.
 set -euo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -40,6 +44,55 @@ APT=(-o "Dir::State::status=$S/status" -o "Dir::State::Lists=$S/lists"
 	-o "Dir::Cache::archives=$S/debs"
 	-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
 	-o APT::Sandbox::User=root)
+# kexec-tools' closure is resolved by apt against the empty status, as
+# fetch.sh does for bookworm's, into a cache of its own (the kernel's
+# clean-up below keeps only the kernel's .deb)
+KT=$W/kt13root
+APTKT=("${APT[@]}" -o "Dir::Cache::archives=$S/ktdebs"
+	-o "Dir::State::extended_states=$S/extended_states"
+	-o APT::Install-Recommends=false)
+
+# "PACKAGE VERSION" of kexec-tools and everything it depends on
+ktplan() {
+	apt-get "${APTKT[@]}" -s install kexec-tools 2>/dev/null |
+		sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*/\1 \2/p' | LC_ALL=C sort
+}
+
+# trixie's kexec-tools into $KT, unless that plan is there already
+kexec_tools() {
+	local plan deb key n=0
+	plan=$(ktplan)
+	grep -q '^kexec-tools ' <<<"$plan" || die "cannot resolve kexec-tools in trixie"
+	if [[ -x $KT/usr/sbin/kexec && $(cat "$KT/.plan" 2>/dev/null) == "$plan" ]]; then
+		log "up to date: kexec-tools $(sed -n 's/^kexec-tools //p' <<<"$plan")"
+		return 0
+	fi
+	mkdir -p "$S/ktdebs/partial"
+	apt-get "${APTKT[@]}" -qq -y --download-only install kexec-tools >/dev/null ||
+		die "cannot download kexec-tools and its dependencies"
+	declare -A want=()
+	while read -r p v; do want["$p $v"]=1; done <<<"$plan"
+	rm -rf "$KT"
+	mkdir -p "$KT"
+	for deb in "$S"/ktdebs/*.deb; do
+		key=$(dpkg-deb -f "$deb" Package Version | awk -F': ' '{ printf "%s%s", sep, $2; sep = " " }')
+		if [[ -n ${want[$key]:-} ]]; then
+			dpkg-deb -x "$deb" "$KT"
+			unset "want[$key]"
+			n=$((n + 1))
+		else
+			rm -f "$deb" # an older version
+		fi
+	done
+	[[ ${#want[@]} -eq 0 ]] || die "not downloaded: ${!want[*]}"
+	# absolute symlinks would point into the host
+	while IFS= read -r -d '' l; do
+		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$KT$(readlink "$l")")" "$l"
+	done < <(find "$KT" -type l -lname '/*' -print0)
+	[[ -x $KT/usr/sbin/kexec ]] || die "kexec-tools has no /usr/sbin/kexec"
+	echo "$plan" >"$KT/.plan"
+	log "kexec-tools $(sed -n 's/^kexec-tools //p' <<<"$plan") and $((n - 1)) packages -> $KT"
+}
 
 kpkg() {
 	apt-cache "${APT[@]}" depends linux-image-arm64 2>/dev/null |
@@ -55,6 +108,7 @@ fi
 KVER=${K#linux-image-}
 if [[ -f $W/kernel13/Image && $(cat "$W/kernel13/version" 2>/dev/null) == "$KVER" ]]; then
 	log "up to date: kernel $KVER"
+	kexec_tools
 	exit 0
 fi
 (cd "$S/debs" && apt-get "${APT[@]}" -qq download "$K") ||
@@ -73,3 +127,4 @@ cp "$W/arm64root13/boot/vmlinuz-$KVER" "$W/kernel13/Image"
 echo "$KVER" >"$W/kernel13/version"
 find "$S/debs" -name '*.deb' ! -path "$deb" -delete
 log "kernel $KVER -> $W/kernel13/Image"
+kexec_tools

@@ -9,6 +9,8 @@
 #   /sbin/kexec, /sbin/vmcore-dmesg, /usr/sbin/makedumpfile   Debian's
 #   /lib/ld-linux-aarch64.so.1, /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu
 #                          the NEEDED closure of all the dynamic binaries
+#   /opt/trixie/sbin/kexec, /opt/trixie/lib/ Debian 13's kexec-tools, the libraries
+#                          it needs and trixie's loader (when fetch-trixie.sh ran)
 #   /lib/modules/VERSION/  virtio_pci, virtio_net, virtio_blk + dependencies,
 #                          /lib/modules/load-order.VERSION lists them in
 #                          insmod order, for each kernel
@@ -114,6 +116,34 @@ else
 	cp -L "$R/lib/ld-linux-aarch64.so.1" "$ST/lib/ld-linux-aarch64.so.1"
 fi
 
+# ---- Debian 13's kexec-tools, for bench/kexec-lab.sh ---------------------
+# It needs glibc >= 2.38 and the initramfs is bookworm's (2.36): it lives
+# apart in /opt/trixie with its own NEEDED closure, run through trixie's
+# loader, which no other binary uses:
+#   /opt/trixie/lib/ld-linux-aarch64.so.1 \
+#       --library-path /opt/trixie/lib/aarch64-linux-gnu /opt/trixie/sbin/kexec
+T=$W/kt13root
+declare -A done_lib13=()
+copy_lib13() { # SONAME: from trixie's tree into /opt/trixie/lib/$X
+	local l
+	[[ -n ${done_lib13[$1]:-} ]] && return 0
+	[[ -e $T/usr/lib/$X/$1 ]] || die "library $1 not in $T/usr/lib/$X"
+	done_lib13[$1]=1
+	cp -L "$T/usr/lib/$X/$1" "$ST/opt/trixie/lib/$X/$1"
+	for l in $("$X-readelf" -d "$T/usr/lib/$X/$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		copy_lib13 "$l"
+	done
+}
+if [[ -x $T/usr/sbin/kexec ]]; then
+	mkdir -p "$ST/opt/trixie/lib/$X"
+	install -D -m 0755 "$T/usr/sbin/kexec" "$ST/opt/trixie/sbin/kexec"
+	for l in $("$X-readelf" -d "$T/usr/sbin/kexec" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		copy_lib13 "$l"
+	done
+	copy_lib13 ld-linux-aarch64.so.1
+	ln -s "$X/ld-linux-aarch64.so.1" "$ST/opt/trixie/lib/ld-linux-aarch64.so.1"
+fi
+
 # ---- kernel modules, dependencies first -----------------------------------
 # For each kernel the image can boot (Debian 12's; Debian 13's when
 # fetch-trixie.sh ran): its modules and /lib/modules/load-order.VERSION.
@@ -195,4 +225,5 @@ rm -f "$OUT.next.tmp"
 pack "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 log "$OUT: $(du -k "$OUT" | cut -f1) KiB ($(du -sk "$ST" | cut -f1) KiB unpacked), $ndyn dynamic binaries, ${#done_lib[@]} libraries, modules: $(printf '%s ' "${mods[@]}")"
+[[ ${#done_lib13[@]} -eq 0 ]] || log "/opt/trixie: Debian 13's kexec-tools and ${#done_lib13[@]} libraries"
 log "done in $((SECONDS - t0)) s"
