@@ -131,6 +131,7 @@ if [ $have_user = 1 ]; then
 	python3 "$HERE/gen-vectors.py" "$W/vectors.bin" "$W/vectors.txt"
 	if out=$($CC -static -O2 -Wall -Wextra -Werror -I"$SRC" \
 		"$HERE/test-digest.c" "$SRC/sha256.c" "$SRC/sha256-ce.S" \
+		"$SRC/crc32.c" \
 		"$SRC/idmap.c" -o "$W/test-digest" 2>&1); then
 		ok "test-digest builds (static aarch64, the blob's sources)"
 		# QEMU 7.2 models no aarch64 CPU without SHA-2, so the

@@ -8,6 +8,10 @@
  *     and on the random messages of VECTORS (written by gen-vectors.py
  *     with python's hashlib), at every alignment 0..15;
  *   - the run-time choice of variant from ID_AA64ISAR0_EL1/PFR0_EL1;
+ *   - CRC-32 (crc32.c), the table and the CRC32X/CRC32B variants, on the
+ *     same random messages against python's zlib.crc32 (= libdeflate's
+ *     libdeflate_crc32(0, ...)) at every alignment, and their choice
+ *     from ID_AA64ISAR0_EL1.CRC32;
  *   - the identity-map builder: tables built in a buffer standing for a
  *     scratch area at a made-up physical address, then walked in software
  *     as the MMU would: every byte of every range maps to itself with the
@@ -15,13 +19,17 @@
  *
  * test-digest VECTORS.bin VECTORS.txt   prints TAP lines without numbers
  * (run.sh numbers them), and "# ..." comments.
+ * test-digest --bench MIB   prints each variant's time per MiB over MIB
+ * MiB (bench/segcheck.sh; under TCG the figures are relative only).
  */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "crc32.h"
 #include "idmap.h"
 #include "sha256.h"
 
@@ -55,6 +63,14 @@ struct variant {
 static const struct variant variants[] = {
 	{ "portable", kx_sha256_blocks_generic },
 	{ "ce", kx_sha256_blocks_ce },
+};
+
+static const struct {
+	const char *name;
+	kx_crc32_fn *fn;
+} crc_variants[] = {
+	{ "crc32-table", kx_crc32_table },
+	{ "crc32-insn", kx_crc32_insn },
 };
 
 /* ---- known vectors --------------------------------------------------- */
@@ -110,14 +126,16 @@ static void test_random(const char *bin, const char *txt)
 	FILE *fb = fopen(bin, "rb"), *ft = fopen(txt, "r");
 	uint8_t *data = NULL, *shifted = malloc(4096 + 16 + 64);
 	long size = 0;
-	unsigned n = 0, bad[2] = { 0, 0 };
+	unsigned n = 0, bad[2] = { 0, 0 }, crc_bad[2] = { 0, 0 };
 	unsigned long len;
+	unsigned crc_want;
 	char want[65];
 	long off = 0;
 
 	if (!fb || !ft || !shifted) {
 		ok(0, "random messages: cannot read %s / %s", bin, txt);
 		ok(0, "random messages (ce)");
+		ok(0, "random messages (crc32)");
 		return;
 	}
 	fseek(fb, 0, SEEK_END);
@@ -126,7 +144,8 @@ static void test_random(const char *bin, const char *txt)
 	data = malloc(size ? size : 1);
 	if (fread(data, 1, size, fb) != (size_t)size)
 		size = -1;
-	while (size >= 0 && fscanf(ft, "%lu %64s", &len, want) == 2) {
+	while (size >= 0 &&
+	       fscanf(ft, "%lu %64s %x", &len, want, &crc_want) == 3) {
 		if (off + (long)len > size || len > 4096) {
 			size = -1;
 			break;
@@ -146,6 +165,20 @@ static void test_random(const char *bin, const char *txt)
 				bad[v]++;
 			}
 		}
+		for (size_t v = 0; v < 2; v++) {
+			uint8_t *p = shifted + (n + 3 * v) % 16;
+			uint32_t got;
+
+			memcpy(p, data + off, len);
+			got = kx_crc32(crc_variants[v].fn, p, len);
+			if (got != crc_want) {
+				if (!crc_bad[v])
+					printf("# %s: length %lu: got %08x want %08x\n",
+					       crc_variants[v].name, len, got,
+					       crc_want);
+				crc_bad[v]++;
+			}
+		}
 		off += len;
 		n++;
 	}
@@ -154,6 +187,11 @@ static void test_random(const char *bin, const char *txt)
 		   "%s: %u random messages (0..4096 bytes, any alignment) "
 		   "match hashlib",
 		   variants[v].name, n);
+	for (size_t v = 0; v < 2; v++)
+		ok(size >= 0 && n >= 100 && !crc_bad[v],
+		   "%s: %u random messages (0..4096 bytes, any alignment) "
+		   "match zlib.crc32",
+		   crc_variants[v].name, n);
 	fclose(fb);
 	fclose(ft);
 	free(data);
@@ -227,6 +265,79 @@ static void test_select(void)
 	   "this CPU (SHA2 %u) selects the %s variant",
 	   (unsigned)(isar0 >> 12 & 0xf),
 	   ((isar0 >> 12) & 0xf) ? "ce" : "portable");
+}
+
+/*
+ * CRC-32: the check value of "123456789" (0xcbf43926 for this CRC), the
+ * two variants agree on long buffers from any start, and the choice
+ * follows ID_AA64ISAR0_EL1.CRC32 (bits [19:16]).
+ */
+static void test_crc32(void)
+{
+	size_t max = 3 << 20;
+	uint8_t *buf = malloc(max + 8);
+	uint64_t x = 0x2545f4914f6cdd1dull, isar0 = read_isar0();
+	const uint64_t crc_mask = 0xfull << 16;
+	int same = 1;
+
+	for (size_t i = 0; i < max + 8; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+	for (size_t v = 0; v < 2; v++)
+		ok(kx_crc32(crc_variants[v].fn, "123456789", 9) == 0xcbf43926u,
+		   "%s: the check value of \"123456789\" is cbf43926",
+		   crc_variants[v].name);
+	for (size_t len = 0; len <= max; len = len * 3 + 1)
+		same &= kx_crc32(kx_crc32_table, buf + len % 8, len) ==
+			kx_crc32(kx_crc32_insn, buf + len % 8, len);
+	ok(same, "crc32-table and crc32-insn agree on messages up to 3 MiB");
+	free(buf);
+
+	ok(kx_crc32_select(isar0 & ~crc_mask) == kx_crc32_table &&
+		   kx_crc32_select(isar0 | 1ull << 16) == kx_crc32_insn,
+	   "selection from ID_AA64ISAR0_EL1.CRC32");
+	printf("# this CPU: ID_AA64ISAR0_EL1.CRC32 %u\n",
+	       (unsigned)(isar0 >> 16 & 0xf));
+}
+
+/* ---- timing (--bench) ---------------------------------------------------- */
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ms per MiB of each variant over @mib MiB; TCG: compare, do not quote. */
+static int bench(unsigned mib)
+{
+	size_t len = (size_t)mib << 20;
+	uint8_t *buf = malloc(len), d[32];
+	volatile uint32_t sink = 0;
+	double t;
+
+	if (!buf || !mib)
+		return 2;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(i * 2654435761u >> 24);
+	for (size_t v = 0; v < 2; v++) {
+		t = now();
+		kx_sha256(variants[v].fn, buf, len, d);
+		printf("sha256-%s %.3f ms/MiB\n", variants[v].name,
+		       (now() - t) * 1e3 / mib);
+		sink += d[0];
+	}
+	for (size_t v = 0; v < 2; v++) {
+		t = now();
+		sink += kx_crc32(crc_variants[v].fn, buf, len);
+		printf("%s %.3f ms/MiB\n", crc_variants[v].name,
+		       (now() - t) * 1e3 / mib);
+	}
+	free(buf);
+	return sink == 0x5a5a5a5a; /* keep the work */
 }
 
 /* ---- identity map -------------------------------------------------------- */
@@ -465,6 +576,8 @@ static void test_idmap(void)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "--bench"))
+		return bench((unsigned)atoi(argv[2]));
 	if (argc != 3) {
 		fprintf(stderr, "usage: test-digest VECTORS.bin VECTORS.txt\n");
 		return 2;
@@ -473,6 +586,7 @@ int main(int argc, char **argv)
 	test_random(argv[1], argv[2]);
 	test_agree();
 	test_select();
+	test_crc32();
 	test_idmap();
 	return failures ? 1 : 0;
 }
