@@ -52,7 +52,7 @@ static void usage(void)
 	       " -f, --force               load and boot at once, no shutdown\n"
 	       " -x, --no-ifdown           leave network interfaces up for -e\n"
 	       " -y, --no-sync             no sync before -e\n"
-	       " -i, --no-checks           no SHA-256 check in the purgatory\n"
+	       " -i, --no-checks           no segment check in the purgatory\n"
 	       " -s, --kexec-file-syscall  use kexec_file_load\n"
 	       " -c, --kexec-syscall       use kexec_load\n"
 	       " -a, --kexec-syscall-auto  kexec_file_load where the tables allow, else kexec_load (default)\n"

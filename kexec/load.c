@@ -86,9 +86,14 @@ static void file_in_json(struct gk_json *j, const struct kx_file_in *in)
 	gk_json_close(j, '}');
 }
 
+/*
+ * What the purgatory checks: "crc32/CHUNK" (a CRC-32 per chunk of CHUNK
+ * bytes) and "crc32" the whole segment's, as zlib's crc32() gives it; or
+ * "none" (-i, and the purgatory's own segment).
+ */
 static void segments_json(struct gk_json *j, const struct kx_plan *p, bool file)
 {
-	char hex[65];
+	char buf[32];
 
 	gk_json_open(j, "segments", '[');
 	for (size_t i = 0; !file && i < p->nseg; i++) {
@@ -99,8 +104,12 @@ static void segments_json(struct gk_json *j, const struct kx_plan *p, bool file)
 		gk_json_addr(j, "mem", s->mem);
 		gk_json_addr(j, "memsz", s->memsz);
 		gk_json_int(j, "bufsz", (long long)s->bufsz);
-		hexdigest(s->sha256, hex);
-		gk_json_str(j, "sha256", hex);
+		if (s->chunk) {
+			snprintf(buf, sizeof(buf), "%08x", s->crc32);
+			gk_json_str(j, "crc32", buf);
+			snprintf(buf, sizeof(buf), "crc32/%u", s->chunk);
+		}
+		gk_json_str(j, "check", s->chunk ? buf : "none");
 		gk_json_close(j, '}');
 	}
 	gk_json_close(j, ']');

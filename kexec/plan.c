@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
-#include <nettle/sha2.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +14,7 @@
 #include "iomem.h"
 #include "place.h"
 #include "plan.h"
+#include "segcheck.h"
 #include "verdict.h"
 #include "purgatory/purgatory.h"
 
@@ -109,7 +108,7 @@ static int make_cmdline(const struct sysroot *sr, const struct kx_opts *o,
 	return 0;
 }
 
-/* Segments are hashed later, all at once (hash_segments). */
+/* Segments are checked later (checks_*): their tables come last. */
 static int add_seg(struct kx_plan *p, const char *what, uint8_t *buf,
 		   size_t bufsz, uint64_t mem, uint64_t memsz)
 {
@@ -129,38 +128,6 @@ static int add_borrowed(struct kx_plan *p, const char *what, uint8_t *buf,
 	add_seg(p, what, buf, bufsz, mem, memsz);
 	p->seg[p->nseg - 1].borrowed = true;
 	return 0;
-}
-
-static void *hash_one(void *arg)
-{
-	struct kx_segment *s = arg;
-	struct sha256_ctx ctx;
-
-	sha256_init(&ctx);
-	sha256_update(&ctx, s->bufsz, s->buf);
-	sha256_digest(&ctx, sizeof(s->sha256), s->sha256);
-	return NULL;
-}
-
-/*
- * SHA-256 of every segment not hashed yet, the large ones each on its
- * own thread: hashing the kernel and the initrd is most of a load.
- */
-static void hash_segments(struct kx_plan *p, size_t from)
-{
-	pthread_t tid[KX_MAX_SEGMENTS];
-	bool started[KX_MAX_SEGMENTS] = { false };
-
-	for (size_t i = from; i < p->nseg; i++)
-		started[i] =
-			p->seg[i].bufsz >= (1u << 20) &&
-			!pthread_create(&tid[i], NULL, hash_one, &p->seg[i]);
-	for (size_t i = from; i < p->nseg; i++) {
-		if (started[i])
-			pthread_join(tid[i], NULL);
-		else
-			hash_one(&p->seg[i]);
-	}
 }
 
 /* Does the EFI memreserve list cover every range of @r? */
@@ -279,6 +246,11 @@ struct ctx {
 	struct kx_free fr;
 	struct iomem *io;
 	struct kx_image img;
+	uint8_t *initrd; /* read, not placed yet */
+	size_t initrd_len;
+	bool have_initrd, initrd_borrowed;
+	struct kx_segcheck big; /* the kernel's and initrd's tables */
+	bool big_running;
 	struct gk_err *e;
 };
 
@@ -290,17 +262,16 @@ static int place_kernel(struct ctx *c)
 	uint8_t *buf = c->img.data; /* the segment takes it: no copy */
 	bool borrowed = c->img.data_borrowed;
 
-	c->img.data = NULL;
+	/* on failure the image keeps it: the check job may be reading it */
 	if (kx_alloc(&c->fr, size, SZ_2M, c->img.text_offset, 0, 0, false,
 		     &at) < 0) {
-		if (!borrowed)
-			free(buf);
 		return gk_fail(
 			c->e, -GK_ERR_NOTFOUND,
 			"no room for the kernel (%llu bytes at %llu from a 2 MiB boundary)",
 			(unsigned long long)size,
 			(unsigned long long)c->img.text_offset);
 	}
+	c->img.data = NULL;
 	c->p->kernel = at;
 	if (borrowed)
 		return add_borrowed(c->p, "kernel", buf, c->img.size, at, size);
@@ -336,23 +307,30 @@ static int initrd_bytes(struct ctx *c, uint8_t **buf, size_t *len,
 	return 0;
 }
 
-static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
+/* Read before the fact gathering, so that its check can start. */
+static int read_initrd(struct ctx *c)
 {
-	bool borrowed;
-	uint8_t *buf;
-	size_t len;
-	uint64_t at;
 	int ret;
 
-	ret = initrd_bytes(c, &buf, &len, &borrowed);
-	if (ret < 0)
-		return ret;
+	if (!c->o->initrd && !c->img.initrd)
+		return 0;
+	ret = initrd_bytes(c, &c->initrd, &c->initrd_len, &c->initrd_borrowed);
+	c->have_initrd = !ret;
+	return ret;
+}
+
+static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
+{
+	bool borrowed = c->initrd_borrowed;
+	uint8_t *buf = c->initrd;
+	size_t len = c->initrd_len;
+	uint64_t at;
+
 	/* above the kernel, within the 32 GiB the kernel maps (§B2) */
 	if (kx_alloc(&c->fr, align_up(len ? len : 1, KX_SEG_ALIGN),
 		     KX_SEG_ALIGN, 0, 0, c->p->kernel, false, &at) < 0 ||
 	    at + len > c->p->kernel + (32ull << 30)) {
-		if (!borrowed)
-			free(buf);
+		/* freed by kx_plan_build, after the check job's join */
 		return gk_fail(
 			c->e, -GK_ERR_NOTFOUND,
 			"%s%s: no room for the initrd (%zu bytes) within 32 GiB of the kernel",
@@ -361,6 +339,7 @@ static int place_initrd(struct ctx *c, uint64_t *start, uint64_t *size)
 	}
 	*start = at;
 	*size = len;
+	c->initrd = NULL;
 	if (borrowed)
 		return add_borrowed(c->p, "initrd", buf, len, at,
 				    len ? len : 1);
@@ -430,21 +409,55 @@ static int place_dtb(struct ctx *c, struct kx_dtb_args *a)
 	return add_seg(c->p, "dtb", blob, len, at, len);
 }
 
+/* Bytes of the purgatory's segment after the blob: every CRC table. */
+static size_t tables_size(const struct kx_plan *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nseg; i++)
+		n += p->seg[i].nchunks;
+	return n * sizeof(uint32_t);
+}
+
+static int checks_join(struct ctx *c);
+
+/* Every segment's chunk count, known before its table is. */
+static void checks_geometry(struct ctx *c)
+{
+	for (size_t i = 0; !c->o->no_checks && i < c->p->nseg; i++) {
+		struct kx_segment *s = &c->p->seg[i];
+
+		s->chunk = KX_CHECK_CHUNK;
+		s->nchunks = s->bufsz / s->chunk + !!(s->bufsz % s->chunk);
+	}
+}
+
+/*
+ * The blob, then every segment's CRC table (4-byte aligned: the blob's
+ * size is a multiple of 8), then the idmap scratch area at the next
+ * 64 KiB boundary. The header is filled before the check job is joined:
+ * the tables' places depend on the chunk counts only.
+ */
 static int place_purgatory(struct ctx *c)
 {
-	size_t blob = (size_t)(kx_purgatory_end - kx_purgatory_start);
-	uint64_t size = align_up(blob, KX_SEG_ALIGN) + KX_IDMAP_SIZE, at;
+	size_t blob = (size_t)(kx_purgatory_end - kx_purgatory_start), len;
+	uint64_t size, at;
 	struct kx_purg_header *h;
 	uint8_t *buf;
+	int ret;
 
-	if (blob < sizeof(*h))
+	checks_geometry(c);
+	len = blob + tables_size(c->p);
+	size = align_up(len, KX_SEG_ALIGN) + KX_IDMAP_SIZE;
+	if (blob < sizeof(*h) || blob % 8)
 		return gk_fail(c->e, -GK_ERR_FORMAT, "purgatory: built empty");
-	buf = calloc(1, blob);
+	buf = calloc(1, len);
 	if (!buf)
 		return gk_fail(c->e, -GK_ERR_NOMEM, "out of memory");
 	memcpy(buf, kx_purgatory_start, blob);
 	h = (struct kx_purg_header *)buf;
-	if (h->magic != KX_PURG_MAGIC || c->p->nseg > KX_PURG_MAX_SEGMENTS ||
+	if (h->magic != KX_PURG_MAGIC || h->version != KX_PURG_VERSION ||
+	    c->p->nseg > KX_PURG_MAX_SEGMENTS ||
 	    kx_alloc(&c->fr, size, KX_SEG_ALIGN, 0, 0, c->p->kernel, false,
 		     &at) < 0) {
 		free(buf);
@@ -454,17 +467,18 @@ static int place_purgatory(struct ctx *c)
 	h->kernel_entry = c->p->kernel;
 	h->dtb = c->p->dtb;
 	h->flags = c->o->no_checks ? KX_PURG_NO_CHECKS : 0;
-	h->nr_segments = (uint32_t)c->p->nseg;
-	h->idmap = at + align_up(blob, KX_SEG_ALIGN);
+	h->idmap = at + align_up(len, KX_SEG_ALIGN);
 	h->idmap_size = KX_IDMAP_SIZE;
 	h->failed_segment = -1;
-	for (size_t i = 0; i < c->p->nseg; i++) {
-		h->seg[i].addr = c->p->seg[i].mem;
-		h->seg[i].size = c->p->seg[i].bufsz;
-		memcpy(h->seg[i].sha256, c->p->seg[i].sha256, 32);
-	}
+	kx_purg_fill_segments(h, at + blob, c->p);
 	c->p->entry = at + h->entry;
-	return add_seg(c->p, "purgatory", buf, blob, at, size);
+	ret = checks_join(c);
+	if (ret < 0) {
+		free(buf);
+		return ret;
+	}
+	kx_purg_write_tables(buf + blob, c->p);
+	return add_seg(c->p, "purgatory", buf, len, at, size);
 }
 
 /*
@@ -496,13 +510,84 @@ static int read_kernel(struct ctx *c)
 	return ret;
 }
 
-static void timed_hash(struct ctx *c, size_t from)
+/*
+ * Start the kernel's and the initrd's checks (most of a load's bytes) on
+ * every CPU, to run while this thread gathers the facts and places the
+ * segments: their buffers are final, and the checks do not depend on
+ * where the segments go.
+ */
+static int checks_start(struct ctx *c)
+{
+	const uint8_t *buf[2] = { c->img.data, c->initrd };
+	size_t len[2] = { c->img.size, c->initrd_len };
+	struct kx_span s;
+	int ret;
+
+	if (c->o->no_checks)
+		return 0;
+	kx_span_begin(c->o->timing, &s);
+	ret = kx_segcheck_start(&c->big, buf, len, c->have_initrd ? 2 : 1,
+				KX_CHECK_CHUNK, kx_segcheck_cpus(), c->e);
+	c->big_running = !ret;
+	kx_span_end(c->o->timing, &s, KX_T_DIGEST);
+	return ret;
+}
+
+/* Give segment @s its table, and its whole CRC for the manifest. */
+static void take_table(struct kx_segment *s, struct kx_segcheck_seg *t)
+{
+	s->crc = t->crc; /* t->nchunks == s->nchunks: the same geometry */
+	s->crc32 =
+		kx_segcheck_whole(t->crc, t->nchunks, KX_CHECK_CHUNK, s->bufsz);
+	t->crc = NULL;
+}
+
+/* The small segments' tables (DTB, ELF core header), on this thread. */
+static int checks_small(struct ctx *c)
+{
+	struct kx_segcheck one;
+
+	for (size_t i = 0; i < c->p->nseg; i++) {
+		struct kx_segment *s = &c->p->seg[i];
+		const uint8_t *buf = s->buf;
+		int ret;
+
+		if (s->crc) /* the big job's */
+			continue;
+		ret = kx_segcheck_start(&one, &buf, &s->bufsz, 1,
+					KX_CHECK_CHUNK, 1, c->e);
+		if (ret < 0)
+			return ret;
+		kx_segcheck_finish(&one);
+		take_table(s, &one.seg[0]);
+	}
+	return 0;
+}
+
+/*
+ * Every segment's table, the big job joined (this thread helps with
+ * what is left): kexec -d's digest is the time spent here and starting.
+ */
+static int checks_join(struct ctx *c)
 {
 	struct kx_span s;
+	int ret;
 
+	if (c->o->no_checks)
+		return 0;
 	kx_span_begin(c->o->timing, &s);
-	hash_segments(c->p, from);
+	kx_segcheck_finish(&c->big);
+	c->big_running = false;
+	for (size_t i = 0; i < c->p->nseg; i++)
+		for (size_t j = 0; j < c->big.nseg; j++)
+			if (c->big.seg[j].crc &&
+			    c->p->seg[i].buf == c->big.seg[j].buf &&
+			    c->p->seg[i].bufsz == c->big.seg[j].len)
+				take_table(&c->p->seg[i], &c->big.seg[j]);
+	kx_segcheck_free(&c->big);
+	ret = checks_small(c);
 	kx_span_end(c->o->timing, &s, KX_T_DIGEST);
+	return ret;
 }
 
 static int plan(struct ctx *c)
@@ -515,6 +600,10 @@ static int plan(struct ctx *c)
 
 	ret = read_kernel(c);
 	if (!ret)
+		ret = read_initrd(c);
+	if (!ret)
+		ret = checks_start(c);
+	if (!ret)
 		ret = iomem_load(c->sr, &c->io, c->e);
 	if (ret < 0)
 		return ret;
@@ -526,7 +615,7 @@ static int plan(struct ctx *c)
 			   c->p->keep, c->p->nkeep, &c->fr, c->e);
 	if (!ret)
 		ret = place_kernel(c);
-	if (!ret && (c->o->initrd || c->img.initrd)) {
+	if (!ret && c->have_initrd) {
 		a.has_initrd = true;
 		ret = place_initrd(c, &a.initrd_start, &a.initrd_size);
 	}
@@ -543,12 +632,8 @@ static int plan(struct ctx *c)
 	if (!ret)
 		ret = place_dtb(c, &a);
 	free((void *)a.usable);
-	if (!ret) {
-		timed_hash(c, 0);
-		ret = place_purgatory(c);
-	}
 	if (!ret)
-		timed_hash(c, c->p->nseg - 1); /* the purgatory */
+		ret = place_purgatory(c); /* joins the checks */
 	return ret;
 }
 
@@ -563,7 +648,12 @@ int kx_plan_build(const struct sysroot *sr, const struct kx_opts *o,
 	ret = make_cmdline(sr, o, p->cmdline, e);
 	if (!ret)
 		ret = plan(&c);
+	/* before any buffer it may read is freed or unmapped */
+	if (c.big_running)
+		kx_segcheck_cancel(&c.big);
 	kx_image_free(&c.img);
+	if (!c.initrd_borrowed)
+		free(c.initrd);
 	kx_free_release(&c.fr);
 	iomem_free(c.io);
 	if (ret < 0)
@@ -573,9 +663,11 @@ int kx_plan_build(const struct sysroot *sr, const struct kx_opts *o,
 
 void kx_plan_free(struct kx_plan *p)
 {
-	for (size_t i = 0; i < p->nseg; i++)
+	for (size_t i = 0; i < p->nseg; i++) {
 		if (!p->seg[i].borrowed)
 			free(p->seg[i].buf);
+		free(p->seg[i].crc);
+	}
 	for (size_t i = 0; i < KX_NFILES; i++)
 		kx_fmap_close(&p->files[i]);
 	free(p->keep);

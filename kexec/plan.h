@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A load, planned whole in memory before any syscall: the segments, where
- * each goes, their digests, and the entry point. Nothing about the
+ * each goes, their check tables, and the entry point. Nothing about the
  * running system changes until kx_load() hands the plan to the kernel, so
  * a failure anywhere leaves nothing loaded and the old image untouched.
  */
@@ -53,7 +53,11 @@ struct kx_segment {
 	bool borrowed; /* @buf is inside one of the plan's @files: not freed */
 	uint64_t mem;
 	uint64_t memsz;
-	uint8_t sha256[32];
+	/* the purgatory's check (segcheck.h); chunk 0: not checked */
+	uint32_t *crc; /* per-chunk CRC-32, owned */
+	size_t nchunks;
+	uint32_t chunk;
+	uint32_t crc32; /* of the whole buffer, for the manifest */
 };
 
 /* the input files a plan's segments may point into */

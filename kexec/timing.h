@@ -16,7 +16,7 @@ enum kx_phase {
 	KX_T_DECOMPRESS, /* gzip, zstd, lzma, zboot, UKI */
 	KX_T_GATHER,	 /* the facts for the preflight, and its verdict */
 	KX_T_PLAN,	 /* placement, the DTB, the purgatory */
-	KX_T_DIGEST,	 /* the purgatory's segment checks */
+	KX_T_DIGEST,	 /* waiting for (or doing) the segment checks */
 	KX_T_SYSCALL,	 /* kexec_load, kexec_file_load, a dry run's writes */
 	KX_T_NPHASES,
 };

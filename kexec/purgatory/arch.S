@@ -51,11 +51,6 @@ func kx_read_isar0
 	ret
 endfunc kx_read_isar0
 
-func kx_read_pfr0
-	mrs	x0, id_aa64pfr0_el1
-	ret
-endfunc kx_read_pfr0
-
 func kx_read_mmfr0
 	mrs	x0, id_aa64mmfr0_el1
 	ret
@@ -68,28 +63,6 @@ func kx_read_sctlr
 1:	mrs	x0, sctlr_el2
 	ret
 endfunc kx_read_sctlr
-
-/*
- * Let this EL use FP/SIMD (the SHA-2 instructions are SIMD): whatever
- * the previous kernel left, and a CPU out of reset, may trap it.
- */
-func kx_enable_fp
-	if_el2	1f
-	mrs	x0, cpacr_el1
-	orr	x0, x0, #(3 << 20)	/* FPEN = 0b11: no trap */
-	msr	cpacr_el1, x0
-	isb
-	ret
-1:	mrs	x1, hcr_el2
-	mrs	x0, cptr_el2
-	tbz	x1, #34, 2f		/* HCR_EL2.E2H */
-	orr	x0, x0, #(3 << 20)	/* E2H = 1: CPACR layout, FPEN = 0b11 */
-	b	3f
-2:	bic	x0, x0, #(1 << 10)	/* E2H = 0: TFP = 0 */
-3:	msr	cptr_el2, x0
-	isb
-	ret
-endfunc kx_enable_fp
 
 /*
  * void kx_dcache_inval(start, end): invalidate [start, end) to the PoC by

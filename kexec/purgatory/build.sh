@@ -63,7 +63,7 @@ mkdir -p "$OUT" || die "cannot create $OUT"
 OBJDIR=$(mktemp -d "$OUT/.purgatory-obj.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$OBJDIR" "$OUT/purgatory.elf.tmp" "$OUT/purgatory.bin.tmp"' EXIT
 OBJS=
-for src in entry.S arch.S sha256-ce.S sha256.c idmap.c purgatory.c; do
+for src in entry.S arch.S crc32.c idmap.c purgatory.c; do
 	obj=$OBJDIR/${src%.*}.o
 	# shellcheck disable=SC2086 # the flag lists split on purpose
 	case $src in
@@ -93,13 +93,13 @@ $OBJCOPY -O binary "$OUT/purgatory.elf.tmp" "$OUT/purgatory.bin.tmp" ||
 	die "objcopy failed"
 
 # The header at offset 0: magic "PURGTORY" (little-endian 0x59524f54...),
-# version 1, entry inside the blob and 4-byte aligned; .bss included.
+# version 2, entry inside the blob and 4-byte aligned; .bss included.
 size=$(wc -c <"$OUT/purgatory.bin.tmp")
 magic=$(od -An -c -N8 "$OUT/purgatory.bin.tmp" | tr -d ' ')
 [ "$magic" = PURGTORY ] || die "no header magic at offset 0 (got '$magic')"
 version=$(od -An -tu4 -j8 -N4 "$OUT/purgatory.bin.tmp" | tr -d ' ')
 entry=$(od -An -tu4 -j12 -N4 "$OUT/purgatory.bin.tmp" | tr -d ' ')
-[ "$version" = 1 ] || die "header version $version"
+[ "$version" = 2 ] || die "header version $version (not 2)"
 if [ "$entry" -lt 832 ] || [ "$entry" -ge "$size" ] || [ $((entry % 4)) != 0 ]; then
 	die "implausible entry offset $entry (blob $size bytes)"
 fi

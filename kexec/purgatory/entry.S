@@ -15,7 +15,7 @@
 	.type	purgatory_header, %object
 purgatory_header:
 	.quad	0x59524f5447525550	/* magic: KX_PURG_MAGIC, "PURGTORY" */
-	.word	1			/* version */
+	.word	2			/* version: KX_PURG_VERSION */
 	.word	purgatory_entry - purgatory_header	/* entry */
 	.quad	0			/* kernel_entry: the loader */
 	.quad	0			/* dtb: the loader */

@@ -26,22 +26,26 @@
 #define KX_DIAG_SIZE 88
 
 /* test_flags */
-#define KX_DIAG_TEST_NO_4K 0x1 /* act as if the 4 KiB granule were absent */
-#define KX_DIAG_TEST_NO_CE 0x2 /* act as if ISAR0.SHA2 were 0 */
+#define KX_DIAG_TEST_NO_4K 0x1	/* act as if the 4 KiB granule were absent */
+#define KX_DIAG_TEST_NO_CRC 0x2 /* act as if ISAR0.CRC32 were 0 */
 
 /* phase: the last step begun */
 #define KX_PHASE_ENTERED 1
-#define KX_PHASE_TABLES 2 /* building the identity map */
-#define KX_PHASE_MMU_ON 3 /* MMU and caches on */
-#define KX_PHASE_HASHING 4
-#define KX_PHASE_MMU_OFF 5    /* cleaning, MMU and caches off */
-#define KX_PHASE_MISMATCH 6   /* spinning: failed_segment says which */
-#define KX_PHASE_BAD_HEADER 7 /* spinning: nr_segments > KX_PURG_MAX_SEGMENTS */
-#define KX_PHASE_JUMP 8	      /* entering the kernel */
-#define KX_PHASE_EXCEPTION 9  /* spinning: vector, esr, elr, far say why */
+#define KX_PHASE_TABLES 2   /* building the identity map */
+#define KX_PHASE_MMU_ON 3   /* MMU and caches on */
+#define KX_PHASE_CHECKING 4 /* segment, chunk: the one being checked */
+#define KX_PHASE_MMU_OFF 5  /* cleaning, MMU and caches off */
+#define KX_PHASE_MISMATCH 6 /* spinning: failed_segment, chunk say which */
+/*
+ * spinning: nr_segments > KX_PURG_MAX_SEGMENTS (failed_segment = 16), or
+ * segment failed_segment's chunk or nchunks is not valid (purgatory.h)
+ */
+#define KX_PHASE_BAD_HEADER 7
+#define KX_PHASE_JUMP 8	     /* entering the kernel */
+#define KX_PHASE_EXCEPTION 9 /* spinning: vector, esr, elr, far say why */
 
-/* mmu: how the digests were computed */
-#define KX_DIAG_MMU_NOT_RUN 0	/* no digests (KX_PURG_NO_CHECKS) */
+/* mmu: how the segments were read */
+#define KX_DIAG_MMU_NOT_RUN 0	/* no checks (KX_PURG_NO_CHECKS) */
 #define KX_DIAG_MMU_FLAG 1	/* off: KX_PURG_NO_MMU */
 #define KX_DIAG_MMU_NO_IDMAP 2	/* off: idmap or idmap_size is 0 */
 #define KX_DIAG_MMU_EL 3	/* off: not at EL1 or EL2 */
@@ -53,9 +57,9 @@
 #define KX_DIAG_MMU_4K 4096	/* on, 4 KiB granule */
 #define KX_DIAG_MMU_64K 65536	/* on, 64 KiB granule */
 
-/* sha */
-#define KX_DIAG_SHA_PORTABLE 1
-#define KX_DIAG_SHA_CE 2
+/* check: the CRC-32 implementation (0: none ran, KX_PURG_NO_CHECKS) */
+#define KX_DIAG_CHECK_TABLE 1 /* the 256-entry table (crc32.c) */
+#define KX_DIAG_CHECK_INSN 2  /* the CRC32X/CRC32B instructions */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -69,12 +73,12 @@ struct kx_purg_diag {
 	uint32_t test_flags; /* in: KX_DIAG_TEST_*, tests only */
 	uint32_t phase;	     /* KX_PHASE_* */
 	uint32_t el;	     /* CurrentEL.EL | HCR_EL2.E2H << 8 */
-	uint32_t sha;	     /* KX_DIAG_SHA_* */
+	uint32_t check;	     /* KX_DIAG_CHECK_* */
 	uint32_t mmu;	     /* KX_DIAG_MMU_* */
 	uint32_t tables;     /* bytes of the scratch area used */
-	uint32_t segment;    /* the segment being hashed */
-	uint32_t pad;
-	uint64_t vector; /* exception: offset in the vector table */
+	uint32_t segment;    /* the segment being checked */
+	uint32_t chunk;	     /* ... its chunk (the bad one after a mismatch) */
+	uint64_t vector;     /* exception: offset in the vector table */
 	uint64_t esr, elr, far;
 	uint64_t sctlr;	   /* SCTLR_ELx at entry */
 	uint64_t sctlr_on; /* SCTLR_ELx read back after the MMU went on */
@@ -107,10 +111,8 @@ __attribute__((noreturn)) void kx_spin(void);
 unsigned kx_current_el(void);	/* CurrentEL.EL */
 uint64_t kx_read_hcr_el2(void); /* only at EL2 */
 uint64_t kx_read_isar0(void);
-uint64_t kx_read_pfr0(void);
 uint64_t kx_read_mmfr0(void);
 uint64_t kx_read_sctlr(void);
-void kx_enable_fp(void); /* CPACR_EL1 / CPTR_EL2 traps off */
 void kx_dcache_inval(uint64_t start, uint64_t end);	  /* dc ivac + dsb */
 void kx_dcache_clean_inval(uint64_t start, uint64_t end); /* dc civac + dsb */
 void kx_mmu_on(uint64_t ttbr0, uint64_t tcr, uint64_t mair, uint64_t sctlr);

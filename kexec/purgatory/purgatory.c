@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The purgatory: check the SHA-256 of every segment the loader listed,
- * then enter the next kernel with x0 = DTB, x1-x3 = 0 (Documentation/
+ * The purgatory: check every segment the loader listed against its
+ * table of per-chunk CRC-32 values, then enter the next kernel with x0 = DTB, x1-x3 = 0 (Documentation/
  * arch/arm64/booting.rst). See purgatory.h for the contract.
  *
  * The kernel enters us with the MMU off, so every data access is Device
- * memory: uncached, and on silicon hashing a 60 MB kernel + initrd that way
+ * memory: uncached, and on silicon reading a 60 MB kernel + initrd that way
  * takes seconds. Given a scratch area (header.idmap), we therefore build
  * an identity map of exactly the memory we touch (our own image and the
- * segments), turn the MMU and caches on, hash, push our writes out to the
+ * segments and their tables), turn the MMU and caches on, check, push our writes out to the
  * PoC, and turn everything off again before the jump, leaving the kernel
  * the state it expects: MMU off, D-cache off, its image at the PoC and no
  * stale cache or TLB entries of ours.
  */
 #include "internal.h"
 #include "idmap.h"
-#include "sha256.h"
+#include "crc32.h"
 
 /* Right after the header (the linker script places .header.diag). */
 struct kx_purg_diag purgatory_diag
@@ -112,8 +112,12 @@ static uint32_t mmu_on(struct kx_purg_header *h, struct kx_purg_diag *d,
 			   h->idmap_size, shift, leaf);
 	if (!rc)
 		rc = kx_idmap_map(&m, blob_start(), blob_end() - blob_start());
-	for (uint32_t i = 0; !rc && i < h->nr_segments; i++)
+	for (uint32_t i = 0; !rc && i < h->nr_segments; i++) {
 		rc = kx_idmap_map(&m, h->seg[i].addr, h->seg[i].size);
+		if (!rc)
+			rc = kx_idmap_map(&m, h->seg[i].crc32,
+					  4ull * h->seg[i].nchunks);
+	}
 	d->tables = (uint32_t)m.used;
 	if (rc == KX_IDMAP_EINVAL)
 		return KX_DIAG_MMU_BAD_IDMAP;
@@ -150,41 +154,66 @@ static uint32_t mmu_on(struct kx_purg_header *h, struct kx_purg_diag *d,
 	return shift == 12 ? KX_DIAG_MMU_4K : KX_DIAG_MMU_64K;
 }
 
-static int same_digest(const uint8_t *a, const uint8_t *b)
+/*
+ * Is segment @s's chunk geometry the one purgatory.h asks for? A loader
+ * bug otherwise: refuse rather than read past the table.
+ */
+static int valid_segment(const struct kx_purg_segment *s)
 {
-	unsigned diff = 0;
+	uint64_t n;
 
-	for (unsigned i = 0; i < KX_SHA256_DIGEST; i++)
-		diff |= a[i] ^ b[i];
-	return !diff;
+	if (s->chunk < 4096 || (s->chunk & (s->chunk - 1)) || (s->crc32 & 3))
+		return 0;
+	n = s->size / s->chunk + !!(s->size % s->chunk);
+	return n == s->nchunks;
 }
 
-/* The index of the first segment whose digest differs, or -1. */
+/*
+ * Segment @s against its table; returns the first chunk whose CRC-32
+ * differs, or -1.
+ */
+static int64_t check_segment(kx_crc32_fn *crc, const struct kx_purg_segment *s,
+			     struct kx_purg_diag *d)
+{
+	const uint8_t *p = (const uint8_t *)(uintptr_t)s->addr;
+	const uint32_t *want = (const uint32_t *)(uintptr_t)s->crc32;
+	uint64_t left = s->size;
+
+	for (uint32_t i = 0; i < s->nchunks; i++) {
+		uint64_t n = left < s->chunk ? left : s->chunk;
+
+		d->chunk = i;
+		if (kx_crc32(crc, p, n) != want[i])
+			return i;
+		p += n;
+		left -= n;
+	}
+	return -1;
+}
+
+/*
+ * Map the segments and their tables, turn the MMU on, check every
+ * segment; returns the index of the first that fails its check, or -1
+ * (d->chunk then says which chunk).
+ */
 static int32_t check_segments(struct kx_purg_header *h, struct kx_purg_diag *d,
 			      unsigned el, int e2h, uint64_t sctlr)
 {
-	kx_sha256_blocks_fn *blocks;
-	uint8_t digest[KX_SHA256_DIGEST];
+	kx_crc32_fn *crc;
 	int32_t bad = -1;
 
-	blocks = kx_sha256_select(kx_read_isar0(), kx_read_pfr0());
-	if (d->test_flags & KX_DIAG_TEST_NO_CE)
-		blocks = kx_sha256_blocks_generic;
-	if (blocks == kx_sha256_blocks_ce) {
-		kx_enable_fp();
-		d->sha = KX_DIAG_SHA_CE;
-	} else {
-		d->sha = KX_DIAG_SHA_PORTABLE;
-	}
+	crc = kx_crc32_select(kx_read_isar0());
+	if (d->test_flags & KX_DIAG_TEST_NO_CRC)
+		crc = kx_crc32_table;
+	d->check = crc == kx_crc32_insn ? KX_DIAG_CHECK_INSN :
+					  KX_DIAG_CHECK_TABLE;
 
 	d->mmu = mmu_on(h, d, el, e2h, sctlr);
 
-	d->phase = KX_PHASE_HASHING;
+	d->phase = KX_PHASE_CHECKING;
 	for (uint32_t i = 0; i < h->nr_segments; i++) {
 		d->segment = i;
-		kx_sha256(blocks, (const void *)(uintptr_t)h->seg[i].addr,
-			  h->seg[i].size, digest);
-		if (!same_digest(digest, h->seg[i].sha256)) {
+		if (check_segment(crc, &h->seg[i], d) >= 0) {
 			bad = (int32_t)i;
 			break;
 		}
@@ -197,15 +226,29 @@ static int32_t check_segments(struct kx_purg_header *h, struct kx_purg_diag *d,
 		 * the PoC with no lines cached (we only read them, so this
 		 * writes nothing back; it drops the clean lines we brought in,
 		 * which a next stage writing that memory with its MMU off
-		 * could otherwise later hit).
+		 * could otherwise later hit). The same for the tables.
 		 */
-		for (uint32_t i = 0; i < h->nr_segments; i++)
-			kx_dcache_clean_inval(h->seg[i].addr,
-					      h->seg[i].addr + h->seg[i].size);
+		for (uint32_t i = 0; i < h->nr_segments; i++) {
+			const struct kx_purg_segment *s = &h->seg[i];
+
+			kx_dcache_clean_inval(s->addr, s->addr + s->size);
+			kx_dcache_clean_inval(s->crc32,
+					      s->crc32 + 4ull * s->nchunks);
+		}
 		/* Then our own writes, and off (see arch.S). */
 		kx_mmu_off(sctlr, blob_start(), blob_end());
 	}
 	return bad;
+}
+
+/* Spin on a header the loader got wrong: failed_segment says where. */
+static __attribute__((noreturn)) void
+bad_header(struct kx_purg_header *h, struct kx_purg_diag *d, int32_t where)
+{
+	h->failed_segment = where;
+	d->phase = KX_PHASE_BAD_HEADER;
+	dsb();
+	kx_spin();
 }
 
 void purgatory_main(struct kx_purg_header *h)
@@ -223,13 +266,12 @@ void purgatory_main(struct kx_purg_header *h)
 	if (!(h->flags & KX_PURG_NO_CHECKS)) {
 		int32_t bad;
 
-		if (h->nr_segments > KX_PURG_MAX_SEGMENTS) {
-			/* A loader bug: refuse rather than guess. */
-			h->failed_segment = KX_PURG_MAX_SEGMENTS;
-			d->phase = KX_PHASE_BAD_HEADER;
-			dsb();
-			kx_spin();
-		}
+		/* A loader bug: refuse rather than guess. */
+		if (h->nr_segments > KX_PURG_MAX_SEGMENTS)
+			bad_header(h, d, KX_PURG_MAX_SEGMENTS);
+		for (uint32_t i = 0; i < h->nr_segments; i++)
+			if (!valid_segment(&h->seg[i]))
+				bad_header(h, d, (int32_t)i);
 		/* With the MMU and caches off again when this returns. */
 		bad = check_segments(h, d, el, e2h, sctlr);
 		if (bad >= 0) {

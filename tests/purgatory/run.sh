@@ -5,13 +5,15 @@
 #
 #   1. the blob (kexec/purgatory/build.sh, with -Werror): header at offset
 #      0, a plausible entry, no relocation, under 64 KiB, .bss inside;
-#   2. the digest code of both variants and the identity-map builder,
-#      linked from the blob's own sources into a static aarch64 program,
-#      under qemu-aarch64 (user mode) on three CPU models;
+#   2. the CRC-32 code of both variants (and SHA-256, the measured
+#      alternative) and the identity-map builder, linked from the blob's
+#      own sources into a static aarch64 program, under qemu-aarch64 (user
+#      mode) on three CPU models;
 #   3. the blob itself, bare metal under qemu-system-aarch64: a harness
-#      plays loader and kernel, the purgatory hashes with the MMU and
+#      plays loader and kernel, the purgatory checks with the MMU and
 #      caches on at EL1, EL2 and EL2+VHE, 4 KiB and 64 KiB granules, and
-#      its fallbacks, mismatch and malformed-header paths are checked.
+#      its fallbacks, a flipped bit (the segment and chunk named) and
+#      malformed-header paths are checked.
 #
 # BUILDDIR defaults to $top_builddir (set by make check), else ".". The
 # blob tested is the build's own, BUILDDIR/kexec/purgatory/purgatory.bin,
@@ -100,8 +102,8 @@ def ok(cond, what):
     print("%s - %s" % ("ok" if cond else "not ok", what))
 magic, version, entry, kentry, dtb, flags, nr, idmap, idsize, failed, _ = \
     struct.unpack_from("<QIIQQIIQQiI", blob, 0)
-ok(magic == 0x59524F5447525550 and version == 1,
-   "blob: header magic PURGTORY and version 1 at offset 0")
+ok(magic == 0x59524F5447525550 and version == 2,
+   "blob: header magic PURGTORY and version 2 at offset 0")
 ok(entry == entry_sym and 832 <= entry < len(blob) and entry % 4 == 0,
    "blob: header entry %#x is purgatory_entry, inside the blob" % entry)
 # msr daifset, #0xf = 0xd5034fdf: the entry code masks interrupts first

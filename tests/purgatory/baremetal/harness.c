@@ -30,7 +30,8 @@
 
 struct desc_seg {
 	uint64_t addr, size;
-	uint8_t sha256[32];
+	uint64_t crc32; /* its table of per-chunk CRC-32, loaded by QEMU */
+	uint32_t chunk, nchunks;
 };
 
 struct desc {
@@ -40,9 +41,12 @@ struct desc {
 	uint64_t idmap, idmap_size;
 	uint32_t flags, test_flags;
 	uint32_t e2h;	      /* 1: set HCR_EL2.E2H and TGE first (VHE host) */
-	uint32_t corrupt;     /* flip a bit of this segment's digest, or ~0 */
+	uint32_t corrupt;     /* flip a bit of this segment's data, or ~0 */
 	uint32_t nr_segments; /* may exceed KX_PURG_MAX_SEGMENTS */
 	uint32_t timeout_s;
+	uint64_t corrupt_off; /* ... bit 3 of this byte of it */
+	uint32_t bad_nchunks; /* one more chunk than this segment has, or ~0 */
+	uint32_t pad;
 	struct desc_seg seg[KX_PURG_MAX_SEGMENTS + 1];
 };
 
@@ -219,11 +223,12 @@ static void put_diag(void)
 
 	kv("el", d->el & 0xff);
 	kv("e2h", d->el >> 8);
-	kv("sha", d->sha);
+	kv("check", d->check);
 	kv("mmu", d->mmu);
 	kv("tables", d->tables);
 	kv("phase", d->phase);
 	kv("failed", header()->failed_segment);
+	kv("chunk", d->chunk);
 	kv("cache_on", (d->sctlr_on & mci) == mci);
 	kvx("sctlr_on", d->sctlr_on);
 	if (d->phase == KX_PHASE_EXCEPTION) {
@@ -263,7 +268,7 @@ void harness_main(void)
 			((volatile uint8_t *)(uintptr_t)stage)[i];
 
 	h = header();
-	if (h->magic != KX_PURG_MAGIC || h->version != 1)
+	if (h->magic != KX_PURG_MAGIC || h->version != KX_PURG_VERSION)
 		error("no-purgatory-header");
 	h->kernel_entry = (uint64_t)(uintptr_t)fake_kernel;
 	h->dtb = DTB_VALUE;
@@ -277,11 +282,17 @@ void harness_main(void)
 	for (uint32_t i = 0; i < n; i++) {
 		h->seg[i].addr = desc->seg[i].addr;
 		h->seg[i].size = desc->seg[i].size;
-		for (int b = 0; b < 32; b++)
-			h->seg[i].sha256[b] = desc->seg[i].sha256[b];
+		h->seg[i].crc32 = desc->seg[i].crc32;
+		h->seg[i].chunk = desc->seg[i].chunk;
+		h->seg[i].nchunks = desc->seg[i].nchunks;
 	}
-	if (desc->corrupt < n)
-		h->seg[desc->corrupt].sha256[7] ^= 0x10;
+	if (desc->bad_nchunks < n)
+		h->seg[desc->bad_nchunks].nchunks++;
+	/* one bit flipped between the load and the jump */
+	if (desc->corrupt < n &&
+	    desc->corrupt_off < desc->seg[desc->corrupt].size)
+		((volatile uint8_t *)(uintptr_t)desc->seg[desc->corrupt]
+			 .addr)[desc->corrupt_off] ^= 0x08;
 	diag()->test_flags = desc->test_flags;
 
 	/* CPU 1 watches; same conduit as QEMU's built-in PSCI: SMC at EL2 */
