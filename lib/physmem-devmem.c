@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * /dev/mem, read-only. Every access maps the pages it needs with PROT_READ
- * and unmaps them again; nothing is ever written. The kernel refuses the
+ * and unmaps them again, but for the page of the last register read,
+ * which stays mapped until a register of another page is read or the
+ * source is closed; nothing is ever written. The kernel refuses the
  * mmap() of RAM and of MMIO a driver has claimed (STRICT_DEVMEM,
  * IO_STRICT_DEVMEM), which becomes its own error naming the remedy.
  */
@@ -182,29 +184,58 @@ static ssize_t devmem_read(struct pm_source *s, uint64_t pa, void *buf,
 	return (ssize_t)len;
 }
 
-static int devmem_read_reg(struct pm_source *s, uint64_t pa, unsigned int width,
-			   uint64_t *val, struct gk_err *e)
+/*
+ * The page of a register, mapped: the last one stays mapped, so that the
+ * registers of one frame (a redistributor's four) cost one mmap().
+ */
+static const uint8_t *reg_page(struct pm_source *s, uint64_t pa,
+			       unsigned int width, struct gk_err *e)
 {
-	struct gk_err err;
 	size_t maplen, off;
 	uint8_t *p;
 
-	p = map_window(s, pa, width, &maplen, &off, &err);
+	if (s->map && pa >= s->map_pa && pa - s->map_pa + width <= s->map_len)
+		return (const uint8_t *)s->map + (pa - s->map_pa);
+	p = map_window(s, pa, width, &maplen, &off, e);
+	if (!p)
+		return NULL;
+	if (s->map)
+		munmap(s->map, s->map_len);
+	s->map = p;
+	s->map_pa = pa - off;
+	s->map_len = maplen;
+	return p + off;
+}
+
+static int devmem_read_reg(struct pm_source *s, uint64_t pa, unsigned int width,
+			   uint64_t *val, struct gk_err *e)
+{
+	const uint8_t *p;
+	struct gk_err err;
+
+	p = reg_page(s, pa, width, &err);
 	if (!p) {
 		if (e)
 			*e = err;
 		return err.code;
 	}
 	if (width == 8)
-		*val = *(const volatile uint64_t *)(p + off);
+		*val = *(const volatile uint64_t *)p;
 	else
-		*val = *(const volatile uint32_t *)(p + off);
-	munmap(p, maplen);
+		*val = *(const volatile uint32_t *)p;
 	return 0;
+}
+
+static void devmem_close(struct pm_source *s)
+{
+	if (s->map)
+		munmap(s->map, s->map_len);
+	s->map = NULL;
 }
 
 const struct pm_ops pm_devmem_ops = {
 	.kind = "devmem",
 	.read = devmem_read,
 	.read_reg = devmem_read_reg,
+	.close = devmem_close,
 };

@@ -138,6 +138,7 @@ int pm_image_open(const struct sysroot *sr, struct pm_source *s,
 	int ret;
 
 	s->ops = &pm_image_ops;
+	s->cached = true; /* a snapshot's or a saved image: it stays still */
 	if (fstat(s->fd, &st) < 0)
 		return gk_fail(e, gk_errno(errno), "%s: %s", s->name,
 			       strerror(errno));
@@ -195,6 +196,7 @@ int pm_memdir_open(struct pm_source *s, struct gk_err *e)
 	int fd;
 
 	s->ops = &pm_memdir_ops;
+	s->cached = true;
 	fd = dup(s->fd);
 	dir = fd < 0 ? NULL : fdopendir(fd);
 	if (!dir) {
@@ -210,6 +212,50 @@ int pm_memdir_open(struct pm_source *s, struct gk_err *e)
 	}
 	closedir(dir);
 	return ret ? ret : sort_pieces(s, e);
+}
+
+/*
+ * The block of @p holding @pa into s->blk. Returns false when the file
+ * does not give it whole: the caller then reads as without the cache.
+ */
+static bool fill_block(struct pm_source *s, const struct pm_piece *p,
+		       uint64_t pa)
+{
+	uint64_t start = pa & ~(uint64_t)(PM_BLOCK - 1), end;
+	ssize_t n;
+
+	if (start < p->r.start)
+		start = p->r.start;
+	end = start | (PM_BLOCK - 1);
+	if (end > p->r.end)
+		end = p->r.end;
+	s->blk_len = 0;
+	if (!s->blk && !(s->blk = malloc(PM_BLOCK)))
+		return false;
+	do {
+		n = pread(p->fd >= 0 ? p->fd : s->fd, s->blk,
+			  (size_t)(end - start + 1),
+			  p->offset + (off_t)(start - p->r.start));
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)(end - start + 1))
+		return false;
+	s->blk_pa = start;
+	s->blk_len = (size_t)n;
+	return true;
+}
+
+/* A small read out of the block cache; 0 when it cannot serve it. */
+static size_t from_block(struct pm_source *s, const struct pm_piece *p,
+			 uint64_t pa, void *buf, size_t len)
+{
+	if (!s->cached || len > PM_BLOCK_READ_MAX)
+		return 0;
+	if ((!s->blk_len || pa < s->blk_pa ||
+	     pa - s->blk_pa + len > s->blk_len) &&
+	    (!fill_block(s, p, pa) || pa - s->blk_pa + len > s->blk_len))
+		return 0;
+	memcpy(buf, s->blk + (pa - s->blk_pa), len);
+	return len;
 }
 
 ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf, size_t len,
@@ -228,6 +274,8 @@ ssize_t pm_pieces_read(struct pm_source *s, uint64_t pa, void *buf, size_t len,
 	avail = p->r.end - pa + 1;
 	if (avail < len)
 		len = (size_t)avail;
+	if (from_block(s, p, pa, buf, len))
+		return (ssize_t)len;
 	do {
 		n = pread(p->fd >= 0 ? p->fd : s->fd, buf, len,
 			  p->offset + (off_t)(pa - p->r.start));

@@ -32,12 +32,28 @@ struct pm_piece {
 	off_t offset; /* file offset of r.start */
 };
 
+/*
+ * Small reads (registers, headers) of a file that does not change under
+ * us are served from the last block read: a walk of thousands of
+ * redistributors reads four registers of each, all in one page.
+ */
+#define PM_BLOCK 4096u
+#define PM_BLOCK_READ_MAX 64u
+
 struct pm_source {
 	const struct pm_ops *ops;
 	char *name; /* the file, as shown to the operator */
 	int fd;
 	struct pm_piece *pieces; /* sorted by start; image, memdir, elf */
 	size_t npieces;
+	bool cached;	 /* a snapshot's file: small reads use blk */
+	uint8_t *blk;	 /* PM_BLOCK bytes, allocated on first use */
+	uint64_t blk_pa; /* physical address of blk[0] */
+	size_t blk_len;	 /* bytes of blk held, 0 when none */
+	/* devmem: the page of the last register read, kept mapped */
+	void *map;
+	uint64_t map_pa;
+	size_t map_len;
 };
 
 extern const struct pm_ops pm_devmem_ops;

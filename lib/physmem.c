@@ -66,6 +66,7 @@ static void source_close(struct pm_source *s)
 		close(s->fd);
 	free(s->pieces);
 	free(s->name);
+	free(s->blk);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 }

@@ -337,6 +337,62 @@ static void test_add_file(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * A snapshot's small reads come out of the last block read: each read
+ * gives the bytes at its own address, whichever block, piece or file
+ * served the one before, and the ends of a piece stay where they were.
+ */
+static void test_block_cache(void **state)
+{
+	char *dir = tu_mkdtemp();
+	uint8_t img[3 * 4096], buf[64];
+	struct physmem *pm;
+	struct gk_err e;
+	uint64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(img); i++)
+		img[i] = (uint8_t)(i * 13 + (i >> 8));
+	tu_pwrite(dir, "dev/mem", img, sizeof(img), 0x10000);
+	/* a piece that starts and ends inside a block, one of a block */
+	tu_write(dir, "dev/mem.ranges",
+		 "10010-10ff7\n11000-11fff\n12000-12fff\n");
+	tu_pwrite(dir, "dev/mem.d/0000000000020000-000000000002000f",
+		  "0123456789abcdef", 16, 0);
+	pm = open_pm(dir, 0);
+	/* first and last bytes of a piece that fills no whole block */
+	assert_int_equal(physmem_read_reg(pm, 0x10010, 8, &v, &e), 0);
+	assert_true(v == gk_le64(img + 0x10));
+	assert_int_equal(physmem_read(pm, 0x10ff0, buf, 8, &e), 0);
+	assert_memory_equal(buf, img + 0xff0, 8);
+	/* before the piece, past it: refused as without the cache */
+	assert_int_equal(physmem_read_reg(pm, 0x10008, 8, &v, &e),
+			 -GK_ERR_UNMAPPED);
+	assert_int_equal(physmem_read(pm, 0x10ff0, buf, 9, &e),
+			 -GK_ERR_UNMAPPED);
+	assert_non_null(strstr(e.msg, "0x10ff8 not captured"));
+	/* alternating between blocks, and a read across two of them */
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(physmem_read_reg(pm, 0x11ff8, 8, &v, &e), 0);
+		assert_true(v == gk_le64(img + 0x1ff8));
+		assert_int_equal(physmem_read_reg(pm, 0x12000, 4, &v, &e), 0);
+		assert_true(v == gk_le32(img + 0x2000));
+		assert_int_equal(physmem_read_reg(pm, 0x10020, 4, &v, &e), 0);
+		assert_true(v == gk_le32(img + 0x20));
+	}
+	assert_int_equal(physmem_read(pm, 0x11fe0, buf, 64, &e), 0);
+	assert_memory_equal(buf, img + 0x1fe0, 64);
+	/* memdir first, then the image: each keeps its own block */
+	assert_int_equal(physmem_read(pm, 0x20004, buf, 4, &e), 0);
+	assert_memory_equal(buf, "4567", 4);
+	assert_int_equal(physmem_read_reg(pm, 0x12008, 8, &v, &e), 0);
+	assert_true(v == gk_le64(img + 0x2008));
+	assert_int_equal(physmem_read(pm, 0x2000c, buf, 4, &e), 0);
+	assert_memory_equal(buf, "cdef", 4);
+	physmem_close(pm);
+	tu_rmtree(dir);
+}
+
 /* The /dev/mem backend on a file: page windows, aligned register loads. */
 static void test_devmem_file(void **state)
 {
@@ -360,6 +416,18 @@ static void test_devmem_file(void **state)
 	assert_true(v == gk_le64(page + 4096));
 	assert_int_equal(physmem_read_reg(pm, 12, 4, &v, &e), 0);
 	assert_true(v == gk_le32(page + 12));
+	/* the page of the last register stays mapped: each its own bytes */
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(physmem_read_reg(pm, 4096 + 8 * k, 8, &v, &e),
+				 0);
+		assert_true(v == gk_le64(page + 4096 + 8 * k));
+		assert_int_equal(physmem_read_reg(pm, 8188, 4, &v, &e), 0);
+		assert_true(v == gk_le32(page + 8188));
+		assert_int_equal(physmem_read_reg(pm, 4 * k, 4, &v, &e), 0);
+		assert_true(v == gk_le32(page + 4 * k));
+	}
+	assert_int_equal(physmem_read_reg(pm, 8192, 4, &v, &e),
+			 -GK_ERR_UNMAPPED);
 	/* past the end of the file: refused, never a SIGBUS */
 	assert_int_equal(physmem_read(pm, 8190, buf, 4, &e), -GK_ERR_UNMAPPED);
 	assert_non_null(strstr(e.msg, "mem.img: 0x1ffe is past the end"));
@@ -383,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_bad_kcore),
 		cmocka_unit_test(test_empty_snapshot),
 		cmocka_unit_test(test_add_file),
+		cmocka_unit_test(test_block_cache),
 		cmocka_unit_test(test_devmem_file),
 	};
 
