@@ -89,9 +89,46 @@ static int read_rd(struct physmem *pm, struct gk_rdfact *rd, struct gk_err *e)
 	return 0;
 }
 
+/* The redistributors' registers as the walk finds them. */
+struct rd_regs {
+	struct gk_rdfact *rds;
+	size_t cap;
+	bool failed;	 /* a register could not be read: stop reading */
+	struct gk_err e; /* why, or "" when out of memory */
+};
+
+/*
+ * One RD's registers right after its GICR_TYPER, in the same page; the
+ * first failure is kept, and told only if the walk itself succeeds, as
+ * when the registers were read after the walk.
+ */
+static void rd_found(struct physmem *pm, const struct gic_rd *rd, size_t i,
+		     void *arg)
+{
+	struct rd_regs *r = arg;
+	struct gk_rdfact *p;
+
+	if (r->failed)
+		return;
+	if (i == r->cap) {
+		p = realloc(r->rds, 2 * (r->cap + 32) * sizeof(*p));
+		if (!p) {
+			r->failed = true;
+			return;
+		}
+		r->rds = p;
+		r->cap = 2 * (r->cap + 32);
+	}
+	r->rds[i] = (struct gk_rdfact){ .cpu = -1,
+					.base = rd->base,
+					.typer = rd->typer };
+	r->failed = read_rd(pm, &r->rds[i], &r->e) < 0;
+}
+
 static int read_regs(struct physmem *pm, const struct gic_layout *lay,
 		     struct gk_facts *f)
 {
+	struct rd_regs r = { 0 };
 	struct gk_err e = { 0 };
 	struct gic_rd *walk = NULL;
 	uint64_t typer, pidr2;
@@ -100,19 +137,15 @@ static int read_regs(struct physmem *pm, const struct gic_layout *lay,
 
 	if (!lay->dist || gic_read(pm, lay->dist, GICD_TYPER, &typer, &e) < 0 ||
 	    gic_read(pm, lay->dist, GICD_PIDR2, &pidr2, &e) < 0 ||
-	    gic_walk_rds(pm, lay, &walk, &n, &e) < 0 || !n)
+	    gic_walk_rds_each(pm, lay, rd_found, &r, &walk, &n, &e) < 0 || !n)
 		goto fail;
-	f->rds = calloc(n, sizeof(*f->rds));
-	if (!f->rds)
+	if (r.failed) {
+		e = r.e;
 		goto fail;
-	for (size_t i = 0; i < n; i++) {
-		f->rds[i] = (struct gk_rdfact){ .cpu = -1,
-						.base = walk[i].base,
-						.typer = walk[i].typer };
-		plpis |= walk[i].typer & GICR_TYPER_PLPIS;
-		if (read_rd(pm, &f->rds[i], &e) < 0)
-			goto fail;
 	}
+	for (size_t i = 0; i < n; i++)
+		plpis |= walk[i].typer & GICR_TYPER_PLPIS;
+	f->rds = r.rds;
 	f->nrds = n;
 	f->gic = GIC_PIDR2_ARCH(pidr2) == 4 ? 4 : 3;
 	f->lpis_supported = (typer & (1u << 17)) && plpis;
@@ -121,8 +154,7 @@ static int read_regs(struct physmem *pm, const struct gic_layout *lay,
 	return 0;
 fail:
 	free(walk);
-	free(f->rds);
-	f->rds = NULL;
+	free(r.rds);
 	snprintf(f->regs_why, sizeof(f->regs_why), "%s",
 		 e.msg[0] ? e.msg : "no redistributor found");
 	return -1;

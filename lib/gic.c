@@ -229,23 +229,33 @@ void gic_layout_free(struct gic_layout *lay)
 	memset(lay, 0, sizeof(*lay));
 }
 
-static int add_rd(struct gic_rd **rds, size_t *n, const struct gic_rd *rd)
-{
-	struct gic_rd *p;
+/* The walk's output, and whom to tell of each redistributor. */
+struct walk {
+	struct gic_rd *rds;
+	size_t n, cap;
+	gic_rd_fn *fn;
+	void *arg;
+};
 
-	if (*n == GIC_MAX_RDS)
+static int add_rd(struct walk *w, const struct gic_rd *rd)
+{
+	if (w->n == GIC_MAX_RDS)
 		return -GK_ERR_TOOBIG;
-	p = realloc(*rds, (*n + 1) * sizeof(*p));
-	if (!p)
-		return -GK_ERR_NOMEM;
-	*rds = p;
-	p[(*n)++] = *rd;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct gic_rd *p = realloc(w->rds, cap * sizeof(*p));
+
+		if (!p)
+			return -GK_ERR_NOMEM;
+		w->rds = p;
+		w->cap = cap;
+	}
+	w->rds[w->n++] = *rd;
 	return 0;
 }
 
 static int walk_region(struct physmem *pm, const struct gic_layout *lay,
-		       unsigned int i, struct gic_rd **rds, size_t *n,
-		       struct gk_err *e)
+		       unsigned int i, struct walk *w, struct gk_err *e)
 {
 	const struct gk_range *reg = &lay->rdregions[i];
 	struct gic_rd rd = { .base = reg->start, .region = i };
@@ -268,9 +278,11 @@ static int walk_region(struct physmem *pm, const struct gic_layout *lay,
 		ret = gic_read(pm, rd.base, GICR_TYPER, &rd.typer, e);
 		if (ret < 0)
 			return ret;
-		ret = add_rd(rds, n, &rd);
+		ret = add_rd(w, &rd);
 		if (ret < 0)
 			return gk_fail(e, ret, "too many redistributors");
+		if (w->fn)
+			w->fn(pm, &rd, w->n - 1, w->arg);
 		if ((rd.typer & GICR_TYPER_LAST) || lay->rd_per_region)
 			return 0;
 		if (lay->rdstride)
@@ -281,20 +293,26 @@ static int walk_region(struct physmem *pm, const struct gic_layout *lay,
 	}
 }
 
-int gic_walk_rds(struct physmem *pm, const struct gic_layout *lay,
-		 struct gic_rd **out, size_t *n, struct gk_err *e)
+int gic_walk_rds_each(struct physmem *pm, const struct gic_layout *lay,
+		      gic_rd_fn *fn, void *arg, struct gic_rd **out, size_t *n,
+		      struct gk_err *e)
 {
-	struct gic_rd *rds = NULL;
-	size_t cnt = 0;
+	struct walk w = { .fn = fn, .arg = arg };
 	int ret = 0;
 
 	for (unsigned int i = 0; i < lay->nrdregions && !ret; i++)
-		ret = walk_region(pm, lay, i, &rds, &cnt, e);
+		ret = walk_region(pm, lay, i, &w, e);
 	if (ret < 0) {
-		free(rds);
+		free(w.rds);
 		return ret;
 	}
-	*out = rds;
-	*n = cnt;
+	*out = w.rds;
+	*n = w.n;
 	return 0;
+}
+
+int gic_walk_rds(struct physmem *pm, const struct gic_layout *lay,
+		 struct gic_rd **out, size_t *n, struct gk_err *e)
+{
+	return gic_walk_rds_each(pm, lay, NULL, NULL, out, n, e);
 }

@@ -131,4 +131,21 @@ struct gic_rd {
 int gic_walk_rds(struct physmem *pm, const struct gic_layout *lay,
 		 struct gic_rd **out, size_t *n, struct gk_err *e);
 
+/* Told of redistributor number @i as soon as the walk finds it. */
+typedef void gic_rd_fn(struct physmem *pm, const struct gic_rd *rd, size_t i,
+		       void *arg);
+
+/**
+ * gic_walk_rds_each - gic_walk_rds(), calling @fn on each redistributor
+ * @fn: called in walk order, before the walk reads the next frame, so
+ *	that the registers @fn reads of a frame are read while its page is
+ *	at hand (one mmap() of /dev/mem, one read of a snapshot)
+ * @arg: passed to @fn
+ *
+ * @fn is called even when the walk fails further on.
+ */
+int gic_walk_rds_each(struct physmem *pm, const struct gic_layout *lay,
+		      gic_rd_fn *fn, void *arg, struct gic_rd **out, size_t *n,
+		      struct gk_err *e);
+
 #endif

@@ -185,6 +185,69 @@ static void test_walk(void **state)
 	tu_rmtree(dir);
 }
 
+/* gic_walk_rds_each's callback: what it was told, in order */
+struct seen {
+	uint64_t base[4];
+	size_t i[4];
+	size_t n;
+};
+
+static void saw(struct physmem *pm, const struct gic_rd *rd, size_t i,
+		void *arg)
+{
+	struct seen *s = arg;
+
+	(void)pm;
+	assert_true(s->n < 4);
+	s->base[s->n] = rd->base;
+	s->i[s->n++] = i;
+}
+
+/* each RD as it is found, numbered as in the output; also when it fails */
+static void test_walk_each(void **state)
+{
+	char *dir = tu_mkdtemp();
+	struct seen s = { 0 };
+	struct gic_layout lay;
+	struct physmem *pm;
+	struct gic_rd *rds;
+	struct sysroot *sr;
+	struct gk_fdt f;
+	struct gk_err e;
+	size_t n;
+
+	(void)state;
+	make_dtb(dir, false, 2, 0);
+	rd_frame(dir, 0x80a0000, 1);
+	rd_frame(dir, 0x80c0000, 0x0000000100000111ull); /* Last */
+	rd_frame(dir, 0x9000000, 0x0000000200000211ull); /* region 2 */
+	load(dir, &sr, &f, &lay, 0);
+	assert_int_equal(physmem_open(sr, 0, &pm, &e), 0);
+	assert_int_equal(gic_walk_rds_each(pm, &lay, saw, &s, &rds, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(s.n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(s.i[i], i);
+		assert_true(s.base[i] == rds[i].base);
+	}
+	assert_true(rds[2].base == 0x9000000 && rds[2].region == 1);
+	free(rds);
+	physmem_close(pm);
+	/* region 1 without Last: told of its two, then the walk fails */
+	rd_frame(dir, 0x80c0000, 1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(physmem_open(sr, 0, &pm, &e), 0);
+	assert_int_equal(gic_walk_rds_each(pm, &lay, saw, &s, &rds, &n, &e),
+			 -GK_ERR_CORRUPT);
+	assert_int_equal(s.n, 2);
+	assert_true(s.base[1] == 0x80c0000 && s.i[1] == 1);
+	physmem_close(pm);
+	gic_layout_free(&lay);
+	gk_fdt_free(&f);
+	sysroot_free(sr);
+	tu_rmtree(dir);
+}
+
 static void test_walk_unreadable(void **state)
 {
 	char *dir = tu_mkdtemp();
@@ -238,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_layout_soc),
 		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_walk_each),
 		cmocka_unit_test(test_walk_unreadable),
 		cmocka_unit_test(test_no_gic),
 	};
