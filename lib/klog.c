@@ -630,23 +630,34 @@ static void put_text(struct klog_parser *p, struct klog_line *l, const char *s,
 	l->len = n;
 }
 
-/* The same, decoding the \xNN escapes /dev/kmsg writes for odd bytes. */
+/*
+ * The same, decoding the \xNN escapes /dev/kmsg writes for odd bytes;
+ * the runs between backslashes, nearly all of a log, go in one copy.
+ */
 static void put_unescaped(struct klog_parser *p, struct klog_line *l,
 			  const char *s, size_t n)
 {
+	const char *end = s + n, *bs;
 	size_t o = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	while (s < end) {
 		int hi, lo;
 
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' &&
-		    (hi = gk_hexval(s[i + 2])) >= 0 &&
-		    (lo = gk_hexval(s[i + 3])) >= 0) {
+		bs = memchr(s, '\\', (size_t)(end - s));
+		if (!bs)
+			bs = end;
+		memcpy(p->out + o, s, (size_t)(bs - s));
+		o += (size_t)(bs - s);
+		s = bs;
+		if (s == end)
+			break;
+		if (end - s > 3 && s[1] == 'x' && (hi = gk_hexval(s[2])) >= 0 &&
+		    (lo = gk_hexval(s[3])) >= 0) {
 			p->out[o++] = (char)(hi << 4 | lo);
-			i += 3;
+			s += 4;
 			continue;
 		}
-		p->out[o++] = s[i];
+		p->out[o++] = *s++;
 	}
 	p->out[o] = '\0';
 	p->out += o + 1;
@@ -1698,24 +1709,53 @@ static int read_fail(int err, const char *name, struct gk_err *e)
 	return gk_fail(e, err, "out of memory");
 }
 
-/* A file or a pipe, to its end. Returns 0, an errno or a GK_ERR_* code. */
-static int read_stream(int fd, struct klog_buf *b)
+/* Room for @more bytes after the @b->n held, keeping within KLOG_MAX_SIZE. */
+static int buf_reserve(struct klog_buf *b, size_t more)
 {
-	char chunk[16384];
+	size_t cap = b->cap ? b->cap : 65536;
+	char *np;
 
+	if (more > KLOG_MAX_SIZE - b->n)
+		more = KLOG_MAX_SIZE - b->n + 1; /* one byte over: TOOBIG */
+	if (b->p && b->n + more <= b->cap)
+		return 0;
+	while (cap < b->n + more)
+		cap *= 2;
+	np = realloc(b->p, cap);
+	if (!np)
+		return -GK_ERR_NOMEM;
+	b->p = np;
+	b->cap = cap;
+	return 0;
+}
+
+/*
+ * A file or a pipe, to its end, read straight into the buffer (@hint: the
+ * size of a regular file, so that one read() takes it). Returns 0, an
+ * errno or a GK_ERR_* code.
+ */
+static int read_stream(int fd, struct klog_buf *b, size_t hint)
+{
 	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof(chunk));
-		int ret;
+		ssize_t r;
+		int ret = 0;
 
+		/* a file's size, and a byte to see its end without a realloc */
+		if (b->n == b->cap)
+			ret = buf_reserve(b, hint > 16384 ? hint + 1 : 16384);
+		if (ret)
+			return ret;
+		hint = 0;
+		r = read(fd, b->p + b->n, b->cap - b->n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return errno;
 		if (!r)
 			return 0;
-		ret = buf_append(b, chunk, (size_t)r);
-		if (ret)
-			return ret;
+		if ((size_t)r > KLOG_MAX_SIZE - b->n)
+			return -GK_ERR_TOOBIG;
+		b->n += (size_t)r;
 	}
 }
 
@@ -1758,12 +1798,16 @@ static int read_log(int fd, const char *name, unsigned int allow,
 	if (fstat(fd, &st) < 0)
 		return read_fail(errno, name, e);
 	if (S_ISREG(st.st_mode)) {
-		ret = read_stream(fd, b);
+		ret = read_stream(fd, b,
+				  st.st_size > 0 &&
+						  st.st_size <= KLOG_MAX_SIZE ?
+					  (size_t)st.st_size :
+					  0);
 	} else if (S_ISFIFO(st.st_mode) && (allow & KLOG_ALLOW_FIFO)) {
 		/* opened without blocking; now wait for the writer */
 		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 			return read_fail(errno, name, e);
-		ret = read_stream(fd, b);
+		ret = read_stream(fd, b, 0);
 	} else if (S_ISCHR(st.st_mode) && (allow & KLOG_ALLOW_CHR)) {
 		ret = read_records(fd, b);
 	} else {
