@@ -88,17 +88,26 @@ static size_t cpu_index(const struct gk_lpisrc *s, unsigned int cpu)
 	return i;
 }
 
+/*
+ * Sources name CPUs in order of their number, thousands of them: a new
+ * one at the end is found without a search, and the room doubles.
+ */
 struct gk_lpisrc_cpu *gk_lpisrc_cpu(struct gk_lpisrc *s, unsigned int cpu)
 {
-	size_t i = cpu_index(s, cpu);
+	size_t i = s->n && s->cpus[s->n - 1].cpu < cpu ? s->n :
+							 cpu_index(s, cpu);
 	struct gk_lpisrc_cpu *c;
 
 	if (i < s->n && s->cpus[i].cpu == cpu)
 		return &s->cpus[i];
-	c = realloc(s->cpus, (s->n + 1) * sizeof(*c));
-	if (!c)
-		return NULL;
-	s->cpus = c;
+	if (s->n >= s->cap) {
+		c = realloc(s->cpus, 2 * (s->n + 16) * sizeof(*c));
+		if (!c)
+			return NULL;
+		s->cpus = c;
+		s->cap = 2 * (s->n + 16);
+	}
+	c = s->cpus;
 	memmove(c + i + 1, c + i, (s->n - i) * sizeof(*c));
 	c[i] = (struct gk_lpisrc_cpu){ .cpu = cpu, .lpis = -1 };
 	s->n++;
@@ -147,10 +156,14 @@ int gk_lpisrc_from_log(const struct lpilog *l, enum gk_src src, bool complete,
 
 static int add_range(struct gk_lpisrc *s, uint64_t start, uint64_t size)
 {
-	struct gk_range *r = realloc(s->ranges, (s->nranges + 1) * sizeof(*r));
+	struct gk_range *r = s->ranges;
 
-	if (!r)
-		return -GK_ERR_NOMEM;
+	/* the room doubles each time n reaches a power of two */
+	if (!(s->nranges & (s->nranges - 1))) {
+		r = realloc(s->ranges, 2 * (s->nranges + 1) * sizeof(*r));
+		if (!r)
+			return -GK_ERR_NOMEM;
+	}
 	s->ranges = r;
 	if (gk_range_from_len(&r[s->nranges], start, size))
 		s->nranges++;

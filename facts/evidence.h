@@ -33,6 +33,7 @@ struct gk_lpisrc {
 	unsigned int idbits; /* 0 unknown */
 	struct gk_lpisrc_cpu *cpus;
 	size_t n;
+	size_t cap;		 /* cpus[] room, when gk_lpisrc_cpu() made it */
 	struct gk_range *ranges; /* tables it names without a CPU */
 	size_t nranges;
 };

@@ -44,13 +44,20 @@ static const char *cpu_prefix(const char *s, unsigned int *cpu)
 	return s + 2;
 }
 
-static struct lpilog_cpu *get_cpu(struct lpilog *ll, unsigned int cpu)
+/*
+ * The CPU's entry, added where it sorts. CPUs log in order of their
+ * number (two lines each, thousands of CPUs): a new one goes at the end,
+ * into room that doubles, so that no line costs a realloc() or a move.
+ */
+static struct lpilog_cpu *get_cpu(struct lpilog *ll, size_t *cap,
+				  unsigned int cpu)
 {
 	size_t i = 0, hi = ll->ncpus;
 	struct lpilog_cpu *c;
 
-	/* bisect: thousands of CPUs log two lines each */
-	while (i < hi) {
+	if (hi && ll->cpus[hi - 1].cpu < cpu)
+		i = hi;
+	while (i < hi) { /* bisect */
 		size_t mid = i + (hi - i) / 2;
 
 		if (ll->cpus[mid].cpu < cpu)
@@ -60,10 +67,14 @@ static struct lpilog_cpu *get_cpu(struct lpilog *ll, unsigned int cpu)
 	}
 	if (i < ll->ncpus && ll->cpus[i].cpu == cpu)
 		return &ll->cpus[i];
-	c = realloc(ll->cpus, (ll->ncpus + 1) * sizeof(*c));
-	if (!c)
-		return NULL;
-	ll->cpus = c;
+	if (ll->ncpus == *cap) {
+		c = realloc(ll->cpus, 2 * (*cap + 16) * sizeof(*c));
+		if (!c)
+			return NULL;
+		ll->cpus = c;
+		*cap = 2 * (*cap + 16);
+	}
+	c = ll->cpus;
 	memmove(c + i + 1, c + i, (ll->ncpus - i) * sizeof(*c));
 	memset(c + i, 0, sizeof(*c));
 	c[i].cpu = cpu;
@@ -117,7 +128,8 @@ static bool pend_line(const char *s, struct lpilog_cpu *c)
 }
 
 /* The per-CPU lines, after "GICv3: CPUn: " or "CPUn: ". */
-static int cpu_line(struct lpilog *ll, unsigned int cpu, const char *rest)
+static int cpu_line(struct lpilog *ll, size_t *cap, unsigned int cpu,
+		    const char *rest)
 {
 	struct lpilog_cpu tmp = { .cpu = cpu }, *c;
 	bool hit = found_rd(rest, &tmp) || pend_line(rest, &tmp);
@@ -129,7 +141,7 @@ static int cpu_line(struct lpilog *ll, unsigned int cpu, const char *rest)
 		tmp.failed_disable = hit = true;
 	if (!hit)
 		return 0;
-	c = get_cpu(ll, cpu);
+	c = get_cpu(ll, cap, cpu);
 	if (!c)
 		return -GK_ERR_NOMEM;
 	if (tmp.found) {
@@ -173,7 +185,7 @@ static void efi_line(struct lpilog *ll, const char *s)
 		ll->has_memreserve = true;
 }
 
-static int one_line(struct lpilog *ll, const char *s)
+static int one_line(struct lpilog *ll, size_t *cap, const char *s)
 {
 	unsigned int cpu;
 	const char *rest;
@@ -182,10 +194,10 @@ static int one_line(struct lpilog *ll, const char *s)
 		ll->gicv3 = true;
 		rest = cpu_prefix(s + 7, &cpu);
 		if (rest)
-			return cpu_line(ll, cpu, rest);
+			return cpu_line(ll, cap, cpu, rest);
 		gic_line(ll, s + 7);
 	} else if ((rest = cpu_prefix(s, &cpu))) {
-		return cpu_line(ll, cpu, rest); /* no pr_fmt in the ITS code */
+		return cpu_line(ll, cap, cpu, rest); /* no pr_fmt in ITS code */
 	} else if (!strncmp(s, "efi: ", 5)) {
 		efi_line(ll, s);
 	} else if (!strcmp(s, "ITS: No ITS available, not enabling LPIs")) {
@@ -199,7 +211,7 @@ static int one_line(struct lpilog *ll, const char *s)
 
 int lpilog_parse(const struct klog *log, struct lpilog *out, struct gk_err *e)
 {
-	size_t first = 0;
+	size_t first = 0, cap = 0;
 
 	memset(out, 0, sizeof(*out));
 	/* a saved console or journal may hold several boots: the last counts */
@@ -211,7 +223,7 @@ int lpilog_parse(const struct klog *log, struct lpilog *out, struct gk_err *e)
 		}
 	}
 	for (size_t i = first; i < log->n; i++) {
-		if (one_line(out, log->lines[i].text) < 0) {
+		if (one_line(out, &cap, log->lines[i].text) < 0) {
 			lpilog_free(out);
 			return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
 		}
