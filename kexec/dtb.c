@@ -223,9 +223,10 @@ static int table_node(struct build *b, int rm, const char *prefix,
 
 	snprintf(name, sizeof(name), "%s@%llx", prefix,
 		 (unsigned long long)start);
-	node = fdt_subnode_offset(b->fdt, rm, name);
-	if (node < 0)
-		node = fdt_add_subnode(b->fdt, rm, name);
+	/* adding looks for the name already: one walk of rm's children */
+	node = fdt_add_subnode(b->fdt, rm, name);
+	if (node == -FDT_ERR_EXISTS)
+		node = fdt_subnode_offset(b->fdt, rm, name);
 	if (node >= 0) {
 		int err = put_cells(b->fdt, node, "reg", start, size, false);
 
