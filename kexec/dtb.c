@@ -236,24 +236,222 @@ static int table_node(struct build *b, int rm, const char *prefix,
 	return node;
 }
 
+static const char *table_prefix(const struct kx_table *t)
+{
+	return t->cpu < 0 ? "gic-lpi-prop" : "gic-lpi-pend";
+}
+
+static int table_props(struct build *b, int node, const struct kx_table *t)
+{
+	bool prop = t->cpu < 0;
+
+	return fdt_setprop_u32(b->fdt, node,
+			       prop ? "gic-kexec,idbits" : "gic-kexec,cpu",
+			       prop ? t->idbits : (uint32_t)t->cpu);
+}
+
+/* One table's node, added (or found) the way libfdt adds one. */
+static int one_table(struct build *b, int rm, const struct kx_table *t)
+{
+	int node, err;
+
+	node = table_node(b, rm, table_prefix(t), t->start, t->size);
+	if (node < 0)
+		return fdt_fail(b, node, "/reserved-memory");
+	err = table_props(b, node, t);
+	return err ? fdt_fail(b, err, "/reserved-memory") : 0;
+}
+
+#define ALIGN4(n) (((n) + 3u) & ~3u)
+#define FAST_TABLES 32 /* fewer: one by one costs nothing */
+
+/* The bytes of a node: name, then its props as libfdt leaves them. */
+struct fast {
+	uint32_t nameoff_reg, nameoff_cpu, nameoff_idbits;
+	int ac, sc;
+	uint8_t *at;
+};
+
+static void put32(struct fast *f, uint32_t v)
+{
+	fdt32_t x = cpu_to_fdt32(v);
+
+	memcpy(f->at, &x, 4);
+	f->at += 4;
+}
+
+static void put_prop_hdr(struct fast *f, uint32_t len, uint32_t nameoff)
+{
+	put32(f, FDT_PROP);
+	put32(f, len);
+	put32(f, nameoff);
+}
+
+static size_t table_bytes(const struct fast *f, const struct kx_table *t)
+{
+	char name[48];
+	int n = snprintf(name, sizeof(name), "%s@%llx", table_prefix(t),
+			 (unsigned long long)t->start);
+
+	return 4 + ALIGN4((size_t)n + 1) + 12 + 4 + 12 +
+	       4 * (size_t)(f->ac + f->sc) + 4;
+}
+
+/* libfdt puts a new property first: the later set comes first */
+static void put_table(struct fast *f, const struct kx_table *t)
+{
+	char name[48];
+	int n = snprintf(name, sizeof(name), "%s@%llx", table_prefix(t),
+			 (unsigned long long)t->start);
+
+	put32(f, FDT_BEGIN_NODE);
+	memset(f->at, 0, ALIGN4((size_t)n + 1));
+	memcpy(f->at, name, (size_t)n);
+	f->at += ALIGN4((size_t)n + 1);
+	put_prop_hdr(f, 4, t->cpu < 0 ? f->nameoff_idbits : f->nameoff_cpu);
+	put32(f, t->cpu < 0 ? t->idbits : (uint32_t)t->cpu);
+	put_prop_hdr(f, 4 * (uint32_t)(f->ac + f->sc), f->nameoff_reg);
+	if (f->ac == 2)
+		put32(f, (uint32_t)(t->start >> 32));
+	put32(f, (uint32_t)t->start);
+	if (f->sc == 2)
+		put32(f, (uint32_t)(t->size >> 32));
+	put32(f, (uint32_t)t->size);
+	put32(f, FDT_END_NODE);
+}
+
+static uint32_t nameoff(const void *fdt, int node, const char *prop)
+{
+	const struct fdt_property *p = fdt_get_property(fdt, node, prop, NULL);
+
+	return p ? fdt32_to_cpu(p->nameoff) : UINT32_MAX;
+}
+
+static int cmp_table(const void *pa, const void *pb)
+{
+	const struct kx_table *a = *(const struct kx_table *const *)pa;
+	const struct kx_table *b = *(const struct kx_table *const *)pb;
+
+	if ((a->cpu < 0) != (b->cpu < 0))
+		return a->cpu < 0 ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/*
+ * Whether tables[from..] can be written at once: each its own name,
+ * cells that fit, the property names known.
+ */
+static bool fast_ok(struct build *b, size_t from, const struct fast *f)
+{
+	const struct kx_dtb_args *a = b->a;
+	const struct kx_table **idx;
+	bool ok = true;
+
+	idx = malloc(a->ntables * sizeof(*idx));
+	if (!idx)
+		return false;
+	for (size_t i = 0; i < a->ntables; i++) {
+		const struct kx_table *t = &a->tables[i];
+
+		idx[i] = t;
+		if (i >= from && ((f->ac == 1 && t->start >> 32) ||
+				  (f->sc == 1 && t->size >> 32) ||
+				  (t->cpu < 0 ? f->nameoff_idbits :
+						f->nameoff_cpu) == UINT32_MAX))
+			ok = false;
+	}
+	qsort(idx, a->ntables, sizeof(*idx), cmp_table);
+	for (size_t i = 1; ok && i < a->ntables; i++)
+		ok = cmp_table(&idx[i - 1], &idx[i]) != 0;
+	free(idx);
+	return ok;
+}
+
+/*
+ * tables[from..] at once: libfdt walks every child to add one, which is
+ * quadratic in a server's thousands of tables. A node "gk-t" is added,
+ * given a placeholder "reg" as large as the nodes, and its bytes become
+ * them: the same bytes adding them one by one leaves (each goes first).
+ * Returns 1 when done, 0 to add them one by one, or an error.
+ */
+static int fast_tables(struct build *b, int rm, size_t from)
+{
+	const struct kx_dtb_args *a = b->a;
+	struct fast f = { .ac = fdt_address_cells(b->fdt, 0),
+			  .sc = fdt_size_cells(b->fdt, 0) };
+	size_t total = 0, shell = 4 + 8 + 12 + 4;
+	int t, err, node0, node1;
+	char name[48];
+	void *data;
+
+	snprintf(name, sizeof(name), "%s@%llx", table_prefix(&a->tables[0]),
+		 (unsigned long long)a->tables[0].start);
+	node0 = fdt_subnode_offset(b->fdt, rm, name);
+	snprintf(name, sizeof(name), "%s@%llx", table_prefix(&a->tables[1]),
+		 (unsigned long long)a->tables[1].start);
+	node1 = fdt_subnode_offset(b->fdt, rm, name);
+	f.nameoff_reg = nameoff(b->fdt, node0, "reg");
+	f.nameoff_idbits = nameoff(b->fdt, node0, "gic-kexec,idbits");
+	f.nameoff_cpu = nameoff(b->fdt, node1, "gic-kexec,cpu");
+	if (f.nameoff_cpu == UINT32_MAX)
+		f.nameoff_cpu = nameoff(b->fdt, node0, "gic-kexec,cpu");
+	if (f.nameoff_idbits == UINT32_MAX)
+		f.nameoff_idbits = nameoff(b->fdt, node1, "gic-kexec,idbits");
+	if (f.ac < 1 || f.ac > 2 || f.sc < 1 || f.sc > 2 ||
+	    !fast_ok(b, from, &f))
+		return 0;
+	for (size_t i = from; i < a->ntables; i++)
+		total += table_bytes(&f, &a->tables[i]);
+	t = fdt_add_subnode(b->fdt, rm, "gk-t");
+	if (t < 0)
+		return fdt_fail(b, t, "/reserved-memory");
+	err = fdt_setprop_placeholder(b->fdt, t, "reg", (int)(total - shell),
+				      &data);
+	if (err)
+		return fdt_fail(b, err, "/reserved-memory");
+	f.at = fdt_offset_ptr_w(b->fdt, t, (int)total);
+	if (!f.at)
+		return fdt_fail(b, -FDT_ERR_INTERNAL, "/reserved-memory");
+	for (size_t i = a->ntables; i-- > from;)
+		put_table(&f, &a->tables[i]);
+	return 1;
+}
+
+/* Whether rm has no node named as ours yet: ours can be written at once. */
+static bool fresh(const void *fdt, int rm)
+{
+	int child;
+
+	fdt_for_each_subnode(child, fdt, rm) {
+		const char *nm = fdt_get_name(fdt, child, NULL);
+
+		if (!nm || !strncmp(nm, "gic-lpi", 7) || !strcmp(nm, "gk-t"))
+			return false;
+	}
+	return true;
+}
+
 /* One node per table, with what the next kernel's gicdiag needs. */
 static int named_tables(struct build *b, int rm)
 {
-	for (size_t i = 0; i < b->a->ntables; i++) {
-		const struct kx_table *t = &b->a->tables[i];
-		bool prop = t->cpu < 0;
-		int node, err;
+	const struct kx_dtb_args *a = b->a;
+	bool fast = a->ntables >= FAST_TABLES && fresh(b->fdt, rm);
+	size_t i = 0;
+	int ret;
 
-		node = table_node(b, rm, prop ? "gic-lpi-prop" : "gic-lpi-pend",
-				  t->start, t->size);
-		if (node < 0)
-			return fdt_fail(b, node, "/reserved-memory");
-		err = fdt_setprop_u32(b->fdt, node,
-				      prop ? "gic-kexec,idbits" :
-					     "gic-kexec,cpu",
-				      prop ? t->idbits : (uint32_t)t->cpu);
-		if (err)
-			return fdt_fail(b, err, "/reserved-memory");
+	/* the first two one by one: their property names enter the tree */
+	for (; i < a->ntables && (!fast || i < 2); i++) {
+		ret = one_table(b, rm, &a->tables[i]);
+		if (ret)
+			return ret;
+	}
+	ret = i < a->ntables ? fast_tables(b, rm, i) : 0;
+	if (ret)
+		return ret < 0 ? ret : 0;
+	for (; i < a->ntables; i++) {
+		ret = one_table(b, rm, &a->tables[i]);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
