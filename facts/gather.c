@@ -416,7 +416,7 @@ static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 	struct gk_lpisrc s[GK_NSRC] = { 0 };
 	unsigned int only = o->sources;
 	struct gk_cpuset online;
-	bool complete = false;
+	bool complete = false, named = false;
 	size_t n = 0;
 	int ret = 0;
 
@@ -424,10 +424,13 @@ static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 	read_boot_id(sr, f);
 	if (!only || only & 1u << GK_SRC_KLOG) {
 		ret = src_klog(sr, o->kmsg, f, &s[n]);
-		complete = s[n++].complete;
+		complete = s[n].complete;
+		named = o->enough && knows_all(&s[n]);
+		n++;
 	}
-	if (!ret &&
-	    (only ? only & 1u << GK_SRC_KMEM : f->evidence != GK_EVID_REGS)) {
+	/* reading kernel memory costs most (all of /proc/kallsyms, BTF) */
+	if (!ret && (only ? only & 1u << GK_SRC_KMEM :
+			    f->evidence != GK_EVID_REGS && !named)) {
 		ret = src_kmem(sr, pm, f, &s[n]);
 		complete |= knows_all(&s[n++]);
 	}

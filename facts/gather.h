@@ -17,6 +17,10 @@ struct gk_gather_opts {
 	unsigned int sources; /* 1 << GK_SRC_*: only these, each read even
 				   where a stronger one answered; 0: all, the
 				   costly ones only where needed */
+	bool enough; /* read kernel memory and the journal only when the
+			kernel log (all of this boot) does not name every
+			table: the loader's preflight needs the tables, not
+			the sources' agreement, which gicdiag reports */
 };
 
 /**

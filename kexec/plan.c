@@ -151,7 +151,7 @@ static bool efi_covers(const struct gk_facts *f, const struct gk_range *r,
 int kx_gather_facts(const struct sysroot *sr, struct gk_facts *f,
 		    struct gk_err *e)
 {
-	struct gk_gather_opts go = { 0 };
+	struct gk_gather_opts go = { .enough = true };
 	struct physmem *pm = NULL;
 	int ret = physmem_open(sr, 0, &pm, e);
 
