@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -249,6 +250,8 @@ struct ctx {
 	uint8_t *initrd; /* read, not placed yet */
 	size_t initrd_len;
 	bool have_initrd, initrd_borrowed;
+	pthread_t gather_tid; /* lpi_tables() beside reading the image */
+	bool gathering;
 	struct kx_segcheck big; /* the kernel's and initrd's tables */
 	bool big_running;
 	struct gk_err *e;
@@ -590,6 +593,33 @@ static int checks_join(struct ctx *c)
 	return ret;
 }
 
+static void *gather_thread(void *arg)
+{
+	struct ctx *c = arg;
+
+	lpi_tables(c->sr, c->o, c->p);
+	return NULL;
+}
+
+/*
+ * The facts do not depend on the image: gather them while the kernel and
+ * initrd are mapped and decoded. The thread writes only the plan's facts
+ * fields (lpi_tables), which nothing else touches before the join.
+ */
+static void gather_start(struct ctx *c)
+{
+	c->gathering = !pthread_create(&c->gather_tid, NULL, gather_thread, c);
+}
+
+static void gather_join(struct ctx *c)
+{
+	if (c->gathering)
+		pthread_join(c->gather_tid, NULL);
+	else
+		lpi_tables(c->sr, c->o, c->p);
+	c->gathering = false;
+}
+
 static int plan(struct ctx *c)
 {
 	struct kx_dtb_args a = { .cmdline = c->p->cmdline,
@@ -598,6 +628,7 @@ static int plan(struct ctx *c)
 	struct kx_span s;
 	int ret;
 
+	gather_start(c);
 	ret = read_kernel(c);
 	if (!ret)
 		ret = read_initrd(c);
@@ -605,11 +636,11 @@ static int plan(struct ctx *c)
 		ret = checks_start(c);
 	if (!ret)
 		ret = iomem_load(c->sr, &c->io, c->e);
+	kx_span_begin(c->o->timing, &s);
+	gather_join(c);
+	kx_span_end(c->o->timing, &s, KX_T_GATHER);
 	if (ret < 0)
 		return ret;
-	kx_span_begin(c->o->timing, &s);
-	lpi_tables(c->sr, c->o, c->p);
-	kx_span_end(c->o->timing, &s, KX_T_GATHER);
 	ret = kx_free_init(c->io, c->o->crash, c->o->mem_min,
 			   c->o->mem_max ? c->o->mem_max : UINT64_MAX,
 			   c->p->keep, c->p->nkeep, &c->fr, c->e);

@@ -51,11 +51,14 @@ static void test_nested(void **state)
 	kx_span_end(&t, &mid, KX_T_GATHER);
 	kx_span_end(&t, &outer, KX_T_PLAN);
 	kx_timing_end(&t);
-	/* the 20 ms went to open alone, not to gather or plan as well */
+	/*
+	 * The 20 ms went to open alone, not to gather or plan as well: had
+	 * they counted it too, the phases would add up to more than the
+	 * total. (No comparison between phases: a loaded machine may
+	 * stretch the 2 ms beyond the 20.)
+	 */
 	assert_true(t.ns[KX_T_OPEN] >= 20000000ull);
-	assert_true(t.ns[KX_T_GATHER] < t.ns[KX_T_OPEN]);
 	assert_true(t.ns[KX_T_PLAN] >= 2000000ull);
-	assert_true(t.ns[KX_T_PLAN] < t.ns[KX_T_OPEN]);
 	assert_true(sum(&t) <= t.total);
 	assert_int_equal(t.ns[KX_T_DIGEST], 0);
 }
