@@ -692,6 +692,7 @@ static int do_load(struct args *a, const struct kx_sys *sys,
 
 	kx_timing_begin(tm);
 	a->o.timing = tm;
+	a->o.file_only = a->sc == SC_FILE;
 	kx_span_begin(tm, &s);
 	ret = kx_plan_build(sr, &a->o, &p, &e);
 	kx_span_end(tm, &s, KX_T_PLAN);

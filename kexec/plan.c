@@ -424,10 +424,16 @@ static size_t tables_size(const struct kx_plan *p)
 
 static int checks_join(struct ctx *c);
 
+/* The purgatory's per-chunk checks are wanted: kexec_load, without -i. */
+static bool checking(const struct ctx *c)
+{
+	return !c->o->no_checks && !c->o->file_only;
+}
+
 /* Every segment's chunk count, known before its table is. */
 static void checks_geometry(struct ctx *c)
 {
-	for (size_t i = 0; !c->o->no_checks && i < c->p->nseg; i++) {
+	for (size_t i = 0; checking(c) && i < c->p->nseg; i++) {
 		struct kx_segment *s = &c->p->seg[i];
 
 		s->chunk = KX_CHECK_CHUNK;
@@ -526,7 +532,7 @@ static int checks_start(struct ctx *c)
 	struct kx_span s;
 	int ret;
 
-	if (c->o->no_checks)
+	if (!checking(c))
 		return 0;
 	kx_span_begin(c->o->timing, &s);
 	ret = kx_segcheck_start(&c->big, buf, len, c->have_initrd ? 2 : 1,
@@ -576,7 +582,7 @@ static int checks_join(struct ctx *c)
 	struct kx_span s;
 	int ret;
 
-	if (c->o->no_checks)
+	if (!checking(c))
 		return 0;
 	kx_span_begin(c->o->timing, &s);
 	kx_segcheck_finish(&c->big);

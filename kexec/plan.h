@@ -40,6 +40,8 @@ struct kx_opts {
 	bool reuse_cmdline;
 	bool crash;	/* -p */
 	bool no_checks; /* -i */
+	bool file_only; /* -s: kexec_file_load, no purgatory, no fallback:
+			  no segment checks to compute */
 	uint64_t mem_min, mem_max;
 	const uint8_t *seed; /* 72 random bytes, or NULL */
 	enum kx_lpi_mode lpi;

@@ -437,6 +437,32 @@ static void test_file_fds_plan(void **state)
 	assert_int_equal(tu_open_fds(), f->fds);
 }
 
+/* kexec_load's plan carries the purgatory's CRC tables; -s's does not */
+static void test_plan_checks(void **state)
+{
+	struct fx *f = *state;
+	char kernel[4096];
+	struct kx_opts o = { 0 };
+	struct gk_err e = { 0 };
+	struct kx_plan p;
+
+	put(f, kernel, "Image", f->image, IMG_LEN);
+	o.kernel = kernel;
+	for (int file = 0; file < 2; file++) {
+		o.file_only = file;
+		if (kx_plan_build(f->sr, &o, &p, &e) < 0)
+			fail_msg("%s", e.msg);
+		if (file) {
+			assert_int_equal(seg(&p, "kernel")->nchunks, 0);
+			assert_null(seg(&p, "kernel")->crc);
+		} else {
+			assert_true(seg(&p, "kernel")->nchunks > 0);
+			assert_non_null(seg(&p, "kernel")->crc);
+		}
+		kx_plan_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +478,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_pipe, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_plan_truncated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_plan_checks, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_file_fds_plan, setup,
 						teardown),
