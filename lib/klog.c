@@ -1674,42 +1674,6 @@ const char *klog_format_name(enum klog_format format)
 	return "unknown";
 }
 
-/* Append @n bytes, keeping within KLOG_MAX_SIZE. */
-static int buf_append(struct klog_buf *b, const char *s, size_t n)
-{
-	if (n > KLOG_MAX_SIZE - b->n)
-		return -GK_ERR_TOOBIG;
-	if (!b->p || b->n + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *np;
-
-		while (cap < b->n + n)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (!np)
-			return -GK_ERR_NOMEM;
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	return 0;
-}
-
-/*
- * Report what a reader returned: a positive errno value from the system,
- * or a negative GK_ERR_* code of our own.
- */
-static int read_fail(int err, const char *name, struct gk_err *e)
-{
-	if (err > 0)
-		return gk_fail(e, gk_errno(err), "%s: %s", name, strerror(err));
-	if (err == -GK_ERR_TOOBIG)
-		return gk_fail(e, err, "%s: larger than %u bytes", name,
-			       KLOG_MAX_SIZE);
-	return gk_fail(e, err, "out of memory");
-}
-
 /* Room for @more bytes after the @b->n held, keeping within KLOG_MAX_SIZE. */
 static int buf_reserve(struct klog_buf *b, size_t more)
 {
@@ -1728,6 +1692,35 @@ static int buf_reserve(struct klog_buf *b, size_t more)
 	b->p = np;
 	b->cap = cap;
 	return 0;
+}
+
+/* Append @n bytes, keeping within KLOG_MAX_SIZE. */
+static int buf_append(struct klog_buf *b, const char *s, size_t n)
+{
+	int ret;
+
+	if (n > KLOG_MAX_SIZE - b->n)
+		return -GK_ERR_TOOBIG;
+	ret = buf_reserve(b, n);
+	if (ret)
+		return ret;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	return 0;
+}
+
+/*
+ * Report what a reader returned: a positive errno value from the system,
+ * or a negative GK_ERR_* code of our own.
+ */
+static int read_fail(int err, const char *name, struct gk_err *e)
+{
+	if (err > 0)
+		return gk_fail(e, gk_errno(err), "%s: %s", name, strerror(err));
+	if (err == -GK_ERR_TOOBIG)
+		return gk_fail(e, err, "%s: larger than %u bytes", name,
+			       KLOG_MAX_SIZE);
+	return gk_fail(e, err, "out of memory");
 }
 
 /*
