@@ -85,7 +85,11 @@ static void usage(void)
 
 static int fail_usage(const char *msg, const char *arg)
 {
-	fprintf(stderr, "kexec: %s%s\n", msg, arg ? arg : "");
+	struct gk_err e;
+
+	/* through gk_fail: one line whatever bytes the argument holds */
+	gk_fail(&e, -GK_ERR_INVAL, "%s%s", msg, arg ? arg : "");
+	fprintf(stderr, "kexec: %s\n", e.msg);
 	return 1;
 }
 
