@@ -5,7 +5,8 @@
 TS_COMPONENT=fuzz
 . "$top_srcdir/tests/ts/functions.sh"
 
-targets="memreserve systab iomem kmsg madt gicdt image journal bootrec manifest"
+targets="memreserve systab iomem kmsg madt gicdt image journal bootrec manifest
+	elfcore kallsyms vmcoreinfo kexecargs"
 seeds="$TS_OUT/seeds"
 rm -rf "$seeds"
 mkdir -p "$seeds"
