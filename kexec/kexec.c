@@ -374,8 +374,13 @@ static int check_args(struct args *a, int argc, char **argv)
 		/* kexec-tools: -S and -S -p the crash kernel, -S -l the other */
 		a->o.crash = a->o.crash || a->action != ACT_LOAD;
 		a->action = ACT_STATUS;
-		return optind < argc ? fail_usage("-S takes no kernel", NULL) :
-				       0;
+		if (optind < argc)
+			return fail_usage("-S takes no kernel", NULL);
+		if (a->sysroot || a->dry_run) /* no snapshot answers -S */
+			return fail_usage(
+				"-S reads this host's /sys: give no --sysroot or --dry-run",
+				NULL);
+		return 0;
 	}
 	if (optind < argc)
 		a->o.kernel = argv[optind++];

@@ -72,8 +72,9 @@ static bool accepted_ok(const struct args *a)
 		return true;
 	if (a->action == ACT_NONE || (a->action == ACT_LOAD) != !!a->o.kernel)
 		return false;
+	/* --dry-run plans a load, of this host or of --sysroot's */
 	if (a->dry_run)
-		return a->action == ACT_LOAD && a->sysroot;
+		return a->action == ACT_LOAD;
 	return !a->sysroot || a->action == ACT_EXEC;
 }
 
