@@ -24,6 +24,7 @@ static int add_load(struct pm_source *s, const GElf_Phdr *ph, size_t *cap)
 
 	if (ph->p_type != PT_LOAD || !len || ph->p_paddr == UINT64_MAX ||
 	    ph->p_paddr + (len - 1) < ph->p_paddr ||
+	    len > (uint64_t)INT64_MAX ||
 	    ph->p_offset > (uint64_t)INT64_MAX - len)
 		return 0;
 	if (s->npieces == *cap) {

@@ -20,7 +20,10 @@ static bool pieces_ok(const struct pm_source *s)
 	for (size_t i = 0; i < s->npieces; i++) {
 		const struct pm_piece *p = &s->pieces[i];
 
-		ok &= p->r.start <= p->r.end && p->offset >= 0 && p->fd == -1;
+		/* every byte of the piece at a file offset off_t can hold */
+		ok &= p->r.start <= p->r.end && p->offset >= 0 && p->fd == -1 &&
+		      p->r.end - p->r.start <=
+			      (uint64_t)(INT64_MAX - p->offset);
 		ok &= !i || s->pieces[i - 1].r.end < p->r.start;
 	}
 	return ok;
