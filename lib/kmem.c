@@ -150,7 +150,13 @@ static int scan_line(struct sym_scan *s, const char *line, struct gk_err *e)
 	s->found[i] = true;
 	s->addr[i] = addr;
 	s->nfound++;
-	if (s->lines && fputs(line, s->lines) == EOF)
+	/*
+	 * fgets() keeps a NUL byte: the line kept is what was parsed, ended
+	 * by its newline, so that a replay of it reads the same symbols
+	 */
+	if (s->lines &&
+	    (fputs(line, s->lines) == EOF ||
+	     (line[strlen(line) - 1] != '\n' && fputc('\n', s->lines) == EOF)))
 		return gk_fail(e, -GK_ERR_NOMEM, "out of memory");
 	return 0;
 }
