@@ -720,6 +720,28 @@ static void test_bad_kallsyms(void **state)
 	tu_rmtree(dir);
 }
 
+/* A NUL byte cuts a line as parsed: what --dump keeps ends there too. */
+static void test_kallsyms_nul(void **state)
+{
+	static const char in[] = "ffff800080000000 T _text\0junk\n"
+				 "ffff800082000000 B _end\n";
+	char *dir = tu_mkdtemp(), *text;
+	struct sysroot *sr;
+	struct gk_err e;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(tu_pwrite(dir, "proc/kallsyms", in, sizeof(in) - 1, 0),
+			 0);
+	assert_int_equal(sysroot_new(dir, 0, &sr, &e), 0);
+	assert_int_equal(gk_kmem_kallsyms(sr, &text, &len, &e), 0);
+	assert_string_equal(text, "ffff800080000000 T _text\n"
+				  "ffff800082000000 B _end\n");
+	free(text);
+	sysroot_free(sr);
+	tu_rmtree(dir);
+}
+
 static void test_zero_addresses(void **state)
 {
 	struct fx f;
@@ -1051,6 +1073,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rdists_outside),
 		cmocka_unit_test(test_no_symbols),
 		cmocka_unit_test(test_bad_kallsyms),
+		cmocka_unit_test(test_kallsyms_nul),
 		cmocka_unit_test(test_zero_addresses),
 		cmocka_unit_test(test_no_btf),
 		cmocka_unit_test(test_bad_btf),

@@ -244,6 +244,40 @@ static void test_kcore(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * A segment longer than a file offset can reach is no memory: its end
+ * once wrapped the bound check, leaving a negative file offset.
+ */
+static void test_kcore_huge_segment(void **state)
+{
+	const Elf64_Phdr ph[] = {
+		{ .p_type = PT_LOAD,
+		  .p_offset = 0x8000000000000000ull,
+		  .p_paddr = 0x200000,
+		  .p_filesz = 0xff00000000100000ull,
+		  .p_memsz = 0xfffff4fffffdffffull },
+		{ .p_type = PT_LOAD,
+		  .p_offset = 0x1000,
+		  .p_paddr = 0x40000000,
+		  .p_filesz = 4,
+		  .p_memsz = 4 },
+	};
+	char *dir = tu_mkdtemp();
+	struct physmem *pm;
+	struct gk_err e;
+	uint8_t buf[4];
+
+	(void)state;
+	write_core(dir, "proc/kcore", ph, GK_ARRAY_SIZE(ph), "RAM!", 4);
+	pm = open_pm(dir, 0);
+	assert_int_equal(physmem_read(pm, 0x200000, buf, 4, &e),
+			 -GK_ERR_UNMAPPED);
+	assert_int_equal(physmem_read(pm, 0x40000000, buf, 4, &e), 0);
+	assert_memory_equal(buf, "RAM!", 4);
+	physmem_close(pm);
+	tu_rmtree(dir);
+}
+
 /* Sources are tried in order: what dev/mem lacks, kcore may have. */
 static void test_fallback(void **state)
 {
@@ -447,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_memdir_bad),
 		cmocka_unit_test(test_snapshot_device_node),
 		cmocka_unit_test(test_kcore),
+		cmocka_unit_test(test_kcore_huge_segment),
 		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_bad_kcore),
 		cmocka_unit_test(test_empty_snapshot),
