@@ -7,8 +7,6 @@
  * an accepted command line names one action that can be carried out.
  */
 #include <stdio.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #define main kexec_main
 int kexec_main(int argc, char **argv);
@@ -17,40 +15,49 @@ int kexec_main(int argc, char **argv);
 #include "fuzz.h"
 
 #define MAX_ARGS 64
-#define OUT_MAX 8192
 
+/*
+ * What the parser prints: stdout and stderr, glibc's assignable FILE
+ * pointers, point at memory streams meanwhile. The descriptors stay, so
+ * a sanitizer's report still reaches the terminal.
+ */
 struct capture {
-	int fd, saved;
+	FILE *out, *err, *saved_out, *saved_err;
+	char *obuf, *ebuf;
+	size_t olen, elen;
 };
 
-static int capture_start(struct capture *c, FILE *f)
+static int capture_start(struct capture *c)
 {
-	fflush(f);
-	c->fd = memfd_create("fuzz-out", MFD_CLOEXEC);
-	c->saved = dup(fileno(f));
-	if (c->fd < 0 || c->saved < 0 || dup2(c->fd, fileno(f)) < 0) {
-		if (c->fd >= 0)
-			close(c->fd);
-		if (c->saved >= 0)
-			close(c->saved);
+	c->obuf = c->ebuf = NULL;
+	c->out = open_memstream(&c->obuf, &c->olen);
+	c->err = open_memstream(&c->ebuf, &c->elen);
+	if (!c->out || !c->err) {
+		if (c->out)
+			fclose(c->out);
+		if (c->err)
+			fclose(c->err);
+		free(c->obuf);
+		free(c->ebuf);
 		return -1;
 	}
+	c->saved_out = stdout;
+	c->saved_err = stderr;
+	stdout = c->out;
+	stderr = c->err;
 	return 0;
 }
 
-/* returns: the bytes written to @f while captured, NUL-terminated */
-static size_t capture_end(struct capture *c, FILE *f, char *buf)
+/* the streams closed: c->obuf and c->ebuf hold what was printed */
+static int capture_end(struct capture *c)
 {
-	ssize_t n;
+	int ret = 0;
 
-	fflush(f);
-	dup2(c->saved, fileno(f));
-	close(c->saved);
-	n = pread(c->fd, buf, OUT_MAX - 1, 0);
-	close(c->fd);
-	n = n < 0 ? 0 : n;
-	buf[n] = '\0';
-	return (size_t)n;
+	stdout = c->saved_out;
+	stderr = c->saved_err;
+	ret |= fclose(c->out);
+	ret |= fclose(c->err);
+	return ret ? -1 : 0;
 }
 
 static size_t split(char *s, size_t size, char **argv)
@@ -86,42 +93,44 @@ static bool one_line(const char *err)
 	       strchr(err, '\n') == err + n - 1;
 }
 
-static bool run(char **argv, int argc, char *out, char *err)
+static bool judge(int ret, const struct args *a, const char *out,
+		  const char *err)
 {
-	struct capture co, ce;
-	struct args a = { .sc = SC_AUTO };
-	int ret;
-
-	if (capture_start(&co, stdout) < 0)
-		return true;
-	if (capture_start(&ce, stderr) < 0) {
-		capture_end(&co, stdout, out);
-		return true;
-	}
-	optind = 0; /* glibc: start a new scan */
-	ret = parse_args(&a, argc, argv);
-	capture_end(&ce, stderr, err);
-	capture_end(&co, stdout, out);
 	if (ret == 0)
-		return !out[0] && !err[0] && accepted_ok(&a);
+		return !out[0] && !err[0] && accepted_ok(a);
 	if (ret < 0) /* -v, -h */
 		return out[0] && !err[0];
 	return ret == 1 && (one_line(err) ? !out[0] : !err[0] && out[0]);
 }
 
+static bool run(char **argv, int argc)
+{
+	struct args a = { .sc = SC_AUTO };
+	struct capture c;
+	bool ok = true;
+	int ret;
+
+	if (capture_start(&c) < 0)
+		return true; /* out of memory */
+	optind = 0;	     /* glibc: start a new scan */
+	ret = parse_args(&a, argc, argv);
+	if (!capture_end(&c))
+		ok = judge(ret, &a, c.obuf, c.ebuf);
+	free(c.obuf);
+	free(c.ebuf);
+	return ok;
+}
+
 bool gk_fuzz_one(const uint8_t *data, size_t size)
 {
 	char *argv[MAX_ARGS + 1], *s = malloc(size + 1);
-	char *out = malloc(OUT_MAX), *err = malloc(OUT_MAX);
 	bool ok = true;
 
-	if (s && out && err) {
+	if (s) {
 		memcpy(s, data, size);
 		s[size] = '\0';
-		ok = run(argv, (int)split(s, size, argv), out, err);
+		ok = run(argv, (int)split(s, size, argv));
 	}
 	free(s);
-	free(out);
-	free(err);
 	return ok;
 }
