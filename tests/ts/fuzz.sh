@@ -6,7 +6,7 @@ TS_COMPONENT=fuzz
 . "$top_srcdir/tests/ts/functions.sh"
 
 targets="memreserve systab iomem kmsg madt gicdt image journal bootrec manifest
-	elfcore kallsyms vmcoreinfo kexecargs"
+	elfcore kallsyms vmcoreinfo kexecargs btf"
 seeds="$TS_OUT/seeds"
 rm -rf "$seeds"
 mkdir -p "$seeds"
