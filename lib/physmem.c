@@ -137,6 +137,10 @@ static int open_snapshot(struct physmem *pm, const struct sysroot *sr,
 		if (kcore && (flags & PHYSMEM_NO_KCORE))
 			continue;
 		fd = sysroot_open(sr, paths[i], O_RDONLY, NULL);
+		if (fd == -GK_ERR_FORMAT) /* a FIFO, a device: not absent */
+			return gk_fail(e, fd, "%s: not a regular file",
+				       sysroot_name(sr, paths[i], name,
+						    sizeof(name)));
 		if (fd < 0)
 			continue; /* absent: as on a system without it */
 		s = new_source(pm,

@@ -215,6 +215,33 @@ static int open_in_root(const struct sysroot *sr, const char *path, int flags)
 	return openat(sr->dirfd, *norm ? norm : ".", flags | O_NOFOLLOW);
 }
 
+/*
+ * A snapshot holds files and directories only: a FIFO, device or socket
+ * there (a hostile or mangled support bundle) would block the open or the
+ * read forever, or read a device of this host. Opened without blocking,
+ * refused unless regular, then blocking again as asked. A caller that asks
+ * for O_NONBLOCK itself checks what it opened (its own message).
+ */
+static int snapshot_open(const struct sysroot *sr, const char *path, int flags)
+{
+	struct stat st;
+	int fd = open_in_root(sr, path, flags | O_NONBLOCK);
+
+	if (fd < 0 || (flags & O_NONBLOCK))
+		return fd;
+	if (fstat(fd, &st) < 0 ||
+	    (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+		close(fd);
+		errno = ENXIO;
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, flags) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int sysroot_open(const struct sysroot *sr, const char *path, int flags,
 		 struct gk_err *e)
 {
@@ -228,7 +255,10 @@ int sysroot_open(const struct sysroot *sr, const char *path, int flags,
 	if (sysroot_is_live(sr))
 		fd = open(path, flags);
 	else
-		fd = open_in_root(sr, path + 1, flags);
+		fd = snapshot_open(sr, path + 1, flags);
+	if (fd < 0 && errno == ENXIO && !sysroot_is_live(sr))
+		return gk_fail(e, -GK_ERR_FORMAT, "%s: not a regular file",
+			       sysroot_name(sr, path, name, sizeof(name)));
 	if (fd < 0)
 		return gk_fail(e, gk_errno(errno), "%s: %s",
 			       sysroot_name(sr, path, name, sizeof(name)),
