@@ -16,7 +16,7 @@ libfdt-dev libefivar-dev libsmartcols-dev libelf-dev zlib1g-dev
 libcmocka-dev libarchive-dev python3 nettle-dev libdeflate-dev
 libsystemd-dev systemd-journal-remote
 libzstd-dev liblzma-dev libjson-c-dev libbpf-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
-qemu-system-arm device-tree-compiler
+qemu-system-arm device-tree-compiler strace
 systemd bash-completion kdump-tools dracut-core sosreport prometheus
 debhelper lintian fakeroot dpkg-dev mmdebstrap"
 
