@@ -3,6 +3,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -619,6 +620,7 @@ static int read_fdt(const struct sysroot *sr, struct gk_fdt *fdt,
 static int check_root(const struct sysroot *sr, struct gk_err *e)
 {
 	static const char *const dirs[] = { "/proc", "/sys" };
+	char label[PATH_MAX];
 
 	if (sysroot_is_live(sr))
 		return 0;
@@ -633,7 +635,7 @@ static int check_root(const struct sysroot *sr, struct gk_err *e)
 	}
 	return gk_fail(e, -GK_ERR_NOENT,
 		       "%s: not a system root: it has neither proc/ nor sys/",
-		       sysroot_dir(sr));
+		       sysroot_label(sr, label, sizeof(label)));
 }
 
 int gk_gather(const struct sysroot *sr, struct physmem *pm,

@@ -99,6 +99,18 @@ const char *sysroot_dir(const struct sysroot *sr)
 	return sr->dir ? sr->dir : "";
 }
 
+const char *sysroot_label(const struct sysroot *sr, char *buf, size_t size)
+{
+	const char *dir = sysroot_dir(sr);
+	size_t n = strlen(dir);
+
+	/* an archive's prefix ends in ':' (see sysroot_new) */
+	if (sr->tmpdir && n)
+		n--;
+	snprintf(buf, size, "%.*s", (int)n, dir);
+	return buf;
+}
+
 const char *sysroot_name(const struct sysroot *sr, const char *path, char *buf,
 			 size_t size)
 {

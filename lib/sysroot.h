@@ -72,6 +72,17 @@ int sysroot_read_file(const struct sysroot *sr, const char *path, size_t max,
 		      char **buf, size_t *len, struct gk_err *e);
 
 /**
+ * sysroot_label - the root itself as the operator gave it (a directory or
+ * an archive's file name), for messages about the whole root
+ * @sr: the root
+ * @buf: output buffer
+ * @size: size of @buf
+ *
+ * returns: @buf
+ */
+const char *sysroot_label(const struct sysroot *sr, char *buf, size_t size);
+
+/**
  * sysroot_name - the name of @path as shown to the operator
  * @sr: the root
  * @path: absolute path as on a live system
