@@ -7,7 +7,11 @@
 
 #include "atomic.h"
 
-/* PATH.tmp.PID, created exclusively: a concurrent writer gets its own */
+/*
+ * PATH.tmp.PID, created exclusively: a concurrent writer gets its own.
+ * Every message names PATH, the file the operator asked for: the
+ * temporary name is ours, and it is gone when the message is read.
+ */
 static int open_tmp(const char *path, mode_t mode, char *tmp, size_t size,
 		    FILE **f, struct gk_err *e)
 {
@@ -27,19 +31,19 @@ static int open_tmp(const char *path, mode_t mode, char *tmp, size_t size,
 	unlink(tmp);
 	errno = err;
 fail:
-	return gk_fail(e, gk_errno(errno), "%s: %s", tmp, strerror(errno));
+	return gk_fail(e, gk_errno(errno), "%s: %s", path, strerror(errno));
 }
 
 /* the content on disk, or the first reason it is not */
-static int finish(FILE *f, const char *tmp, int ret, struct gk_err *e)
+static int finish(FILE *f, const char *path, int ret, struct gk_err *e)
 {
 	if (!ret && ferror(f))
-		ret = gk_fail(e, -GK_ERR_IO, "%s: write failed", tmp);
+		ret = gk_fail(e, -GK_ERR_IO, "%s: write failed", path);
 	if (!ret && (fflush(f) || fsync(fileno(f))))
-		ret = gk_fail(e, gk_errno(errno), "%s: %s", tmp,
+		ret = gk_fail(e, gk_errno(errno), "%s: %s", path,
 			      strerror(errno));
 	if (fclose(f) && !ret)
-		ret = gk_fail(e, gk_errno(errno), "%s: %s", tmp,
+		ret = gk_fail(e, gk_errno(errno), "%s: %s", path,
 			      strerror(errno));
 	return ret;
 }
@@ -57,10 +61,10 @@ int gk_atomic_write(const char *path, mode_t mode, gk_fill_fn fill, void *arg,
 	gk_err_clear(e);
 	ret = fill(f, arg, e);
 	if (ret < 0 && ferror(f))
-		ret = gk_fail(e, ret, "%s: write failed", tmp);
+		ret = gk_fail(e, ret, "%s: write failed", path);
 	else if (ret < 0 && e && !e->code)
 		ret = gk_fail(e, ret, "%s: %s", path, gk_strerror(ret));
-	ret = finish(f, tmp, ret, e);
+	ret = finish(f, path, ret, e);
 	if (!ret && rename(tmp, path) < 0)
 		ret = gk_fail(e, gk_errno(errno), "%s: %s", path,
 			      strerror(errno));
