@@ -14,8 +14,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,6 +96,14 @@ static int map_regular(int fd, size_t size, struct kx_fmap *m)
 	return 0;
 }
 
+/* a block device's size, known before reading it */
+static bool blk_too_large(int fd, uint64_t max)
+{
+	uint64_t size;
+
+	return ioctl(fd, BLKGETSIZE64, &size) == 0 && size > max;
+}
+
 static int fmap_fd(int fd, const char *path, uint64_t max, struct kx_fmap *m,
 		   struct gk_err *e)
 {
@@ -103,6 +114,15 @@ static int fmap_fd(int fd, const char *path, uint64_t max, struct kx_fmap *m,
 	if (S_ISDIR(st.st_mode))
 		return gk_fail(e, -GK_ERR_TOOBIG, "%s: not a regular file",
 			       path);
+	/*
+	 * A character device has no end to read to (/dev/zero, a tty): it
+	 * would be read for the whole size limit before "too large".
+	 */
+	if (S_ISCHR(st.st_mode))
+		return gk_fail(e, -GK_ERR_INVAL,
+			       "%s: a character device, not a file", path);
+	if (S_ISBLK(st.st_mode) && blk_too_large(fd, max))
+		return too_large(e, path);
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
 		return too_large(e, path);
 	/* empty or unmappable (a file system without mmap): read it */
