@@ -330,6 +330,7 @@ static int one_opt(struct args *a, int c)
 	case OPT_MEMMIN:
 		return parse_addr(optarg, &a->o.mem_min);
 	case OPT_MEMMAX:
+		a->o.mem_max_set = true;
 		return parse_addr(optarg, &a->o.mem_max);
 	case OPT_SYSROOT:
 		a->sysroot = optarg;
@@ -400,6 +401,8 @@ static int check_args(struct args *a, int argc, char **argv)
 				  NULL);
 	if (a->action == ACT_LOAD && !a->o.kernel)
 		return fail_usage("no kernel to load", NULL);
+	if (a->o.mem_max_set && a->o.mem_min > a->o.mem_max)
+		return fail_usage("--mem-min is above --mem-max", NULL);
 	if (a->action != ACT_LOAD && a->o.kernel)
 		return fail_usage("a kernel goes only with -l or -p: ",
 				  a->o.kernel);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdlib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "place.h"
@@ -118,6 +119,13 @@ int kx_free_init(const struct iomem *io, bool crash, uint64_t min, uint64_t max,
 		return gk_fail(e, ret, "out of memory");
 	}
 	drop_empty(fr);
+	if (!fr->n && (min || max < UINT64_MAX))
+		return gk_fail(e, -GK_ERR_NOTFOUND,
+			       "no %s between --mem-min %#" PRIx64
+			       " and --mem-max %#" PRIx64 " in /proc/iomem",
+			       crash ? "Crash kernel memory" :
+				       "usable System RAM",
+			       min, max);
 	if (!fr->n)
 		return gk_fail(
 			e, -GK_ERR_NOTFOUND, "%s",

@@ -648,7 +648,7 @@ static int plan(struct ctx *c)
 	if (ret < 0)
 		return ret;
 	ret = kx_free_init(c->io, c->o->crash, c->o->mem_min,
-			   c->o->mem_max ? c->o->mem_max : UINT64_MAX,
+			   c->o->mem_max_set ? c->o->mem_max : UINT64_MAX,
 			   c->p->keep, c->p->nkeep, &c->fr, c->e);
 	if (!ret)
 		ret = place_kernel(c);

@@ -43,6 +43,7 @@ struct kx_opts {
 	bool file_only; /* -s: kexec_file_load, no purgatory, no fallback:
 			  no segment checks to compute */
 	uint64_t mem_min, mem_max;
+	bool mem_max_set;    /* --mem-max given: 0 is a limit, not "none" */
 	const uint8_t *seed; /* 72 random bytes, or NULL */
 	enum kx_lpi_mode lpi;
 	struct kx_timing *timing; /* kexec -d's breakdown, or NULL */
