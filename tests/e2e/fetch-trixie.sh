@@ -19,6 +19,7 @@ if [[ $# -ne 1 ]]; then
 fi
 mkdir -p "$1"
 W=$(cd "$1" && pwd)
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/debroot.sh"
 S=$W/apt13
 log() { printf 'fetch-trixie: %s\n' "$*"; }
 die() {
@@ -60,7 +61,7 @@ ktplan() {
 
 # trixie's kexec-tools into $KT, unless that plan is there already
 kexec_tools() {
-	local plan deb key n=0
+	local plan n
 	plan=$(ktplan)
 	grep -q '^kexec-tools ' <<<"$plan" || die "cannot resolve kexec-tools in trixie"
 	if [[ -x $KT/usr/sbin/kexec && $(cat "$KT/.plan" 2>/dev/null) == "$plan" ]]; then
@@ -70,25 +71,7 @@ kexec_tools() {
 	mkdir -p "$S/ktdebs/partial"
 	apt-get "${APTKT[@]}" -qq -y --download-only install kexec-tools >/dev/null ||
 		die "cannot download kexec-tools and its dependencies"
-	declare -A want=()
-	while read -r p v; do want["$p $v"]=1; done <<<"$plan"
-	rm -rf "$KT"
-	mkdir -p "$KT"
-	for deb in "$S"/ktdebs/*.deb; do
-		key=$(dpkg-deb -f "$deb" Package Version | awk -F': ' '{ printf "%s%s", sep, $2; sep = " " }')
-		if [[ -n ${want[$key]:-} ]]; then
-			dpkg-deb -x "$deb" "$KT"
-			unset "want[$key]"
-			n=$((n + 1))
-		else
-			rm -f "$deb" # an older version
-		fi
-	done
-	[[ ${#want[@]} -eq 0 ]] || die "not downloaded: ${!want[*]}"
-	# absolute symlinks would point into the host
-	while IFS= read -r -d '' l; do
-		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$KT$(readlink "$l")")" "$l"
-	done < <(find "$KT" -type l -lname '/*' -print0)
+	n=$(debroot_extract "$plan" "$S/ktdebs" "$KT") || die "extraction failed"
 	[[ -x $KT/usr/sbin/kexec ]] || die "kexec-tools has no /usr/sbin/kexec"
 	echo "$plan" >"$KT/.plan"
 	log "kexec-tools $(sed -n 's/^kexec-tools //p' <<<"$plan") and $((n - 1)) packages -> $KT"

@@ -20,6 +20,7 @@ fi
 mkdir -p "$1"
 W=$(cd "$1" && pwd)
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
+. "${SELF%/*}/debroot.sh"
 
 HOST_PKGS=(qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu
 	binutils-aarch64-linux-gnu cpio python3 file pkgconf make gzip xz-utils)
@@ -79,6 +80,11 @@ APT=(-o "Dir::State::status=$W/apt/status"
 	-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
 	-o APT::Sandbox::User=root -o APT::Install-Recommends=false)
 
+# what a finished fetch of this plan by this script leaves in fetch.stamp
+stamp() {
+	printf '%s\n%s\n' "$(cat "$SELF" "${SELF%/*}/debroot.sh" | sha256sum | cut -d' ' -f1)" "$PLAN"
+}
+
 # plan: "PACKAGE VERSION" lines of everything to extract, kernel first.
 plan() {
 	local kpkg kver
@@ -99,7 +105,7 @@ if ! PLAN=$(plan); then
 fi
 KPKG=$(head -n1 <<<"$PLAN" | cut -d' ' -f1)
 KVER=${KPKG#linux-image-}
-STAMP_WANT=$(printf '%s\n%s\n' "$(sha256sum "$SELF" | cut -d' ' -f1)" "$PLAN")
+STAMP_WANT=$(stamp)
 
 if [[ -f $W/fetch.stamp && $(cat "$W/fetch.stamp") == "$STAMP_WANT" &&
 	-f $W/kernel/Image && -d $W/arm64root ]]; then
@@ -121,35 +127,15 @@ if ! download; then
 	PLAN=$(plan) || die "cannot resolve linux-image-arm64 for arm64"
 	KPKG=$(head -n1 <<<"$PLAN" | cut -d' ' -f1)
 	KVER=${KPKG#linux-image-}
-	STAMP_WANT=$(printf '%s\n%s\n' "$(sha256sum "$SELF" | cut -d' ' -f1)" "$PLAN")
+	STAMP_WANT=$(stamp)
 	download || die "download failed"
 fi
 after=$(du -sb "$W/debs" | cut -f1)
 
 # ---- extract exactly the planned packages ----------------------------------
-declare -A want=()
-while read -r p v; do want["$p $v"]=1; done <<<"$PLAN"
-rm -rf "$W/arm64root" "$W/kernel"
-mkdir -p "$W/arm64root" "$W/kernel"
-n=0
-for deb in "$W"/debs/*.deb; do
-	key=$(dpkg-deb -f "$deb" Package Version | awk -F': ' '{ printf "%s%s", sep, $2; sep = " " }')
-	if [[ -n ${want[$key]:-} ]]; then
-		dpkg-deb -x "$deb" "$W/arm64root"
-		unset "want[$key]"
-		n=$((n + 1))
-	else
-		rm -f "$deb" # an older version: keep the cache small
-	fi
-done
-[[ ${#want[@]} -eq 0 ]] || die "not downloaded: ${!want[*]}"
-
-# Absolute symlinks (libfoo.so -> /lib/...) would point into the host: make
-# them relative so the linker and the initramfs builder follow them inside.
-while IFS= read -r -d '' l; do
-	t=$(readlink "$l")
-	ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$W/arm64root$t")" "$l"
-done < <(find "$W/arm64root" -type l -lname '/*' -print0)
+rm -rf "$W/kernel"
+mkdir -p "$W/kernel"
+n=$(debroot_extract "$PLAN" "$W/debs" "$W/arm64root") || die "extraction failed"
 
 # ---- the kernel ---------------------------------------------------------------
 img=$W/arm64root/boot/vmlinuz-$KVER
