@@ -8,7 +8,9 @@
 #     fill:OFF:LEN:BYTE   LEN copies of BYTE at OFF
 #     sparse:SIZE         grow to SIZE without writing (a hole)
 #     acpisum             an ACPI table's checksum byte made right again
-#   mut.py pe OUT SECTION=FILE...   an arm64 PE (UKI) with those sections
+#   mut.py pe OUT SECTION=FILE|SECTION=@TEXT... [-SEC:OFF=VAL]...
+#                       an arm64 PE (UKI) with those sections, laid out
+#                       as ukify does; -SEC:OFF=VAL patches a header field
 #   mut.py elf OUT FILE [PHNUM]     an ELF64 arm64 with FILE as its PT_LOAD
 import struct
 import sys
@@ -47,10 +49,13 @@ def mutate(path, ops):
                 sys.exit("mut.py: unknown op " + op)
 
 
-def pe(out, secs):
+def pe(out, args):
+    """SECTION=FILE or SECTION=@TEXT sections, then -SEC:OFF=VAL patches
+    of a section header's field (SEC its index, OFF the byte offset)"""
     al = lambda v: (v + 511) // 512 * 512
-    secs = [(n, open(p, "rb").read()) for n, p in
-            (s.split("=", 1) for s in secs)]
+    secs = [a.split("=", 1) for a in args if not a.startswith("-")]
+    secs = [(n, f[1:].encode() if f.startswith("@") else open(f, "rb").read())
+            for n, f in secs]
     table = 0x40 + 24 + 0xf0
     at = al(table + 40 * len(secs))
     b = bytearray(at + sum(al(len(d)) for _, d in secs))
@@ -65,6 +70,11 @@ def pe(out, secs):
                          0, al(len(d)), at)
         b[at:at + len(d)] = d
         at += al(len(d))
+    for a in args:
+        if a.startswith("-"):
+            i, v = a[1:].split("=")
+            sec, off = map(int, i.split(":"))
+            struct.pack_into("<I", b, table + 40 * sec + off, int(v, 0))
     open(out, "wb").write(b)
 
 

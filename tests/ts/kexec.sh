@@ -34,37 +34,11 @@ printf '070701%.0s' $(seq 1000) >"$S/initrd"
 printf 'another initrd' >"$S/initrd2"
 gzip -c -n "$S/Image" >"$S/Image.gz"
 
-# mkuki OUT [NAME=FILE | NAME=@HEX:BYTES]...: a UKI as ukify lays one out
+# mkuki OUT [NAME=FILE | NAME=@TEXT]...: a UKI as ukify lays one out
 # (an arm64 PE, each section at a 512-byte boundary, VirtualSize its
 # length); patches (-HDR:FIELD=VALUE) break it for the refusals
 mkuki() {
-	python3 - "$@" <<'PY'
-import struct, sys
-out, args = sys.argv[1], sys.argv[2:]
-secs = [a.split("=", 1) for a in args if not a.startswith("-")]
-secs = [(n, open(f, "rb").read() if not f.startswith("@") else f[1:].encode())
-        for n, f in secs]
-al = lambda v: (v + 511) // 512 * 512
-table = 0x40 + 24 + 0xf0
-at = al(table + 40 * len(secs))
-b = bytearray(at + sum(al(len(d)) for _, d in secs))
-b[0:2] = b"MZ"
-struct.pack_into("<I", b, 0x3c, 0x40)
-b[0x40:0x44] = b"PE\0\0"
-struct.pack_into("<HHIIIHH", b, 0x44, 0xaa64, len(secs), 0, 0, 0, 0xf0, 0x22)
-struct.pack_into("<H", b, 0x58, 0x20b)
-for i, (name, d) in enumerate(secs):
-    struct.pack_into("<8sIIII", b, table + 40 * i, name.encode(), len(d), 0,
-                     al(len(d)), at)
-    b[at:at + len(d)] = d
-    at += al(len(d))
-for a in args:
-    if a.startswith("-"):	# -SECTION:FIELD_OFFSET=VALUE
-        i, v = a[1:].split("=")
-        sec, off = map(int, i.split(":"))
-        struct.pack_into("<I", b, table + 40 * sec + off, int(v, 0))
-open(out, "wb").write(b)
-PY
+	python3 "$top_srcdir/tests/hostile/mut.py" pe "$@"
 }
 mkuki "$S/uki.efi" .osrel=@ID=debian .cmdline=@root=/dev/sda9 \
 	.linux="$S/Image" .initrd="$S/initrd"
