@@ -379,9 +379,15 @@ int kx_dry_run(const struct kx_plan *p, const struct kx_opts *o,
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.tmp.XXXXXX", (int)len,
 			     dir) >= sizeof(tmp))
 		return gk_fail(e, -GK_ERR_INVAL, "%s: path too long", dir);
-	if (mkdir(dir, 0755) < 0 || stat(dir, &st) < 0)
+	if (mkdir(dir, 0755) < 0)
 		return gk_fail(e, gk_errno(errno), "%s: %s", dir,
 			       strerror(errno));
+	if (stat(dir, &st) < 0) { /* @dir is ours: made just now */
+		ret = gk_fail(e, gk_errno(errno), "%s: %s", dir,
+			      strerror(errno));
+		rmdir(dir);
+		return ret;
+	}
 	if (!mkdtemp(tmp)) {
 		ret = gk_fail(e, gk_errno(errno), "%s: %s", tmp,
 			      strerror(errno));
