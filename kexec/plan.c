@@ -176,13 +176,15 @@ static void forget_replaced(struct gk_facts *f, bool crash)
 }
 
 /* The tables the facts attribute, for the next DTB's named nodes. */
-static void attributed(struct kx_plan *p)
+static int attributed(struct kx_plan *p)
 {
 	const struct gk_facts *f = &p->facts;
 	bool prop = false;
 
 	p->tables = calloc(f->nrds + 1, sizeof(*p->tables));
-	for (size_t i = 0; p->tables && i < f->nrds; i++) {
+	if (!p->tables)
+		return -GK_ERR_NOMEM;
+	for (size_t i = 0; i < f->nrds; i++) {
 		const struct gk_rdfact *rd = &f->rds[i];
 
 		if (!rd->lpis)
@@ -198,6 +200,7 @@ static void attributed(struct kx_plan *p)
 				(struct kx_table){ rd->pend, f->pend_size,
 						   rd->cpu, f->idbits };
 	}
+	return 0;
 }
 
 /*
@@ -206,24 +209,28 @@ static void attributed(struct kx_plan *p)
  * given), even a partial or disputed one, is never overwritten, and all
  * are passed on in the next DTB unless --lpi-reserve says otherwise.
  */
-static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
-		       struct kx_plan *p)
+static int lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
+		      struct kx_plan *p)
 {
 	struct gk_facts *f = &p->facts;
 	struct gk_err e = { 0 };
 
 	if (kx_gather_facts(sr, f, &e) < 0) {
 		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s", e.msg);
-		return;
+		return 0; /* no facts: the preflight refuses, saying this */
 	}
 	p->have_facts = true;
 	forget_replaced(f, o->crash);
+	/*
+	 * Out of memory here is no "no table": the segments would go
+	 * anywhere, the tables unreserved. The load fails instead.
+	 */
 	p->keep = calloc(f->nnamed + 1, sizeof(*p->keep));
-	if (p->keep && f->nnamed) {
+	if (!p->keep || attributed(p) < 0)
+		return -GK_ERR_NOMEM;
+	if (f->nnamed)
 		memcpy(p->keep, f->named, f->nnamed * sizeof(*p->keep));
-		p->nkeep = f->nnamed;
-	}
-	attributed(p);
+	p->nkeep = f->nnamed;
 	p->passed =
 		p->nkeep && o->lpi != KX_LPI_NEVER &&
 		(o->lpi == KX_LPI_ALWAYS || !efi_covers(f, p->keep, p->nkeep));
@@ -238,6 +245,7 @@ static void lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 			o->lpi == KX_LPI_NEVER ?
 				"not passed: --lpi-reserve=never" :
 				"not passed: the EFI memreserve list covers them");
+	return 0;
 }
 
 struct ctx {
@@ -252,6 +260,7 @@ struct ctx {
 	bool have_initrd, initrd_borrowed;
 	pthread_t gather_tid; /* lpi_tables() beside reading the image */
 	bool gathering;
+	int gather_err;		/* what lpi_tables() returned */
 	struct kx_segcheck big; /* the kernel's and initrd's tables */
 	bool big_running;
 	struct gk_err *e;
@@ -603,7 +612,7 @@ static void *gather_thread(void *arg)
 {
 	struct ctx *c = arg;
 
-	lpi_tables(c->sr, c->o, c->p);
+	c->gather_err = lpi_tables(c->sr, c->o, c->p);
 	return NULL;
 }
 
@@ -622,7 +631,7 @@ static void gather_join(struct ctx *c)
 	if (c->gathering)
 		pthread_join(c->gather_tid, NULL);
 	else
-		lpi_tables(c->sr, c->o, c->p);
+		c->gather_err = lpi_tables(c->sr, c->o, c->p);
 	c->gathering = false;
 }
 
@@ -645,6 +654,9 @@ static int plan(struct ctx *c)
 	kx_span_begin(c->o->timing, &s);
 	gather_join(c);
 	kx_span_end(c->o->timing, &s, KX_T_GATHER);
+	if (!ret && c->gather_err < 0)
+		ret = gk_fail(c->e, c->gather_err, "the LPI tables: %s",
+			      gk_strerror(c->gather_err));
 	if (ret < 0)
 		return ret;
 	ret = kx_free_init(c->io, c->o->crash, c->o->mem_min,
