@@ -365,9 +365,12 @@ static int place_elfcorehdr(struct ctx *c, uint64_t *at, uint64_t *len)
 	size_t n;
 	int ret;
 
-	iomem_find(c->io, "Crash kernel", &ci.crash, &ci.ncrash);
-	iomem_find(c->io, "System RAM", &ci.ram, &ci.nram);
-	ret = kx_elfcorehdr(c->sr, &ci, &hdr, &n, c->e);
+	/* out of memory: no header that leaves the crash kernel out */
+	if (iomem_find(c->io, "Crash kernel", &ci.crash, &ci.ncrash) < 0 ||
+	    iomem_find(c->io, "System RAM", &ci.ram, &ci.nram) < 0)
+		ret = gk_fail(c->e, -GK_ERR_NOMEM, "out of memory");
+	else
+		ret = kx_elfcorehdr(c->sr, &ci, &hdr, &n, c->e);
 	free(ci.crash);
 	free(ci.ram);
 	if (ret < 0)
@@ -670,9 +673,11 @@ static int plan(struct ctx *c)
 	}
 	if (!ret && c->o->crash) {
 		ret = place_elfcorehdr(c, &a.elfcorehdr, &a.elfcorehdr_size);
-		if (!ret)
-			iomem_find(c->io, "Crash kernel",
-				   (struct gk_range **)&a.usable, &a.nusable);
+		/* without it the crash kernel would take all memory */
+		if (!ret &&
+		    iomem_find(c->io, "Crash kernel",
+			       (struct gk_range **)&a.usable, &a.nusable) < 0)
+			ret = gk_fail(c->e, -GK_ERR_NOMEM, "out of memory");
 	}
 	a.keep = c->p->keep;
 	a.nkeep = c->p->passed ? c->p->nkeep : 0;
