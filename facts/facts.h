@@ -147,6 +147,7 @@ struct gk_facts {
 	/* persistent reservations the next kernel will see */
 	enum gk_mr_state mr;
 	char mr_why[GK_ERR_MSG_MAX];
+	int mr_err; /* the GK_ERR_* code behind a list not GK_MR_OK */
 	struct gk_range *memreserve; /* merged EFI memreserve entries */
 	size_t nmemreserve;
 	unsigned int mr_odd;	    /* EFT_MR_* flags seen */

@@ -167,6 +167,16 @@ fail:
  * The whole boot is there when the ring buffer never wrapped (its first
  * record is number 0) or a text log starts with the boot's first line.
  */
+/*
+ * A source that is missing, refused or malformed is a fact (its why is
+ * recorded); running out of memory while reading one is not: the facts
+ * would silently lack it, and the loader would place a kernel by them.
+ */
+static int nomem_only(int ret)
+{
+	return ret == -GK_ERR_NOMEM ? ret : 0;
+}
+
 static bool log_complete(const struct klog *log, const struct lpilog *l)
 {
 	if (log->format == KLOG_KMSG)
@@ -180,18 +190,21 @@ static int src_klog(const struct sysroot *sr, const char *file,
 	struct gk_err e = { 0 };
 	struct klog *log;
 	bool complete;
+	int ret;
 
-	if (klog_load(sr, file, &log, &e) < 0) {
+	ret = klog_load(sr, file, &log, &e);
+	if (ret < 0) {
 		snprintf(f->log_why, sizeof(f->log_why), "%s", e.msg);
 		snprintf(f->src[GK_SRC_KLOG].why, GK_ERR_MSG_MAX, "%s", e.msg);
-		return 0;
+		return nomem_only(ret);
 	}
-	f->log_ok = lpilog_parse(log, &f->log, &e) == 0;
+	ret = lpilog_parse(log, &f->log, &e);
+	f->log_ok = ret == 0;
 	complete = f->log_ok && log_complete(log, &f->log);
 	klog_free(log);
 	if (!f->log_ok) {
 		snprintf(f->log_why, sizeof(f->log_why), "%s", e.msg);
-		return 0;
+		return nomem_only(ret);
 	}
 	if (!complete)
 		snprintf(
@@ -311,7 +324,7 @@ static int by_base(const void *pa, const void *pb)
  * CPU numbers from "CPUn: found redistributor" lines, matched by base
  * through a sorted index: servers have thousands of both.
  */
-static void log_into_rds(struct gk_facts *f)
+static int log_into_rds(struct gk_facts *f)
 {
 	const struct lpilog_cpu **idx, *key, **hit;
 	struct lpilog_cpu k;
@@ -319,7 +332,7 @@ static void log_into_rds(struct gk_facts *f)
 
 	idx = calloc(f->log.ncpus + 1, sizeof(*idx));
 	if (!idx)
-		return; /* CPU numbers are a nicety */
+		return -GK_ERR_NOMEM;
 	for (size_t c = 0; c < f->log.ncpus; c++)
 		if (f->log.cpus[c].found)
 			idx[n++] = &f->log.cpus[c];
@@ -335,6 +348,7 @@ static void log_into_rds(struct gk_facts *f)
 					(*hit)->pend_reserved;
 	}
 	free(idx);
+	return 0;
 }
 
 /* ---- CPUs and the boot ------------------------------------------------ */
@@ -354,44 +368,54 @@ static int count_dt_cpus(const struct gk_fdt *fdt)
 	return n ? n : -1;
 }
 
-static void read_cpuset(const struct sysroot *sr, const char *path,
-			struct gk_cpuset *s)
+static int read_cpuset(const struct sysroot *sr, const char *path,
+		       struct gk_cpuset *s)
 {
 	size_t len;
 	char *buf;
+	int ret;
 
 	memset(s, 0, sizeof(*s));
-	if (sysroot_read_file(sr, path, 65536, &buf, &len, NULL) < 0)
-		return;
-	if (gk_cpuset_parse(buf, s) < 0)
+	ret = sysroot_read_file(sr, path, 65536, &buf, &len, NULL);
+	if (ret < 0)
+		return nomem_only(ret);
+	ret = gk_cpuset_parse(buf, s);
+	if (ret < 0)
 		memset(s, 0, sizeof(*s));
 	free(buf);
+	return nomem_only(ret);
 }
 
 /* How many CPUs may have a redistributor with LPIs on: the present ones. */
-static void read_cpus(const struct sysroot *sr, const struct gk_fdt *fdt,
-		      struct gk_facts *f, struct gk_cpuset *online)
+static int read_cpus(const struct sysroot *sr, const struct gk_fdt *fdt,
+		     struct gk_facts *f, struct gk_cpuset *online)
 {
 	struct gk_cpuset present;
+	int ret;
 
-	read_cpuset(sr, "/sys/devices/system/cpu/present", &present);
-	read_cpuset(sr, "/sys/devices/system/cpu/online", online);
+	ret = read_cpuset(sr, "/sys/devices/system/cpu/present", &present);
+	if (!ret)
+		ret = read_cpuset(sr, "/sys/devices/system/cpu/online", online);
 	f->ncpus = present.n ? (int)present.r[present.n - 1].end + 1 :
 			       count_dt_cpus(fdt);
 	gk_cpuset_free(&present);
+	return ret;
 }
 
-static void read_boot_id(const struct sysroot *sr, struct gk_facts *f)
+static int read_boot_id(const struct sysroot *sr, struct gk_facts *f)
 {
 	size_t len;
 	char *buf;
+	int ret;
 
-	if (sysroot_read_file(sr, "/proc/sys/kernel/random/boot_id", 64, &buf,
-			      &len, NULL) < 0)
-		return;
+	ret = sysroot_read_file(sr, "/proc/sys/kernel/random/boot_id", 64, &buf,
+				&len, NULL);
+	if (ret < 0)
+		return nomem_only(ret);
 	buf[strcspn(buf, "\n")] = '\0';
 	snprintf(f->boot_id, sizeof(f->boot_id), "%s", buf);
 	free(buf);
+	return 0;
 }
 
 /* A whole-boot source that names every table of every CPU it says is on. */
@@ -419,11 +443,13 @@ static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 	struct gk_cpuset online;
 	bool complete = false, named = false;
 	size_t n = 0;
-	int ret = 0;
+	int ret;
 
-	read_cpus(sr, fdt, f, &online);
-	read_boot_id(sr, f);
-	if (!only || only & 1u << GK_SRC_KLOG) {
+	memset(&online, 0, sizeof(online));
+	ret = read_cpus(sr, fdt, f, &online);
+	if (!ret)
+		ret = read_boot_id(sr, f);
+	if (!ret && (!only || only & 1u << GK_SRC_KLOG)) {
 		ret = src_klog(sr, o->kmsg, f, &s[n]);
 		complete = s[n].complete;
 		named = o->enough && knows_all(&s[n]);
@@ -445,7 +471,7 @@ static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 	if (!ret && (!only || only & 1u << GK_SRC_INHERITED))
 		ret = gk_lpisrc_from_fdt(fdt, &s[n++]);
 	if (!ret && f->evidence == GK_EVID_REGS)
-		log_into_rds(f);
+		ret = log_into_rds(f);
 	if (!ret)
 		ret = gk_evidence_merge(f, s, n);
 	for (size_t i = 0; i < n; i++)
@@ -456,8 +482,8 @@ static int gather_evidence(const struct sysroot *sr, struct physmem *pm,
 
 /* ---- reservations -------------------------------------------------- */
 
-static void read_memreserve(const struct sysroot *sr, struct physmem *pm,
-			    struct gk_facts *f)
+static int read_memreserve(const struct sysroot *sr, struct physmem *pm,
+			   struct gk_facts *f)
 {
 	enum eft_root_source src;
 	struct eft_memreserve *mr;
@@ -484,33 +510,42 @@ static void read_memreserve(const struct sysroot *sr, struct physmem *pm,
 						  GK_MR_CORRUPT :
 						  GK_MR_UNREADABLE;
 		snprintf(f->mr_why, sizeof(f->mr_why), "%s", e.msg);
+		f->mr_err = ret;
 	}
 	eft_close(ctx);
+	return nomem_only(ret);
 }
 
-static void read_iomem(const struct sysroot *sr, struct gk_facts *f)
+static int read_iomem(const struct sysroot *sr, struct gk_facts *f)
 {
 	struct iomem *io;
+	int ret;
 
-	if (iomem_load(sr, &io, NULL) < 0)
-		return;
+	ret = iomem_load(sr, &io, NULL);
+	if (ret < 0)
+		return nomem_only(ret);
 	f->iomem_ok = !iomem_zeroed(io);
-	if (f->iomem_ok) {
-		iomem_find(io, "Crash kernel", &f->crash, &f->ncrash);
-		iomem_find(io, "System RAM", &f->ram, &f->nram);
-	}
+	if (f->iomem_ok)
+		ret = iomem_find(io, "Crash kernel", &f->crash, &f->ncrash);
+	if (f->iomem_ok && !ret)
+		ret = iomem_find(io, "System RAM", &f->ram, &f->nram);
 	iomem_free(io);
+	return nomem_only(ret);
 }
 
 /* ---- small files ----------------------------------------------------- */
 
-static int read_int(const struct sysroot *sr, const char *path)
+/* the number in @path, or -1; *@ret set when out of memory */
+static int read_int(const struct sysroot *sr, const char *path, int *ret)
 {
 	size_t len;
 	char *buf;
-	int v = -1;
+	int v = -1, r;
 
-	if (sysroot_read_file(sr, path, 64, &buf, &len, NULL) < 0)
+	r = sysroot_read_file(sr, path, 64, &buf, &len, NULL);
+	if (r < 0 && !*ret)
+		*ret = nomem_only(r);
+	if (r < 0)
 		return -1;
 	if (len && buf[0] >= '0' && buf[0] <= '9')
 		v = atoi(buf);
@@ -518,14 +553,19 @@ static int read_int(const struct sysroot *sr, const char *path)
 	return v;
 }
 
+/* the first line of @path, or ""; *@ret set when out of memory */
 static void read_line(const struct sysroot *sr, const char *path, char *out,
-		      size_t size)
+		      size_t size, int *ret)
 {
 	size_t len;
 	char *buf;
+	int r;
 
 	out[0] = '\0';
-	if (sysroot_read_file(sr, path, 4096, &buf, &len, NULL) < 0)
+	r = sysroot_read_file(sr, path, 4096, &buf, &len, NULL);
+	if (r < 0 && !*ret)
+		*ret = nomem_only(r);
+	if (r < 0)
 		return;
 	buf[strcspn(buf, "\n")] = '\0';
 	snprintf(out, size, "%s", buf);
@@ -533,11 +573,12 @@ static void read_line(const struct sysroot *sr, const char *path, char *out,
 }
 
 /* "[none] integrity confidentiality": the bracketed one is in force */
-static void read_lockdown(const struct sysroot *sr, struct gk_facts *f)
+static void read_lockdown(const struct sysroot *sr, struct gk_facts *f,
+			  int *ret)
 {
 	char line[128], *open, *close;
 
-	read_line(sr, "/sys/kernel/security/lockdown", line, sizeof(line));
+	read_line(sr, "/sys/kernel/security/lockdown", line, sizeof(line), ret);
 	open = strchr(line, '[');
 	close = open ? strchr(open, ']') : NULL;
 	if (open && close && (size_t)(close - open - 1) < sizeof(f->lockdown))
@@ -558,7 +599,7 @@ static int read_kexec_file(const struct sysroot *sr)
  * That a manifest is there names the loader (gicdiag's --loader auto); its
  * tables count only when it reads as ours (the LOADED check).
  */
-static void read_loaded(const struct sysroot *sr, struct gk_facts *f)
+static void read_loaded(const struct sysroot *sr, struct gk_facts *f, int *err)
 {
 	static const char *const path[] = { GK_MANIFEST_KEXEC,
 					    GK_MANIFEST_CRASH };
@@ -568,6 +609,8 @@ static void read_loaded(const struct sysroot *sr, struct gk_facts *f)
 		int ret = gk_manifest_tables(sr, path[t], &l->tables,
 					     &l->ntables, &l->passed, NULL);
 
+		if (!*err)
+			*err = nomem_only(ret);
 		l->ours = ret == 0;
 		l->file = l->ours && gk_manifest_file_load(sr, path[t]);
 		/* a newer version, a huge one: still our kexec's */
@@ -576,25 +619,28 @@ static void read_loaded(const struct sysroot *sr, struct gk_facts *f)
 	}
 }
 
-static void read_state(const struct sysroot *sr, const struct gk_fdt *fdt,
-		       struct gk_facts *f)
+static int read_state(const struct sysroot *sr, const struct gk_fdt *fdt,
+		      struct gk_facts *f)
 {
 	char cmdline[4096];
 	uint64_t v;
+	int ret = 0;
 
-	f->kexec_loaded = read_int(sr, "/sys/kernel/kexec_loaded");
-	f->kexec_crash_loaded = read_int(sr, "/sys/kernel/kexec_crash_loaded");
+	f->kexec_loaded = read_int(sr, "/sys/kernel/kexec_loaded", &ret);
+	f->kexec_crash_loaded =
+		read_int(sr, "/sys/kernel/kexec_crash_loaded", &ret);
 	f->kexec_load_disabled =
-		read_int(sr, "/proc/sys/kernel/kexec_load_disabled");
-	read_lockdown(sr, f);
+		read_int(sr, "/proc/sys/kernel/kexec_load_disabled", &ret);
+	read_lockdown(sr, f, &ret);
 	f->kexec_file = read_kexec_file(sr);
-	read_loaded(sr, f);
-	read_line(sr, "/proc/version", f->version, sizeof(f->version));
-	read_line(sr, "/proc/cmdline", cmdline, sizeof(cmdline));
+	read_loaded(sr, f, &ret);
+	read_line(sr, "/proc/version", f->version, sizeof(f->version), &ret);
+	read_line(sr, "/proc/cmdline", cmdline, sizeof(cmdline), &ret);
 	f->kdump_kernel =
 		strstr(cmdline, "elfcorehdr=") ||
 		(fdt->blob && gk_fdt_get_u64(fdt, "/chosen", "linux,elfcorehdr",
 					     &v, NULL) != -GK_ERR_NOTFOUND);
+	return ret;
 }
 
 static int read_fdt(const struct sysroot *sr, struct gk_fdt *fdt,
@@ -674,14 +720,19 @@ int gk_gather(const struct sysroot *sr, struct physmem *pm,
 	if (ret < 0)
 		goto out;
 	snprintf(f->src[GK_SRC_REGS].why, GK_ERR_MSG_MAX, "%s", f->regs_why);
-	if (gather_evidence(sr, pm, o, &fdt, f) < 0)
-		ret = gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+	ret = gather_evidence(sr, pm, o, &fdt, f);
 	if (f->log.gicv3 && !f->gic)
 		f->gic = 3;
-	if (f->efi)
-		read_memreserve(sr, pm, f);
-	read_iomem(sr, f);
-	read_state(sr, &fdt, f);
+	if (!ret && f->efi)
+		ret = read_memreserve(sr, pm, f);
+	if (!ret)
+		ret = read_iomem(sr, f);
+	if (!ret)
+		ret = read_state(sr, &fdt, f);
+	if (ret < 0) {
+		ret = gk_fail(e, -GK_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	gk_derive(f);
 out:
 	gic_layout_free(&lay);

@@ -219,6 +219,18 @@ static int lpi_tables(const struct sysroot *sr, const struct kx_opts *o,
 		snprintf(p->lpi_why, sizeof(p->lpi_why), "%s", e.msg);
 		return 0; /* no facts: the preflight refuses, saying this */
 	}
+	/*
+	 * A list the firmware has but a read of it failed (not one that is
+	 * absent, refused or not captured): what it reserves is unknown, and
+	 * whether it covers the tables with it. No facts, as above.
+	 */
+	if (f->efi && f->mr == GK_MR_UNREADABLE && f->mr_err == -GK_ERR_IO) {
+		snprintf(p->lpi_why, sizeof(p->lpi_why),
+			 "the EFI memreserve list could not be read: %.400s",
+			 f->mr_why);
+		gk_facts_free(f);
+		return 0;
+	}
 	p->have_facts = true;
 	forget_replaced(f, o->crash);
 	/*

@@ -161,37 +161,9 @@ walk() {
 		walked=$((walked + 1))
 	done
 	TOTAL_RUNS=$((TOTAL_RUNS + walked))
-	known "$W/bad" >"$W/known"
-	grep -vxF -f "$W/known" "$W/bad" >"$W/new"
-	bad=$(cut -d' ' -f1 "$W/new" | sort -u | wc -l)
+	bad=$(cut -d' ' -f1 "$W/bad" | sort -u | wc -l)
 	what="$name $mode $class: $count calls, the n-th failing for $walked n (stride $stride), $bad failing"
-	if [ "$bad" = 0 ] && [ -s "$W/known" ]; then
-		# automake's driver counts it XFAIL, not a failure (so neither
-		# does TAP_FAILED); fixed, the line is a plain ok
-		TAP_N=$((TAP_N + 1))
-		echo "not ok $TAP_N - $what # TODO $(wc -l <"$W/known") n where the fact gathering takes a failed call for a missing source and loads anyway, otherwise"
-		sed 's/^/# /' "$W/known"
-		return
-	fi
-	ts_ok "$what" "$bad" "$W/new"
-}
-
-# known BAD-FILE: the lines of BAD-FILE that are the known open bug: a
-# failure the fact gathering tolerates as a missing evidence source (the
-# kernel log, the EFI memreserve list, /proc/iomem, a file of the
-# snapshot), so that the load succeeds with other facts than the
-# unfailed one's. Told by where the failed call was made: anywhere but
-# kexec/ (the load's own steps, which must never tolerate one).
-known() {
-	local line off
-	grep 'exit 0 with another result' "$1" | while read -r line; do
-		off=${line#*(}
-		off=${off%%)*}
-		off=${off#* }
-		addr2line -e "$KX" "$off" |
-			grep -q '/\(facts\|efivar-plugin\|lib\)/[^/]*:' &&
-			printf '%s\n' "$line"
-	done
+	ts_ok "$what" "$bad" "$W/bad"
 }
 
 TOTAL_RUNS=0
