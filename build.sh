@@ -15,7 +15,7 @@ DEBS="autoconf automake pkg-config make gcc clang libclang-rt-14-dev clang-forma
 libfdt-dev libefivar-dev libsmartcols-dev libelf-dev zlib1g-dev
 libcmocka-dev libarchive-dev python3 nettle-dev libdeflate-dev
 libsystemd-dev systemd-journal-remote
-libzstd-dev liblzma-dev libjson-c-dev libbpf-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+libzstd-dev liblzma-dev libjson-c-dev libbpf-dev libseccomp-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 qemu-system-arm device-tree-compiler strace
 systemd bash-completion kdump-tools dracut-core sosreport prometheus
 debhelper lintian fakeroot dpkg-dev mmdebstrap"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cols.h"
+#include "confine.h"
 #include "efitables.h"
 #include "strutils.h"
 
@@ -507,8 +508,30 @@ static int cmd_check(struct eft_ctx *ctx, struct out *out, const struct opts *o)
 	return all ? EXIT_COVERED : EXIT_NOT_COVERED;
 }
 
+/*
+ * Once the inputs are open, before the first untrusted byte is parsed (a
+ * snapshot's memory image has had its headers read to open it). Nothing
+ * is written. A snapshot's files are opened lazily through the root's fd:
+ * Landlock on that root is what keeps those opens inside it.
+ */
+static void confine(const struct sysroot *sr, const struct physmem *pm)
+{
+	struct gk_confine_policy p = {
+		.root_fd = sysroot_fd(sr),
+		.scratch = sysroot_scratch(sr),
+		.devmem_fd = physmem_devmem_fd(pm),
+	};
+	struct gk_confinement c;
+	struct gk_err e;
+	int ret;
+
+	ret = gk_confine(&p, &c, &e);
+	gk_confine_report("efitables", &c, ret, &e, false);
+}
+
 static int run(const struct opts *o, struct out *out)
 {
+	struct physmem *pm;
 	struct sysroot *sr;
 	struct eft_ctx *ctx;
 	struct gk_err e;
@@ -516,7 +539,13 @@ static int run(const struct opts *o, struct out *out)
 
 	if (sysroot_new(o->sysroot, 0, &sr, &e) < 0)
 		return fail(&e);
-	if (eft_open(sr, &ctx, &e) < 0) {
+	if (physmem_open(sr, 0, &pm, &e) < 0) {
+		sysroot_free(sr);
+		return fail(&e);
+	}
+	confine(sr, pm);
+	if (eft_open_pm(sr, pm, &ctx, &e) < 0) {
+		physmem_close(pm);
 		sysroot_free(sr);
 		return fail(&e);
 	}
@@ -527,6 +556,7 @@ static int run(const struct opts *o, struct out *out)
 	else
 		ret = cmd_check(ctx, out, o);
 	eft_close(ctx);
+	physmem_close(pm);
 	sysroot_free(sr);
 	return ret;
 }

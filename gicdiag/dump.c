@@ -177,17 +177,16 @@ static int copy_kmem(struct out *o, const struct sysroot *sr)
 }
 
 /* Who `kexec -v` says it is, for the replay's loader verdict. */
-static int copy_loader(struct out *o, const struct sysroot *sr)
+static int copy_loader(struct out *o, const struct gk_loader_probe probe[2])
 {
-	struct gk_loader_probe p;
+	const struct gk_loader_probe *p = &probe[0];
 	char line[128];
 
-	gk_loader_probe(sr, false, &p);
-	if (p.ours || !p.line[0])
-		gk_loader_probe(sr, true, &p); /* kexec-tools' own, diverted */
-	if (!p.line[0])
+	if (p->ours || !p->line[0])
+		p = &probe[1]; /* kexec-tools' own, diverted */
+	if (!p->line[0])
 		return 0;
-	snprintf(line, sizeof(line), "%s\n", p.line);
+	snprintf(line, sizeof(line), "%s\n", p->line);
 	return put_file(o, GK_LOADER_FILE + 1, line, strlen(line));
 }
 
@@ -288,8 +287,12 @@ static int copy_memory(struct out *o, const struct sysroot *sr,
 static int rm_one(const char *path, const struct stat *st, int flag,
 		  struct FTW *ftw)
 {
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
+	(void)st, (void)ftw;
+	/*
+	 * by its type: remove() tries unlink() on a directory first, which
+	 * Landlock refuses (no right to remove files there) before EISDIR
+	 */
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 static bool is_archive(const char *dest)
@@ -473,7 +476,8 @@ static int make_tmp(struct out *o, const char *dest, bool archive)
 }
 
 int gk_dump(const struct sysroot *sr, struct physmem *pm, const char *kmsg,
-	    const char *dest, struct gk_err *e)
+	    const char *dest, const struct gk_loader_probe probe[2],
+	    struct gk_err *e)
 {
 	struct out o = { .e = e };
 	bool archive = is_archive(dest);
@@ -490,7 +494,7 @@ int gk_dump(const struct sysroot *sr, struct physmem *pm, const char *kmsg,
 	if (!ret)
 		ret = copy_journal(&o, sr, kmsg);
 	if (!ret)
-		ret = copy_loader(&o, sr);
+		ret = copy_loader(&o, probe);
 	if (!ret)
 		ret = copy_kconfig(&o, sr);
 	if (!ret)

@@ -7,6 +7,7 @@
 #define GK_DUMP_H
 
 #include "gkerr.h"
+#include "loader.h"
 #include "physmem.h"
 #include "sysroot.h"
 
@@ -16,6 +17,8 @@
  * @pm: its physical memory, recorded during the diagnosis
  * @kmsg: the kernel log file used (--kmsg), or NULL for the root's own
  * @dest: a directory that does not exist yet, or FILE.tar[.gz]
+ * @probe: gk_loader_probe() with kexec_tools false and true, made before
+ *	the process confined itself (running `kexec -v` is no longer allowed)
  * @e: failure detail, or NULL
  *
  * Written to a temporary name and renamed into place: never a partial
@@ -24,6 +27,7 @@
  * returns: 0, or a negative GK_ERR_* code
  */
 int gk_dump(const struct sysroot *sr, struct physmem *pm, const char *kmsg,
-	    const char *dest, struct gk_err *e);
+	    const char *dest, const struct gk_loader_probe probe[2],
+	    struct gk_err *e);
 
 #endif

@@ -8,13 +8,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "confirm.h"
+#include "dl.h"
 #include "dump.h"
 #include "gather.h"
 #include "klog.h"
@@ -50,6 +53,8 @@ struct opts {
 	bool json, oneline, output_all;
 	enum loader_opt loader;
 	struct render_opts r;
+	/* gk_loader_probe(), kexec_tools false and true: before confining */
+	struct gk_loader_probe probe[2];
 };
 
 static void usage(void)
@@ -306,10 +311,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
  * noted it); else the kexec on PATH says who it is. For kexec-tools, its
  * version is judged.
  */
-static enum gk_loader pick_loader(const struct opts *o,
-				  const struct sysroot *sr, struct gk_facts *f)
+static enum gk_loader pick_loader(const struct opts *o, struct gk_facts *f)
 {
-	struct gk_loader_probe p;
+	const struct gk_loader_probe *p;
 
 	if (o->loader == LOADER_OURS)
 		return GK_LOADER_OURS;
@@ -321,11 +325,11 @@ static enum gk_loader pick_loader(const struct opts *o,
 	if (o->loader == LOADER_AUTO &&
 	    (f->loaded[GK_KEXEC].present || f->loaded[GK_KDUMP].present))
 		return GK_LOADER_OURS;
-	gk_loader_probe(sr, o->loader == LOADER_KEXEC_TOOLS, &p);
-	if (p.ours && o->loader == LOADER_AUTO)
+	p = &o->probe[o->loader == LOADER_KEXEC_TOOLS];
+	if (p->ours && o->loader == LOADER_AUTO)
 		return GK_LOADER_OURS;
 	f->kt_asked = o->loader == LOADER_KEXEC_TOOLS ? 2 : 1;
-	gk_loader_version(&p, f);
+	gk_loader_version(p, f);
 	/* it falls back to kexec_load only on a kernel without */
 	if (gk_kt_file_first(f->kt_version))
 		f->file_load = f->kexec_file == 1;
@@ -383,7 +387,7 @@ static int judge_and_render(struct opts *o, const struct sysroot *sr,
 	struct gk_err e;
 	int ret;
 
-	o->r.loader = pick_loader(o, sr, f);
+	o->r.loader = pick_loader(o, f);
 	if (gk_judge(f, o->r.loader, &r) < 0) {
 		fprintf(stderr, "gicdiag: out of memory\n");
 		return EXIT_DIAG_FAILED;
@@ -458,6 +462,51 @@ static int record(const struct opts *o, const struct sysroot *sr,
 	return 0;
 }
 
+/*
+ * Once the inputs are open, before the first untrusted byte is parsed
+ * (a snapshot's memory image has had its headers read to open it). A
+ * snapshot's files are opened lazily through the root's fd: Landlock on
+ * that root is what keeps those opens inside it. Who `kexec -v` says it
+ * is is asked first: running it is no longer allowed after.
+ */
+static void confine(struct opts *o, const struct sysroot *sr,
+		    const struct physmem *pm)
+{
+	const char *t = getenv("TMPDIR");
+	const char *reads[] = { o->kmsg, NULL };
+	const char *writes[5] = { 0 };
+	struct gk_confine_policy p = {
+		.root_fd = sysroot_fd(sr),
+		.reads = reads,
+		.writes = writes,
+		.scratch = sysroot_scratch(sr),
+		.devmem_fd = pm ? physmem_devmem_fd(pm) : -1,
+		.preload = gk_dl_sonames,
+	};
+	struct gk_confinement c;
+	char tmp[PATH_MAX];
+	struct gk_err e;
+	size_t n = 0;
+	int ret;
+
+	if ((o->cmd != CMD_CONFIRM && o->cmd != CMD_RECORD) || o->dump) {
+		gk_loader_probe(sr, false, &o->probe[0]);
+		gk_loader_probe(sr, true, &o->probe[1]);
+	}
+	if (o->prometheus)
+		writes[n++] = o->prometheus;
+	if (o->dump) {
+		/* an archive is made in a directory under $TMPDIR first */
+		snprintf(tmp, sizeof(tmp), "%s/gk-dump", t && *t ? t : "/tmp");
+		writes[n++] = o->dump;
+		writes[n++] = tmp;
+	}
+	if (o->cmd == CMD_RECORD && (!o->record || strcmp(o->record, "-")))
+		writes[n++] = o->record ? o->record : GK_BOOTREC_PATH;
+	ret = gk_confine(&p, &c, &e);
+	gk_confine_report("gicdiag", &c, ret, &e, false);
+}
+
 static int diagnose(struct opts *o, const struct sysroot *sr)
 {
 	struct gk_gather_opts go = { .kmsg = o->kmsg, .sources = o->sources };
@@ -468,6 +517,7 @@ static int diagnose(struct opts *o, const struct sysroot *sr)
 
 	if (physmem_open(sr, 0, &pm, &e) < 0)
 		goto fail;
+	confine(o, sr, pm);
 	physmem_record(pm, o->dump != NULL);
 	if (gk_gather(sr, pm, &go, &f, &e) < 0)
 		goto fail;
@@ -475,7 +525,7 @@ static int diagnose(struct opts *o, const struct sysroot *sr)
 	ret = o->cmd == CMD_RECORD ? record(o, sr, &f) :
 				     judge_and_render(o, sr, &f);
 	gk_facts_free(&f);
-	if (o->dump && gk_dump(sr, pm, o->kmsg, o->dump, &e) < 0)
+	if (o->dump && gk_dump(sr, pm, o->kmsg, o->dump, o->probe, &e) < 0)
 		goto fail;
 	physmem_close(pm);
 	return ret;
@@ -500,7 +550,7 @@ static long long read_tainted(const struct sysroot *sr)
 	return t;
 }
 
-static int confirm(const struct opts *o, const struct sysroot *sr)
+static int confirm(struct opts *o, const struct sysroot *sr)
 {
 	char *text = NULL, *plain;
 	struct gk_confirm c;
@@ -510,6 +560,7 @@ static int confirm(const struct opts *o, const struct sysroot *sr)
 	size_t len = 0;
 	FILE *mem;
 
+	confine(o, sr, NULL);
 	if (klog_load(sr, o->kmsg, &log, &e) < 0 ||
 	    lpilog_parse(log, &ll, &e) < 0) {
 		fprintf(stderr, "gicdiag: %s\n", e.msg);

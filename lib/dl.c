@@ -4,6 +4,10 @@
 
 #include "dl.h"
 
+/* as named in lib/arlib.h, lib/journal.c, lib/kmem.c */
+const char *const gk_dl_sonames[] = { "libarchive.so.13", "libsystemd.so.0",
+				      "libbpf.so.1", NULL };
+
 int gk_dl_open(const char *soname, const char *pkg, const struct gk_dlsym *syms,
 	       size_t n, void *tab, void **handle, struct gk_err *e)
 {

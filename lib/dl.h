@@ -37,4 +37,7 @@ int gk_dl_open(const char *soname, const char *pkg, const struct gk_dlsym *syms,
 
 void gk_dl_close(void *handle);
 
+/* every library gk_dl_open() may load, NULL-terminated (lib/confine.h) */
+extern const char *const gk_dl_sonames[];
+
 #endif

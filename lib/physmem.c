@@ -313,6 +313,14 @@ int physmem_add_devmem(struct physmem *pm, const char *path, struct gk_err *e)
 	return 0;
 }
 
+int physmem_devmem_fd(const struct physmem *pm)
+{
+	for (size_t i = 0; i < pm->nsrc; i++)
+		if (pm->src[i].ops == &pm_devmem_ops)
+			return pm->src[i].fd;
+	return -1;
+}
+
 void physmem_close(struct physmem *pm)
 {
 	if (!pm)

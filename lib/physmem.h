@@ -146,6 +146,15 @@ const struct pm_refusal *physmem_refused(const struct physmem *pm, size_t *n);
 const char *physmem_name(const struct physmem *pm);
 
 /**
+ * physmem_devmem_fd - the fd mapped like /dev/mem (live /dev/mem, or a
+ * snapshot's dev/mem file), for self-confinement: it is only ever mapped
+ * PROT_READ and MAP_SHARED
+ *
+ * returns: the fd, -1 when no source maps one
+ */
+int physmem_devmem_fd(const struct physmem *pm);
+
+/**
  * physmem_record - remember every range read from now on
  * @pm: the physmem
  * @on: start (true) or stop (false); starting forgets earlier records

@@ -199,8 +199,12 @@ out:
 static int rm_one(const char *path, const struct stat *st, int flag,
 		  struct FTW *ftw)
 {
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
+	(void)st, (void)ftw;
+	/*
+	 * by its type: remove() tries unlink() on a directory first, which
+	 * Landlock refuses (no right to remove files there) before EISDIR
+	 */
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 void sysroot_rmtree(const char *dir)

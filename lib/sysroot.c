@@ -111,6 +111,16 @@ const char *sysroot_label(const struct sysroot *sr, char *buf, size_t size)
 	return buf;
 }
 
+int sysroot_fd(const struct sysroot *sr)
+{
+	return sr->dirfd;
+}
+
+const char *sysroot_scratch(const struct sysroot *sr)
+{
+	return sr->tmpdir;
+}
+
 const char *sysroot_name(const struct sysroot *sr, const char *path, char *buf,
 			 size_t size)
 {

@@ -114,4 +114,18 @@ char *sysroot_unname(const struct sysroot *sr, const char *text);
  */
 const char *sysroot_dir(const struct sysroot *sr);
 
+/**
+ * sysroot_fd - the snapshot root's directory fd, for self-confinement
+ *
+ * returns: the fd, -1 when live
+ */
+int sysroot_fd(const struct sysroot *sr);
+
+/**
+ * sysroot_scratch - an archive's unpacked copy, removed by sysroot_free()
+ *
+ * returns: its directory, NULL when there is none
+ */
+const char *sysroot_scratch(const struct sysroot *sr);
+
 #endif

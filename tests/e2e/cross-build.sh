@@ -35,7 +35,7 @@ t0=$SECONDS
 # files and libraries; pkg-config answers from the arm64 .pc files (libfdt
 # has none in Debian 12: configure's fallback finds it through the sysroot).
 LIBDIRS=$R/usr/lib/$HOST:$R/lib/$HOST
-CONF=(--host="$HOST" --disable-unit-tests --without-libarchive
+CONF=(--host="$HOST" --disable-unit-tests --without-libarchive --without-libseccomp
 	CC="$HOST-gcc --sysroot=$R" PURGATORY_CC="$HOST-gcc"
 	LDFLAGS="-Wl,-rpath-link,$LIBDIRS"
 	PKG_CONFIG=pkg-config
