@@ -19,6 +19,8 @@
 #include "iomem.h"
 #include "load.h"
 #include "manifest.h"
+#include "confine.h"
+#include "dl.h"
 #include "plan.h"
 #include "strutils.h"
 #include "verdict.h"
@@ -759,6 +761,46 @@ static int say_stale(const struct args *a, const struct gk_facts *f,
 }
 
 /*
+ * A dry run (and a plan for a snapshot, always one) confines itself once
+ * its root is open, before the first byte of the image, DTB or snapshot is
+ * parsed. Those files are opened lazily (the kernel, initrd and DTB
+ * through their paths, the snapshot's through the root's fd): Landlock on
+ * them and on the root is what keeps those opens to them. A live load
+ * cannot confine the process that calls kexec_load; "kexec -e --sysroot"
+ * (the check at the jump, alone on a snapshot) confines itself too.
+ */
+static void confine(const struct args *a, const struct sysroot *sr)
+{
+	/* and how many CPUs the host has, for the segment check's threads */
+	const char *reads[] = { a->o.kernel, a->o.initrd, a->o.dtb,
+				"/sys/devices/system/cpu/online", NULL };
+	const char *writes[] = { a->dry_run, NULL };
+	struct gk_confine_policy p = {
+		.root_fd = sysroot_fd(sr),
+		.scratch = sysroot_scratch(sr),
+		.devmem_fd = -1,
+		.threads = true, /* the gather and segment-check threads */
+		.preload = gk_dl_sonames,
+	};
+	struct gk_confinement c;
+	struct gk_err e;
+	size_t n = 0;
+	int ret;
+
+	if (!a->dry_run && !a->sysroot)
+		return;
+	/* NULL (no initrd, the root's DTB) would end the list early */
+	for (size_t i = 0; i < 4; i++)
+		if (reads[i])
+			reads[n++] = reads[i];
+	reads[n] = NULL;
+	p.reads = reads;
+	p.writes = writes;
+	ret = gk_confine(&p, &c, &e);
+	gk_confine_report("kexec", &c, ret, &e, a->debug);
+}
+
+/*
  * At the jump: a CPU brought online since the load has a live pending
  * table the loaded image does not reserve (the verdict's LOADED rule).
  * Say so and refuse. Also run alone on a snapshot by "kexec -e --sysroot".
@@ -776,6 +818,7 @@ static int check_at_jump(const struct args *a)
 
 	if (sysroot_new(a->sysroot, 0, &sr, &e) < 0)
 		goto unknown;
+	confine(a, sr);
 	/* only whether it is there and ours: the facts hold its tables */
 	ret = gk_manifest_tables(sr, GK_MANIFEST_KEXEC, &r, &n, &passed, &e);
 	if (ret == -GK_ERR_NOENT) {
@@ -862,6 +905,7 @@ static int load_then(struct args *a, const struct kx_sys *sys, struct gk_err *e)
 		a->o.seed = a->seed;
 	if (sysroot_new(a->sysroot, 0, &sr, e) < 0)
 		return -1;
+	confine(a, sr);
 	ret = do_load(a, sys, sr);
 	sysroot_free(sr);
 	/* kexec-tools syncs after a plain -l too (not -p, not with -y) */

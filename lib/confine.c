@@ -252,7 +252,7 @@ static const char *const base_calls[] = {
 /* Only with a declared output or scratch directory. */
 static const char *const write_calls[] = {
 	"unlink", "unlinkat", "rmdir",	   "mkdir",	"mkdirat",
-	"rename", "renameat", "renameat2", "fchmod",	"fchmodat",
+	"rename", "renameat", "renameat2", "chmod", "fchmod", "fchmodat",
 	"umask",  "linkat",   "symlinkat", "utimensat", "fchown",
 };
 
@@ -371,14 +371,15 @@ static int allow_misc(scmp_filter_ctx f, const struct gk_confine_policy *p)
 static int seccomp(const struct gk_confine_policy *p, struct gk_err *e)
 {
 	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ERRNO(EPERM));
-	bool writes = (p->writes && p->writes[0]) || p->scratch;
+	bool writes = p->writes && p->writes[0];
 	int ret;
 
 	if (!f)
 		return gk_fail(e, -GK_ERR_NOMEM, "seccomp: out of memory");
 	ret = allow_list(f, base_calls,
 			 sizeof(base_calls) / sizeof(base_calls[0]));
-	if (!ret && writes)
+	/* an unpacked archive is removed, never written to */
+	if (!ret && (writes || p->scratch))
 		ret = allow_list(f, write_calls,
 				 sizeof(write_calls) / sizeof(write_calls[0]));
 	if (!ret && sanitized())
