@@ -295,7 +295,7 @@ static int rm_one(const char *path, const struct stat *st, int flag,
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-static bool is_archive(const char *dest)
+bool gk_dump_is_archive(const char *dest)
 {
 	size_t n = strlen(dest);
 
@@ -480,7 +480,7 @@ int gk_dump(const struct sysroot *sr, struct physmem *pm, const char *kmsg,
 	    struct gk_err *e)
 {
 	struct out o = { .e = e };
-	bool archive = is_archive(dest);
+	bool archive = gk_dump_is_archive(dest);
 	int ret;
 
 	ret = make_tmp(&o, dest, archive);

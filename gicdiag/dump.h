@@ -12,6 +12,11 @@
 #include "sysroot.h"
 
 /**
+ * gk_dump_is_archive - @dest names a tar archive, not a directory
+ */
+bool gk_dump_is_archive(const char *dest);
+
+/**
  * gk_dump - write the snapshot
  * @sr: the system diagnosed
  * @pm: its physical memory, recorded during the diagnosis

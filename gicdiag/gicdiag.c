@@ -474,14 +474,13 @@ static void confine(struct opts *o, const struct sysroot *sr,
 {
 	const char *t = getenv("TMPDIR");
 	const char *reads[] = { o->kmsg, NULL };
-	const char *writes[5] = { 0 };
+	const char *writes[5] = { 0 }, *libs[4];
 	struct gk_confine_policy p = {
 		.root_fd = sysroot_fd(sr),
 		.reads = reads,
 		.writes = writes,
 		.scratch = sysroot_scratch(sr),
 		.devmem_fd = pm ? physmem_devmem_fd(pm) : -1,
-		.preload = gk_dl_sonames,
 	};
 	struct gk_confinement c;
 	char tmp[PATH_MAX];
@@ -503,6 +502,8 @@ static void confine(struct opts *o, const struct sysroot *sr,
 	}
 	if (o->cmd == CMD_RECORD && (!o->record || strcmp(o->record, "-")))
 		writes[n++] = o->record ? o->record : GK_BOOTREC_PATH;
+	gk_dl_wanted(sr, o->dump && gk_dump_is_archive(o->dump), libs);
+	p.preload = libs;
 	ret = gk_confine(&p, &c, &e);
 	gk_confine_report("gicdiag", &c, ret, &e, false);
 }

@@ -774,13 +774,12 @@ static void confine(const struct args *a, const struct sysroot *sr)
 	/* and how many CPUs the host has, for the segment check's threads */
 	const char *reads[] = { a->o.kernel, a->o.initrd, a->o.dtb,
 				"/sys/devices/system/cpu/online", NULL };
-	const char *writes[] = { a->dry_run, NULL };
+	const char *writes[] = { a->dry_run, NULL }, *libs[4];
 	struct gk_confine_policy p = {
 		.root_fd = sysroot_fd(sr),
 		.scratch = sysroot_scratch(sr),
 		.devmem_fd = -1,
 		.threads = true, /* the gather and segment-check threads */
-		.preload = gk_dl_sonames,
 	};
 	struct gk_confinement c;
 	struct gk_err e;
@@ -796,6 +795,8 @@ static void confine(const struct args *a, const struct sysroot *sr)
 	reads[n] = NULL;
 	p.reads = reads;
 	p.writes = writes;
+	gk_dl_wanted(sr, false, libs);
+	p.preload = libs;
 	ret = gk_confine(&p, &c, &e);
 	gk_confine_report("kexec", &c, ret, &e, a->debug);
 }

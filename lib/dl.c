@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dl.h"
-
-/* as named in lib/arlib.h, lib/journal.c, lib/kmem.c */
-const char *const gk_dl_sonames[] = { "libarchive.so.13", "libsystemd.so.0",
-				      "libbpf.so.1", NULL };
+#include "sysroot.h"
 
 int gk_dl_open(const char *soname, const char *pkg, const struct gk_dlsym *syms,
 	       size_t n, void *tab, void **handle, struct gk_err *e)
@@ -39,4 +38,24 @@ void gk_dl_close(void *handle)
 {
 	if (handle)
 		dlclose(handle);
+}
+
+static bool root_has(const struct sysroot *sr, const char *path)
+{
+	return sysroot_is_live(sr) ||
+	       faccessat(sysroot_fd(sr), path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* the sonames as lib/journal.c, lib/kmem.c and lib/arlib.h name them */
+void gk_dl_wanted(const struct sysroot *sr, bool archive, const char *out[4])
+{
+	size_t n = 0;
+
+	if (root_has(sr, "var/log/journal") || root_has(sr, "run/log/journal"))
+		out[n++] = "libsystemd.so.0";
+	if (root_has(sr, "sys/kernel/btf/vmlinux"))
+		out[n++] = "libbpf.so.1";
+	if (archive)
+		out[n++] = "libarchive.so.13";
+	out[n] = NULL;
 }

@@ -9,6 +9,7 @@
 #ifndef GK_DL_H
 #define GK_DL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gkerr.h"
@@ -37,7 +38,18 @@ int gk_dl_open(const char *soname, const char *pkg, const struct gk_dlsym *syms,
 
 void gk_dl_close(void *handle);
 
-/* every library gk_dl_open() may load, NULL-terminated (lib/confine.h) */
-extern const char *const gk_dl_sonames[];
+struct sysroot;
+
+/**
+ * gk_dl_wanted - the libraries a run on @sr may load, for a process that
+ * confines itself (lib/confine.h: it can map no code afterwards)
+ * @archive: a snapshot archive is written (libarchive)
+ * @out: filled with sonames, NULL-terminated
+ *
+ * Live, the journal's and BTF's; of a snapshot, those it holds the files
+ * for: each costs milliseconds to load (libarchive ~10), and a replay of
+ * a small snapshot takes ten.
+ */
+void gk_dl_wanted(const struct sysroot *sr, bool archive, const char *out[4]);
 
 #endif
