@@ -111,6 +111,19 @@ static int ll_allow_path(int ruleset, const char *path, uint64_t want,
 	return ret;
 }
 
+/* built with AddressSanitizer: LeakSanitizer runs at exit */
+static bool sanitized(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return true;
+#endif
+#endif
+	return false;
+}
+
 static int ll_rules(int rs, const struct gk_confine_policy *p, uint64_t fs)
 {
 	const uint64_t rd = LL_FS_READ_FILE | LL_FS_READ_DIR;
@@ -120,6 +133,9 @@ static int ll_rules(int rs, const struct gk_confine_policy *p, uint64_t fs)
 		ret |= ll_allow_fd(rs, p->root_fd, rd, fs);
 	else
 		ret |= ll_allow_path(rs, "/", rd, fs, false);
+	/* LeakSanitizer's tracer lists this process's threads there */
+	if (sanitized())
+		ret |= ll_allow_path(rs, "/proc/self", rd, fs, false);
 	for (size_t i = 0; p->reads && p->reads[i]; i++)
 		ret |= ll_allow_path(rs, p->reads[i], rd, fs, false);
 	/* an atomic write makes a temporary beside the output, renames it */
@@ -251,9 +267,9 @@ static const char *const base_calls[] = {
 
 /* Only with a declared output or scratch directory. */
 static const char *const write_calls[] = {
-	"unlink", "unlinkat", "rmdir",	   "mkdir",	"mkdirat",
-	"rename", "renameat", "renameat2", "chmod", "fchmod", "fchmodat",
-	"umask",  "linkat",   "symlinkat", "utimensat", "fchown",
+	"unlink",   "unlinkat",	 "rmdir",     "mkdir",	"mkdirat",  "rename",
+	"renameat", "renameat2", "chmod",     "fchmod", "fchmodat", "umask",
+	"linkat",   "symlinkat", "utimensat", "fchown",
 };
 
 /*
@@ -265,18 +281,6 @@ static const char *const san_calls[] = {
 	"waitid", "prctl",  "sched_getparam",
 	"kill",	  "tgkill", "sched_setaffinity",
 };
-
-static bool sanitized(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-	return true;
-#endif
-#endif
-	return false;
-}
 
 /* A call this architecture lacks (open on arm64) is skipped. */
 static int allow(scmp_filter_ctx f, const char *name, unsigned int n,
