@@ -302,8 +302,13 @@ static int allow_list(scmp_filter_ctx f, const char *const *names, size_t n)
 	return ret;
 }
 
-/* Read-only opens, or any open when an output was declared. */
-static int allow_open(scmp_filter_ctx f, bool writes)
+/*
+ * Read-only opens, or any open when an output was declared. openat2's
+ * flags sit behind a pointer: allowed under Landlock, which then keeps
+ * its writes to the outputs (sysroot resolves in the kernel, beneath the
+ * root); else ENOSYS, and sysroot resolves in user space.
+ */
+static int allow_open(scmp_filter_ctx f, bool writes, bool landlocked)
 {
 	/* O_TMPFILE without O_DIRECTORY, which read-only opens use */
 	const uint64_t wr = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND |
@@ -313,8 +318,8 @@ static int allow_open(scmp_filter_ctx f, bool writes)
 	int nr = seccomp_syscall_resolve_name("openat2");
 	int ret;
 
-	/* openat2's flags sit behind a pointer: sysroot falls back */
-	ret = seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+	ret = seccomp_rule_add(
+		f, landlocked ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(ENOSYS), nr, 0);
 	if (!ret)
 		ret = allow(f, "openat", writes ? 0 : 1, &at);
 	if (!ret)
@@ -372,7 +377,8 @@ static int allow_misc(scmp_filter_ctx f, const struct gk_confine_policy *p)
 	return ret;
 }
 
-static int seccomp(const struct gk_confine_policy *p, struct gk_err *e)
+static int seccomp(const struct gk_confine_policy *p, bool landlocked,
+		   struct gk_err *e)
 {
 	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	bool writes = p->writes && p->writes[0];
@@ -390,7 +396,7 @@ static int seccomp(const struct gk_confine_policy *p, struct gk_err *e)
 		ret = allow_list(f, san_calls,
 				 sizeof(san_calls) / sizeof(san_calls[0]));
 	if (!ret)
-		ret = allow_open(f, writes);
+		ret = allow_open(f, writes, landlocked);
 	if (!ret)
 		ret = allow_maps(f, p->devmem_fd);
 	if (!ret)
@@ -405,9 +411,11 @@ static int seccomp(const struct gk_confine_policy *p, struct gk_err *e)
 
 #else
 /* built --without-libseccomp (the lab's cross build): Landlock only */
-static int seccomp(const struct gk_confine_policy *p, struct gk_err *e)
+static int seccomp(const struct gk_confine_policy *p, bool landlocked,
+		   struct gk_err *e)
 {
 	(void)p;
+	(void)landlocked;
 	(void)e;
 	return 1;
 }
@@ -442,7 +450,7 @@ int gk_confine(const struct gk_confine_policy *p, struct gk_confinement *c,
 		return gk_fail(e, -GK_ERR_ACCESS, "landlock: %s",
 			       strerror(errno));
 	}
-	ret = seccomp(p, e);
+	ret = seccomp(p, c->landlock_abi > 0, e);
 	if (ret < 0)
 		return ret;
 	c->seccomp = ret == 0;
