@@ -251,8 +251,14 @@ static int snapshot_open(const struct sysroot *sr, const char *path, int flags)
 
 	if (fd < 0 || (flags & O_NONBLOCK))
 		return fd;
-	if (fstat(fd, &st) < 0 ||
-	    (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+	if (fstat(fd, &st) < 0) {
+		int err = errno; /* its own failure, not "not a file" */
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
 		close(fd);
 		errno = ENXIO;
 		return -1;
