@@ -68,12 +68,19 @@ int kx_sealed_memfd(const char *name, const void *buf, size_t len, int *fd,
 	return 0;
 }
 
-/* A flat Image has its magic at 56: the kernel takes the file itself. */
-static bool is_raw_image(int fd)
+/*
+ * A flat Image has its magic at 56: the kernel takes the file itself.
+ * 1 when it is one, 0 when not (or a pipe: no pread), or an error: a
+ * failed read is no "not an Image" (the load would differ).
+ */
+static int raw_image(int fd, const char *name, struct gk_err *e)
 {
 	uint8_t hdr[IMAGE_MAGIC_OFF + 4];
+	ssize_t r = pread(fd, hdr, sizeof(hdr), 0);
 
-	return pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) &&
+	if (r < 0 && errno != ESPIPE)
+		return sys_fail(e, "read", name);
+	return r == (ssize_t)sizeof(hdr) &&
 	       !memcmp(hdr + IMAGE_MAGIC_OFF, "ARM\x64", 4);
 }
 
@@ -149,13 +156,14 @@ static int kernel_fds(const struct kx_opts *o, const struct kx_plan *p,
 		return gk_fail(e, gk_errno(errno), "%s: %s", o->kernel,
 			       strerror(errno));
 	/* a pipe has no pread: its raw Image goes in a memfd too */
-	if (is_raw_image(fd)) {
+	ret = raw_image(fd, o->kernel, e);
+	if (ret > 0) {
 		*kfd = fd;
 		return 0;
 	}
-	if (k)
+	if (ret == 0 && k)
 		ret = planned_fds(o, p, k, kfd, ifd, e);
-	else
+	else if (ret == 0)
 		ret = decoded_fds(o, fd, kfd, ifd, e);
 	close(fd);
 	return ret;
