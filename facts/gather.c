@@ -587,11 +587,13 @@ static void read_lockdown(const struct sysroot *sr, struct gk_facts *f,
 }
 
 /* whether kexec_file_load exists here: what lockdown leaves a loader */
-static int read_kexec_file(const struct sysroot *sr)
+static int read_kexec_file(const struct sysroot *sr, int *ret)
 {
 	struct gk_kconfig k;
+	int r = gk_kexec_file_probe(sr, &k);
 
-	gk_kexec_file_probe(sr, &k);
+	if (r < 0 && !*ret)
+		*ret = r;
 	return k.kexec_file;
 }
 
@@ -632,7 +634,7 @@ static int read_state(const struct sysroot *sr, const struct gk_fdt *fdt,
 	f->kexec_load_disabled =
 		read_int(sr, "/proc/sys/kernel/kexec_load_disabled", &ret);
 	read_lockdown(sr, f, &ret);
-	f->kexec_file = read_kexec_file(sr);
+	f->kexec_file = read_kexec_file(sr, &ret);
 	read_loaded(sr, f, &ret);
 	read_line(sr, "/proc/version", f->version, sizeof(f->version), &ret);
 	read_line(sr, "/proc/cmdline", cmdline, sizeof(cmdline), &ret);

@@ -143,23 +143,26 @@ static bool find_line(const char *buf, const char *key, char *out, size_t n)
 	return false;
 }
 
-void gk_kexec_file_probe(const struct sysroot *sr, struct gk_kconfig *k)
+int gk_kexec_file_probe(const struct sysroot *sr, struct gk_kconfig *k)
 {
 	char *buf, rel[65];
 	size_t len;
+	int ret;
 
 	memset(k, 0, sizeof(*k));
 	k->kexec_file = -1;
-	if (sysroot_read_file(sr, "/proc/sys/kernel/osrelease", 4096, &buf,
-			      &len, NULL) < 0)
-		return;
+	ret = sysroot_read_file(sr, "/proc/sys/kernel/osrelease", 4096, &buf,
+				&len, NULL);
+	if (ret < 0)
+		return ret == -GK_ERR_NOMEM ? ret : 0;
 	snprintf(rel, sizeof(rel), "%.*s", (int)strcspn(buf, "\n"), buf);
 	free(buf);
 	if (!rel[0] || strchr(rel, '/'))
-		return;
+		return 0;
 	snprintf(k->path, sizeof(k->path), "/boot/config-%s", rel);
-	if (sysroot_read_file(sr, k->path, KCONFIG_MAX, &buf, &len, NULL) < 0)
-		return;
+	ret = sysroot_read_file(sr, k->path, KCONFIG_MAX, &buf, &len, NULL);
+	if (ret < 0)
+		return ret == -GK_ERR_NOMEM ? ret : 0;
 	/* either line is there in a whole config; neither: unknown */
 	if (find_line(buf, "CONFIG_KEXEC_FILE=", k->line, sizeof(k->line)))
 		k->kexec_file = !strcmp(k->line, "CONFIG_KEXEC_FILE=y");
@@ -167,6 +170,7 @@ void gk_kexec_file_probe(const struct sysroot *sr, struct gk_kconfig *k)
 			   sizeof(k->line)))
 		k->kexec_file = 0;
 	free(buf);
+	return 0;
 }
 
 bool gk_kt_file_first(const char *version)

@@ -44,8 +44,11 @@ struct gk_kconfig {
  * CONFIG_KEXEC_FILE in /boot/config-RELEASE (the release from
  * /proc/sys/kernel/osrelease), where Debian and Fedora install it. A
  * snapshot replays it from that one line (gicdiag --dump copies it).
+ *
+ * returns: 0 (a missing or unreadable config is "unknown"), or
+ * -GK_ERR_NOMEM: then @k says nothing
  */
-void gk_kexec_file_probe(const struct sysroot *sr, struct gk_kconfig *k);
+int gk_kexec_file_probe(const struct sysroot *sr, struct gk_kconfig *k);
 
 /**
  * gk_kt_file_first - whether kexec-tools @version tries kexec_file_load

@@ -199,7 +199,10 @@ static int copy_kconfig(struct out *o, const struct sysroot *sr)
 	struct gk_kconfig k;
 	char line[80];
 
-	gk_kexec_file_probe(sr, &k);
+	int ret = gk_kexec_file_probe(sr, &k);
+
+	if (ret < 0)
+		return ret;
 	if (!k.line[0])
 		return 0;
 	snprintf(line, sizeof(line), "%s\n", k.line);

@@ -141,6 +141,8 @@ static int open_snapshot(struct physmem *pm, const struct sysroot *sr,
 			return gk_fail(e, fd, "%s: not a regular file",
 				       sysroot_name(sr, paths[i], name,
 						    sizeof(name)));
+		if (fd == -GK_ERR_NOMEM) /* not absent: unknown */
+			return gk_fail(e, fd, "out of memory");
 		if (fd < 0)
 			continue; /* absent: as on a system without it */
 		s = new_source(pm,
