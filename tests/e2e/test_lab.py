@@ -475,6 +475,30 @@ class TestScenario(Tmp):
             self.assertEqual((scn.loader, scn.record), ("kexec-tools", True))
             self.assertNotIn("gk-kexec", f.read_text())
 
+    def test_chain_scenarios_are_generated(self):
+        """The chain rows are what mkchain.py makes: every hop measures the
+        NIC's MSIs, confirms REUSED and checks the reuse; the 20-hop chain
+        is in the full set only."""
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("mkchain", HERE / "mkchain.py")
+        mkchain = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mkchain)
+        for fname, machine, hops, timeout in mkchain.CHAINS:
+            f = HERE / "scenarios" / fname
+            self.assertEqual(f.read_text(),
+                             mkchain.scenario(fname, machine, hops, timeout), f)
+            scn = lab.load_scenario(f)
+            self.assertEqual(len(scn.stages), hops + 1, f)
+            keys = {e.key for e in scn.expects}
+            for n in range(1, hops + 2):
+                self.assertIn(f"stage{n}.rc.msi", keys)
+                if n > 1:
+                    self.assertIn(f"stage{n}.rc.confirm", keys)
+                    self.assertIn(f"stage{n}.taint", keys)
+        self.assertIn(("full/dt-chain20.scn", "dt", 20),
+                      [c[:3] for c in mkchain.CHAINS])
+        self.assertFalse((HERE / "scenarios" / "dt-chain20.scn").exists())
+
     def test_aged_scenarios(self):
         """The aged machines' rows (core and full; written by hand, not by
         mkfull.py) load, compile, flood through an unlimited /dev/kmsg, and
@@ -1040,6 +1064,28 @@ class TestShippedHostScripts(Tmp):
                          f"--sysroot {self.tmp.resolve()}/export/tmp/snap check "
                          "0x00000000401b0000+64K 0x00000000401c0000+64K "
                          "0x00000000401d0000+64K\n")
+
+
+    def test_hotplug_same_pend(self):
+        """dt-hotplug-kexec: CPU1's pending table is the same before and
+        after offline/online and the one the next kernel's CPU1 reuses."""
+        e = self.host("dt-hotplug-kexec.scn", "host.same-pend")
+        rd = "RD LPIS PEND\n0 yes 0x401c0000\n1 yes 0x401d0000\n"
+        (self.tmp / "stage1-before.out").write_text(rd)
+        (self.tmp / "stage1-after.out").write_text(rd)
+        log = ("GICv3: CPU0: using reserved LPI pending table @0x00000000401c0000\n"
+               "GICv3: CPU1: using reserved LPI pending table @0x00000000401d0000\n")
+        (self.tmp / "stage2.log").write_text(log)
+        ok, why = lab.run_host(e, self.tmp, None)
+        self.assertTrue(ok, why)
+        (self.tmp / "stage2.log").write_text(log.replace("401d0000", "401e0000"))
+        self.assertFalse(lab.run_host(e, self.tmp, None)[0])
+        (self.tmp / "stage2.log").write_text(log)
+        (self.tmp / "stage1-after.out").write_text(rd.replace("401d0000", "401e0000"))
+        self.assertFalse(lab.run_host(e, self.tmp, None)[0])
+        (self.tmp / "stage1-after.out").write_text(rd)
+        (self.tmp / "stage2.log").write_text(log.splitlines()[0] + "\n")
+        self.assertFalse(lab.run_host(e, self.tmp, None)[0])
 
 
 # ---------------------------------------------------------------------------
