@@ -104,8 +104,10 @@ static int ll_allow_path(int ruleset, const char *path, uint64_t want,
 			break;
 		parent = true;
 	}
-	if (fd < 0)
+	if (fd < 0 && errno == ENOENT)
 		return 0; /* unreachable anyway: nothing to allow */
+	if (fd < 0)
+		return -1; /* a rule we need is missing: not confined */
 	ret = ll_allow_fd(ruleset, fd, want, handled);
 	close(fd);
 	return ret;
