@@ -113,8 +113,7 @@ static int ll_allow_path(int ruleset, const char *path, uint64_t want,
 	return ret;
 }
 
-/* built with AddressSanitizer: LeakSanitizer runs at exit */
-static bool sanitized(void)
+bool gk_confine_sanitized(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	return true;
@@ -136,7 +135,7 @@ static int ll_rules(int rs, const struct gk_confine_policy *p, uint64_t fs)
 	else
 		ret |= ll_allow_path(rs, "/", rd, fs, false);
 	/* LeakSanitizer's tracer lists this process's threads there */
-	if (sanitized())
+	if (gk_confine_sanitized())
 		ret |= ll_allow_path(rs, "/proc/self", rd, fs, false);
 	for (size_t i = 0; p->reads && p->reads[i]; i++)
 		ret |= ll_allow_path(rs, p->reads[i], rd, fs, false);
@@ -366,7 +365,7 @@ static int allow_misc(scmp_filter_ctx f, const struct gk_confine_policy *p)
 
 	if (nr != __NR_SCMP_ERROR)
 		ret = seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
-	if (!ret && p->threads && !sanitized())
+	if (!ret && p->threads && !gk_confine_sanitized())
 		ret = allow(f, "clone", 0, NULL);
 	/* isatty() and the terminal's width, nothing else */
 	if (!ret)
@@ -374,7 +373,7 @@ static int allow_misc(scmp_filter_ctx f, const struct gk_confine_policy *p)
 	if (!ret)
 		ret = allow(f, "ioctl", 1, &tty[1]);
 	/* abort() signals itself only */
-	if (!ret && !sanitized())
+	if (!ret && !gk_confine_sanitized())
 		ret = allow(f, "tgkill", 1, &self);
 	return ret;
 }
@@ -394,7 +393,7 @@ static int seccomp(const struct gk_confine_policy *p, bool landlocked,
 	if (!ret && (writes || p->scratch))
 		ret = allow_list(f, write_calls,
 				 sizeof(write_calls) / sizeof(write_calls[0]));
-	if (!ret && sanitized())
+	if (!ret && gk_confine_sanitized())
 		ret = allow_list(f, san_calls,
 				 sizeof(san_calls) / sizeof(san_calls[0]));
 	if (!ret)

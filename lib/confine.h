@@ -85,6 +85,12 @@ int gk_confine(const struct gk_confine_policy *p, struct gk_confinement *c,
 void gk_confine_report(const char *tool, const struct gk_confinement *c,
 		       int ret, const struct gk_err *e, bool verbose);
 
+/*
+ * gk_confine_sanitized - built with AddressSanitizer: LeakSanitizer runs at
+ * exit and needs what the filter otherwise refuses (ptrace, /proc/self)
+ */
+bool gk_confine_sanitized(void);
+
 /**
  * gk_confine_describe - "landlock ABI 3, seccomp" and the like
  *

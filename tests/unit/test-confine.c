@@ -43,18 +43,6 @@ static int landlock_abi(void)
 	return abi < 0 ? 0 : (int)abi;
 }
 
-static bool sanitized(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-	return true;
-#endif
-#endif
-	return false;
-}
-
 static void put(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -330,7 +318,7 @@ static void forbidden_ptrace(void **state)
 	struct fx *x = *state;
 	struct gk_confine_policy ro = policy(x, false);
 
-	if (sanitized())
+	if (gk_confine_sanitized())
 		return; /* its TAP line says so */
 	assert_int_equal(confined(x, &ro, do_ptrace), EPERM);
 }
@@ -420,7 +408,7 @@ int main(void)
 		cmocka_unit_test(describe),
 	};
 
-	if (sanitized())
+	if (gk_confine_sanitized())
 		tests[1].name = "forbidden_ptrace: not tested in a sanitized "
 				"build (LeakSanitizer's tracer needs ptrace)";
 	if (!landlock_abi())
